@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, jwtVerify, errors } from 'jose';
+import { AppError } from '../shared/app-error.js';
+import type { Clock } from '../shared/clock.js';
+import { ROLES, type Role } from './user.entity.js';
+
+export const ACCESS_TOKEN_TTL_SECONDS = 300;
+
+export interface AccessClaims {
+  userId: string;
+  role: Role;
+  /** Expiry as epoch milliseconds. */
+  expiresAt: number;
+}
+
+/** Signs and verifies the 5-minute HS256 access JWT; any other algorithm (including `none`) is refused. */
+export class AccessTokens {
+  private readonly key: Uint8Array;
+
+  constructor(secret: string, private readonly clock: Clock) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async sign(userId: string, role: Role): Promise<{ token: string; expiresIn: number }> {
+    const iat = Math.floor(this.clock.now().getTime() / 1000);
+    const token = await new SignJWT({ role })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(userId)
+      .setJti(randomUUID())
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ACCESS_TOKEN_TTL_SECONDS)
+      .sign(this.key);
+    return { token, expiresIn: ACCESS_TOKEN_TTL_SECONDS };
+  }
+
+  /** Throws UNAUTHENTICATED for a missing, malformed, forged, `alg: none` or expired token. */
+  async verify(token: string | undefined | null): Promise<AccessClaims> {
+    if (!token) throw new AppError('UNAUTHENTICATED', 'Missing access token');
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        currentDate: this.clock.now(),
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      const role = payload.role as Role;
+      if (!ROLES.includes(role)) throw new AppError('UNAUTHENTICATED', 'Invalid access token');
+      return { userId: payload.sub!, role, expiresAt: payload.exp! * 1000 };
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      const expired = err instanceof errors.JWTExpired;
+      throw new AppError('UNAUTHENTICATED', expired ? 'Access token expired' : 'Invalid access token');
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+export const ROLES = ['customer', 'merchant', 'driver', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface HealthProfileData {
+  conditions: string[];
+  diets: string[];
+  allergens: string[];
+  limits?: Record<string, number>;
+}
+
+export const User = defineEntity({
+  name: 'User',
+  tableName: 'users',
+  properties: {
+    id: p.uuid().primary().onCreate(() => randomUUID()),
+    email: p.string().nullable(),
+    phone: p.string().nullable(),
+    passwordHash: p.string().nullable().hidden(),
+    name: p.string().default(''),
+    role: p.enum(ROLES),
+    locality: p.string().nullable(),
+    healthProfile: p.json<HealthProfileData>().onCreate(() => ({ conditions: [], diets: [], allergens: [] })),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+export type User = InferEntity<typeof User>;

@@ -1,0 +1,27 @@
+import type { BackoffStrategy } from 'agenda';
+import type { Logger } from 'pino';
+import type { JobName, JobPayloads } from '../domain/shared/job-queue.js';
+import type { Container } from '../server/container.js';
+
+export interface JobContext {
+  container: Container;
+  jobId: string;
+  log: Logger;
+  /** Extends the job's lock while long work is still making progress. */
+  touch(): Promise<void>;
+}
+
+/** One background job: its name, optional recurring schedule, retry policy and a thin handler. */
+export interface JobDefinition<N extends JobName = JobName> {
+  name: N;
+  /** Recurring schedule (cron or human interval); absent for jobs that are only enqueued. */
+  schedule?: string;
+  concurrency?: number;
+  lockLifetimeMs?: number;
+  backoff?: BackoffStrategy;
+  handler(data: JobPayloads[N], ctx: JobContext): Promise<void>;
+}
+
+export function defineJob<N extends JobName>(definition: JobDefinition<N>): JobDefinition<N> {
+  return definition;
+}

@@ -1,0 +1,19 @@
+import type { JobName } from '../domain/shared/job-queue.js';
+import type { JobDefinition } from './job-definition.js';
+
+/** Every job name the worker handles; boot fails on a name without a handler or with two. */
+export const JOB_NAMES = ['mail.send', 'identity.cleanup-expired-tokens'] as const satisfies readonly JobName[];
+
+/** All definitions, one line per job (filled in by jobs/definitions/*). */
+export const definitions: JobDefinition<any>[] = [];
+
+export function assertRegistry(defs: JobDefinition<any>[], names: readonly string[] = JOB_NAMES): void {
+  const seen = new Map<string, number>();
+  for (const d of defs) seen.set(d.name, (seen.get(d.name) ?? 0) + 1);
+  const missing = names.filter((n) => !seen.has(n));
+  const doubled = [...seen].filter(([, count]) => count > 1).map(([n]) => n);
+  const unknown = [...seen.keys()].filter((n) => !names.includes(n));
+  if (missing.length || doubled.length || unknown.length) {
+    throw new Error(`Job registry invalid: missing handlers [${missing}], defined twice [${doubled}], unknown [${unknown}]`);
+  }
+}

@@ -1,0 +1,73 @@
+import { Agenda, type AgendaBackend } from 'agenda';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import { PostgresBackend } from '@agendajs/postgres-backend';
+import { MongoClient } from 'mongodb';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Config } from '../server/config.js';
+import type { JobName, JobPayloads, JobQueue } from '../domain/shared/job-queue.js';
+
+export interface Scheduler extends JobQueue {
+  readonly agenda: Agenda;
+  readonly store: 'mongodb' | 'postgresql';
+  /** Round-trip to the schedule store, for /readyz. */
+  ping(): Promise<void>;
+  /** Stops processing (unlocking jobs it holds) and closes the store connection. */
+  close(): Promise<void>;
+}
+
+interface Store {
+  name: Scheduler['store'];
+  backend: AgendaBackend;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** MongoDB when MONGO_URL is set (production, docker-compose); else the PostgreSQL database itself. */
+function openStore(config: Config): Store {
+  if (config.mongoUrl) {
+    const client = new MongoClient(config.mongoUrl, { serverSelectionTimeoutMS: 2_000 });
+    return {
+      name: 'mongodb',
+      backend: new MongoBackend({ mongo: client.db(), collection: 'agendaJobs' }),
+      ping: async () => void (await client.db().command({ ping: 1 })),
+      close: () => client.close(),
+    };
+  }
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
+  pool.on('error', () => {}); // idle-client errors surface through ping() and job failures instead
+  return {
+    name: 'postgresql',
+    backend: new PostgresBackend({ pool, tableName: 'agenda_jobs', channelName: 'agenda_jobs' }),
+    ping: async () => void (await pool.query('select 1')),
+    close: () => pool.end(),
+  };
+}
+
+/** Builds Agenda. It only enqueues until the worker role calls `agenda.start()`. */
+export function createScheduler(config: Config, log: Logger): Scheduler {
+  const store = openStore(config);
+  const agenda = new Agenda({
+    backend: store.backend,
+    name: `${config.role}-${process.pid}`,
+    processEvery: '5 seconds',
+    defaultLockLifetime: 10 * 60_000,
+    maxConcurrency: 20,
+    removeOnComplete: true,
+  });
+  agenda.on('error', (err) => log.error({ err }, 'scheduler error'));
+
+  return {
+    agenda,
+    store: store.name,
+    async enqueue<N extends JobName>(name: N, data: JobPayloads[N], options: { at?: Date } = {}) {
+      const job = options.at ? await agenda.schedule(options.at, name, data) : await agenda.now(name, data);
+      return { jobId: String(job.attrs._id) };
+    },
+    ping: store.ping,
+    async close() {
+      await agenda.stop(false);
+      await store.close();
+    },
+  };
+}

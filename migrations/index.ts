@@ -1,0 +1,6 @@
+import { Migration20261125000100_identity } from './Migration20261125000100_identity.js';
+
+/** Every migration in order; listed explicitly so tsx, jest and the built JS load the same set. */
+export const migrationsList = [
+  { name: 'Migration20261125000100_identity', class: Migration20261125000100_identity },
+];

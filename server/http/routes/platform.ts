@@ -1,0 +1,30 @@
+import Router from '@koa/router';
+import type { Container } from '../../container.js';
+import { checkReadiness } from '../../readiness.js';
+import { DOCS_HTML } from '../openapi.js';
+
+/** Liveness, readiness, metrics and the API description (outside /api/v1, no auth). */
+export function platformRouter(container: Container, openApi: object): Router {
+  const router = new Router();
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', async (ctx) => {
+    const { ready, checks } = await checkReadiness(container.deps);
+    const failing = Object.entries(checks).filter(([, c]) => !c.ok).map(([name]) => name);
+    ctx.status = ready ? 200 : 503;
+    ctx.body = ready ? { status: 'ready', checks } : { status: 'unavailable', failing, checks };
+  });
+  router.get('/metrics', async (ctx) => {
+    ctx.type = container.metrics.registry.contentType;
+    ctx.body = await container.metrics.registry.metrics();
+  });
+  router.get('/openapi.json', (ctx) => {
+    ctx.body = openApi;
+  });
+  router.get('/docs', (ctx) => {
+    ctx.type = 'text/html';
+    ctx.body = DOCS_HTML;
+  });
+  return router;
+}

@@ -1,0 +1,8 @@
+import type { Container } from '../../container.js';
+import type { AppSocket } from '../handle.js';
+import { registerSessionHandlers } from './session.js';
+
+/** Every module's socket handlers, one line per module. */
+export function registerSocketHandlers(container: Container, socket: AppSocket): void {
+  registerSessionHandlers(container, socket);
+}

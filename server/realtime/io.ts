@@ -1,0 +1,68 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import type { Container } from '../container.js';
+import { createPubSubRedis } from '../redis.js';
+import { toAppError } from '../error-mapping.js';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events.js';
+import type { AppSocket } from './handle.js';
+import { adapterKey } from './room-emitter.js';
+import { rooms } from './rooms.js';
+import { registerSocketHandlers } from './handlers/index.js';
+import { scheduleExpiry } from './session-expiry.js';
+
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface Realtime {
+  io: AppServer;
+  close(): Promise<void>;
+}
+
+/** Socket.IO on the Koa http server, with the Redis adapter so every instance reaches every client. */
+export async function createRealtime(httpServer: HttpServer, container: Container): Promise<Realtime> {
+  const { config, log, tokens } = container.deps;
+  const pub = createPubSubRedis(config.redisUrl, 'larder-io-pub');
+  const sub = pub.duplicate();
+  for (const client of [pub, sub]) client.on('error', (err) => log.warn({ err: err.message }, 'socket.io redis error'));
+  await Promise.all([pub.connect(), sub.connect()]);
+
+  const io: AppServer = new Server(httpServer, {
+    adapter: createAdapter(pub, sub, { key: adapterKey(config.redisPrefix) }),
+    perMessageDeflate: false, // triples CPU and memory per socket (STACK.md)
+    serveClient: false,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+  });
+
+  io.use(async (socket, next) => {
+    try {
+      const claims = await tokens.verify(socket.handshake.auth?.token as string | undefined);
+      socket.data = { userId: claims.userId, role: claims.role, expiresAt: claims.expiresAt };
+      next();
+    } catch (err) {
+      const appError = toAppError(err);
+      next(Object.assign(new Error(appError?.message ?? 'Unauthorized'), { data: { code: appError?.code ?? 'UNAUTHENTICATED' } }));
+    }
+  });
+
+  io.on('connection', (socket: AppSocket) => {
+    container.metrics.socketConnections.inc();
+    socket.once('disconnect', () => container.metrics.socketConnections.dec());
+    void socket.join(rooms.user(socket.data.userId));
+    scheduleExpiry(socket, container.deps.clock);
+    registerSocketHandlers(container, socket);
+  });
+
+  return {
+    io,
+    async close() {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await Promise.all([quit(pub), quit(sub)]);
+    },
+  };
+}
+
+async function quit(client: Redis): Promise<void> {
+  await client.quit().catch(() => client.disconnect());
+}

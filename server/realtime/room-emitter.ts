@@ -1,0 +1,23 @@
+import type { Server } from 'socket.io';
+import { Emitter } from '@socket.io/redis-emitter';
+import type { Redis } from 'ioredis';
+import type { ServerToClientEvents } from './events.js';
+
+/** Emits to a room on every instance: through the local io (and its Redis adapter) or, in a worker, the Redis emitter. */
+export interface RoomEmitter {
+  emit<E extends keyof ServerToClientEvents & string>(room: string | string[], event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void;
+}
+
+export function ioRoomEmitter(io: Server): RoomEmitter {
+  return { emit: (room, event, payload) => void io.to(room).emit(event, payload) };
+}
+
+/** For processes without a Socket.IO server (the worker); `key` must match the adapter's. */
+export function redisRoomEmitter(redis: Redis, key: string): RoomEmitter {
+  const emitter = new Emitter(redis, { key });
+  return { emit: (room, event, payload) => void emitter.to(room).emit(event, payload) };
+}
+
+export function adapterKey(redisPrefix: string): string {
+  return `${redisPrefix}socket.io`;
+}

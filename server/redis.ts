@@ -1,0 +1,32 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * Fail fast instead of queueing: while Redis is down, commands reject at once (→ 503 UNAVAILABLE)
+ * and ioredis keeps reconnecting in the background, so the service recovers by itself.
+ */
+const baseOptions: RedisOptions = {
+  lazyConnect: true,
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  commandTimeout: 2_000,
+  connectTimeout: 2_000,
+  retryStrategy: (times) => Math.min(100 * times, 2_000),
+};
+
+/** The data client: every key it touches is under the configured prefix. */
+export function createRedis(url: string, keyPrefix: string, name: string): Redis {
+  return new Redis(url, { ...baseOptions, keyPrefix, connectionName: name });
+}
+
+/** Pub/sub clients for the Socket.IO adapter and emitter (they prefix channels themselves). */
+export function createPubSubRedis(url: string, name: string): Redis {
+  return new Redis(url, { ...baseOptions, enableOfflineQueue: true, maxRetriesPerRequest: null, connectionName: name });
+}
+
+export function isRedisUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return (
+    err.name === 'MaxRetriesPerRequestError' ||
+    /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT/.test(err.message)
+  );
+}
