@@ -1,11 +1,16 @@
 import type { JobName } from '../domain/shared/job-queue.js';
 import type { JobDefinition } from './job-definition.js';
+import { sendMail } from './definitions/send-mail.js';
+import { cleanupExpiredTokens } from './definitions/cleanup-expired-tokens.js';
 
 /** Every job name the worker handles; boot fails on a name without a handler or with two. */
 export const JOB_NAMES = ['mail.send', 'identity.cleanup-expired-tokens'] as const satisfies readonly JobName[];
 
-/** All definitions, one line per job (filled in by jobs/definitions/*). */
-export const definitions: JobDefinition<any>[] = [];
+/** All definitions, one line per job. */
+export const definitions: JobDefinition<any>[] = [
+  sendMail,
+  cleanupExpiredTokens,
+];
 
 export function assertRegistry(defs: JobDefinition<any>[], names: readonly string[] = JOB_NAMES): void {
   const seen = new Map<string, number>();

@@ -1,0 +1,12 @@
+import { defineJob } from '../job-definition.js';
+
+/** Daily: deletes refresh tokens, reset tokens and OTP codes that can no longer be used. */
+export const cleanupExpiredTokens = defineJob({
+  name: 'identity.cleanup-expired-tokens',
+  schedule: '0 3 * * *',
+  concurrency: 1,
+  async handler(_data, { container, log }) {
+    const removed = await container.services.tokenCleanup.removeExpired();
+    log.info(removed, 'expired identity tokens removed');
+  },
+});

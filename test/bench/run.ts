@@ -1,0 +1,23 @@
+/**
+ * `npm run bench -- <name> [args]`: runs one benchmark (or all with no name) and prints its figures
+ * next to the raw baseline measured in the same run.
+ */
+const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
+  auth: () => import('./auth.js'),
+  catalog: () => import('./catalog.js'),
+  cart: () => import('./cart.js'),
+  checkout: () => import('./checkout.js'),
+};
+
+const [name, ...args] = process.argv.slice(2);
+const selected = name ? [name] : Object.keys(benches);
+for (const n of selected) {
+  const load = benches[n];
+  if (!load) {
+    console.error(`unknown benchmark "${n}"; choose from: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n=== bench: ${n} ===`);
+  await (await load()).run(args);
+}
+process.exit(0);

@@ -1,0 +1,96 @@
+import { TestEnv, type TestApp } from '../support/test-env.js';
+import { httpClient } from '../support/http.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+
+describe('platform endpoints', () => {
+  let env: TestEnv;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    env = await TestEnv.create();
+    app = await env.start();
+  });
+  afterAll(() => env.close());
+
+  test('When /healthz is asked, then it answers ok', async () => {
+    const res = await httpClient(app.url).get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  test('When every store answers, then /readyz is 200 with each check', async () => {
+    const res = await httpClient(app.url).get('/readyz');
+    expect(res.status).toBe(200);
+    expect(res.body.checks).toMatchObject({ postgres: { ok: true }, redis: { ok: true }, scheduler: { ok: true } });
+  });
+
+  test('When a request is made, then /metrics counts it by route and status', async () => {
+    const http = httpClient(app.url);
+    await http.get('/healthz');
+    const res = await http.get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatch(/larder_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(res.body).toMatch(/larder_http_request_duration_seconds_bucket/);
+    expect(res.body).toMatch(/larder_socket_connections/);
+  });
+
+  test('When /openapi.json is asked, then it is an OpenAPI 3.1 document and /docs renders it', async () => {
+    const http = httpClient(app.url);
+    const doc = await http.get('/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(doc.body.components.securitySchemes.bearerAuth).toBeDefined();
+    const docs = await http.get('/docs');
+    expect(docs.status).toBe(200);
+    expect(docs.body).toContain('/openapi.json');
+  });
+
+  test('When a path does not exist, then the answer is problem+json 404 with a request id', async () => {
+    const res = await httpClient(app.url).get('/api/v1/does-not-exist');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ type: 'about:blank', status: 404, code: 'NOT_FOUND' });
+    expect(res.body.requestId).toBe(res.headers.get('x-request-id'));
+  });
+
+  test('When the client sends a request id, then it is echoed back', async () => {
+    const res = await httpClient(app.url).get('/healthz', undefined, { 'x-request-id': 'client-abc-123' });
+    expect(res.headers.get('x-request-id')).toBe('client-abc-123');
+  });
+});
+
+describe('readiness while Redis is unreachable', () => {
+  let env: TestEnv;
+  let proxy: TcpProxy;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    env = await TestEnv.create();
+    proxy = await TcpProxy.start({ host: '127.0.0.1', port: 6379 });
+    app = await env.start({ REDIS_URL: proxy.url('redis'), PROCESS_ROLE: 'server' });
+  });
+  afterAll(async () => {
+    await env.close();
+    await proxy.close();
+  });
+
+  test('When Redis goes away, then /readyz is 503 naming redis, and it recovers when Redis is back', async () => {
+    const http = httpClient(app.url);
+    expect((await http.get('/readyz')).status).toBe(200);
+
+    proxy.cut();
+    const down = await http.get('/readyz');
+    expect(down.status).toBe(503);
+    expect(down.body.failing).toEqual(['redis']);
+    expect(down.body.checks.postgres.ok).toBe(true);
+
+    proxy.restore();
+    const deadline = Date.now() + 10_000;
+    let status = 0;
+    while (Date.now() < deadline && status !== 200) {
+      await new Promise((r) => setTimeout(r, 200));
+      status = (await http.get('/readyz')).status;
+    }
+    expect(status).toBe(200);
+  });
+});
