@@ -4,12 +4,10 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 export const ROLES = ['customer', 'merchant', 'driver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export interface HealthProfileData {
-  conditions: string[];
-  diets: string[];
-  allergens: string[];
-  limits?: Record<string, number>;
-}
+import type { HealthProfile } from './health-profile.js';
+
+/** Stored as jsonb; validated by HealthProfile on the way in. */
+export type HealthProfileData = HealthProfile;
 
 export const User = defineEntity({
   name: 'User',
