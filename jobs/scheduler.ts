@@ -38,7 +38,7 @@ function openStore(config: Config): Store {
   pool.on('error', () => {}); // idle-client errors surface through ping() and job failures instead
   return {
     name: 'postgresql',
-    backend: new PostgresBackend({ pool, tableName: 'agenda_jobs', channelName: 'agenda_jobs' }),
+    backend: new PostgresBackend({ pool, tableName: 'agenda_jobs', channelName: 'agenda_jobs', ensureSchema: false }), // table: migrations
     ping: async () => void (await pool.query('select 1')),
     close: () => pool.end(),
   };
