@@ -14,10 +14,12 @@ export class Migration20261125000100_identity extends Migration {
         health_profile jsonb not null default '{"conditions":[],"diets":[],"allergens":[]}',
         created_at timestamptz not null default now(),
         updated_at timestamptz not null default now(),
-        check (email is not null or phone is not null)
+        check (email is not null or phone is not null),
+        constraint users_email_lowercase check (email = lower(email))
       )`);
-    // Case-insensitive uniqueness; the service also stores e-mails lower-cased.
-    this.addSql(`create unique index users_email_key on users (lower(email)) where email is not null`);
+    // E-mails are stored lower-cased (checked above), so a plain index gives case-insensitive uniqueness
+    // and serves the login lookup `where email = $1` directly.
+    this.addSql(`create unique index users_email_key on users (email) where email is not null`);
     this.addSql(`create unique index users_phone_key on users (phone) where phone is not null`);
 
     this.addSql(`

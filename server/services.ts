@@ -1,16 +1,20 @@
 import { createMailer, type Mailer } from '../domain/mail/mailer.js';
 import { TokenCleanup } from '../domain/identity/token-cleanup.js';
+import { createIdentityServices, type IdentityServices } from '../domain/identity/identity-services.js';
+import type { SmsSender } from '../domain/identity/sms-sender.js';
 import type { Deps } from './container.js';
 
 /** Test/ops overrides for outbound channels (SMS, mail) that the services use. */
 export interface ServiceOverrides {
   mailer?: Mailer;
+  sms?: SmsSender;
 }
 
 /** Every domain service, built once per process. One line per module. */
 export interface Services {
   mailer: Mailer;
   tokenCleanup: TokenCleanup;
+  identity: IdentityServices;
 }
 
 export function createServices(deps: Deps, overrides: ServiceOverrides): Services {
@@ -19,5 +23,6 @@ export function createServices(deps: Deps, overrides: ServiceOverrides): Service
   return {
     mailer,
     tokenCleanup: new TokenCleanup(em, clock),
+    identity: createIdentityServices(deps, { sms: overrides.sms }),
   };
 }

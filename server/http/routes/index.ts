@@ -1,5 +1,10 @@
 import type { Container } from '../../container.js';
 import type { Api } from '../api.js';
+import { registerIdentityRoutes } from './identity.js';
+import { registerMeRoutes } from './me.js';
 
 /** Every module's REST routes, one line per module. */
-export function registerRoutes(_api: Api, _container: Container): void {}
+export function registerRoutes(api: Api, container: Container): void {
+  registerIdentityRoutes(api, container);
+  registerMeRoutes(api, container);
+}

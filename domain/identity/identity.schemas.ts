@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { ROLES } from './user.entity.js';
+
+/** Trimmed and lower-cased before validation, so `Ann@X.org ` and `ann@x.org` are one account. */
+export const Email = z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.email().max(254));
+export const Password = z.string().min(10).max(256);
+export const Phone = z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 number, e.g. +447911123456');
+export const PersonName = z.string().trim().min(1).max(100);
+export const Locality = z.string().trim().min(1).max(100);
+/** Roles anyone may pick for themselves; `admin` only comes from ADMIN_EMAIL at start-up. */
+export const SelfServiceRole = z.enum(['customer', 'merchant', 'driver']);
+const OpaqueToken = z.string().min(1).max(512);
+
+export const RegisterInput = z
+  .object({ email: Email, password: Password, name: PersonName, role: SelfServiceRole.default('customer'), phone: Phone.optional() })
+  .strict();
+// Any length is accepted at login so a wrong password always gets the same INVALID_CREDENTIALS.
+export const LoginInput = z.object({ email: Email, password: z.string().min(1).max(256) }).strict();
+export const RefreshInput = z.object({ refreshToken: OpaqueToken }).strict();
+export const LogoutInput = RefreshInput;
+export const OtpRequestInput = z.object({ phone: Phone }).strict();
+export const OtpVerifyInput = z.object({ phone: Phone, code: z.string().regex(/^\d{6}$/, 'must be the 6 digits sent by SMS') }).strict();
+export const ForgotPasswordInput = z.object({ email: Email }).strict();
+export const ResetPasswordInput = z.object({ token: OpaqueToken, password: Password }).strict();
+/** What a user may change about themselves; role, e-mail and password have their own flows. */
+export const UpdateMeInput = z.object({ name: PersonName, phone: Phone, locality: Locality.nullable() }).partial().strict();
+
+export const UserOutput = z
+  .object({
+    id: z.uuid(),
+    email: z.email().nullable(),
+    phone: z.string().nullable(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    locality: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .strict();
+export const AuthResult = z
+  .object({ user: UserOutput, accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number().int().describe('access token lifetime, seconds') })
+  .strict();
+export const OtpRequested = z.object({ expiresIn: z.number().int().describe('code lifetime, seconds') }).strict();
+export const ResetRequested = z.object({ message: z.string() }).strict();
+
+export type RegisterInput = z.output<typeof RegisterInput>;
+export type LoginInput = z.output<typeof LoginInput>;
+export type OtpVerifyInput = z.output<typeof OtpVerifyInput>;
+export type ResetPasswordInput = z.output<typeof ResetPasswordInput>;
+export type UpdateMeInput = z.output<typeof UpdateMeInput>;
+export type UserOutput = z.output<typeof UserOutput>;
+export type AuthResult = z.output<typeof AuthResult>;

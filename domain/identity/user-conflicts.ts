@@ -1,0 +1,21 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { AppError } from '../shared/app-error.js';
+
+/**
+ * Turns a unique violation on users into the client's error. The pre-check before hashing catches the
+ * common case; this catches two requests racing for the same e-mail or phone.
+ */
+export function userConflict(err: unknown): unknown {
+  if (!(err instanceof UniqueConstraintViolationException)) return err;
+  const constraint = (err as { constraint?: string }).constraint;
+  if (constraint === 'users_email_key') return emailTaken();
+  if (constraint === 'users_phone_key') {
+    return new AppError('CONFLICT', 'Another account uses this phone number', { errors: [{ path: 'phone', message: 'already in use' }] });
+  }
+  return err;
+}
+
+/** The answer when an e-mail already belongs to an account. */
+export function emailTaken(): AppError {
+  return new AppError('EMAIL_TAKEN', 'An account with this e-mail already exists');
+}
