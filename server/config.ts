@@ -66,6 +66,8 @@ export interface Config {
   storageDir: string;
   publicUrl: string;
   cartTtlSeconds: number;
+  /** How often the worker asks Redis for expired carts (not an env variable: tests shorten it). */
+  cartSweepIntervalMs: number;
   webhookAllowPrivate: boolean;
   trustProxy: boolean;
   logLevel: Env['LOG_LEVEL'];
@@ -105,6 +107,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     storageDir: e.STORAGE_DIR,
     publicUrl: e.PUBLIC_URL,
     cartTtlSeconds: e.CART_TTL_SECONDS,
+    cartSweepIntervalMs: 1_000,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,

@@ -50,7 +50,9 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
     await emitterRedis.connect();
     emitter = redisRoomEmitter(emitterRedis, adapterKey(config.redisPrefix));
   }
-  const unsubscribe = subscribeBroadcasts(container.deps.events, emitter);
+  const { events } = container.deps;
+  const unsubscribe = subscribeBroadcasts({ events, emitter, inventory: container.services.inventory, log });
+  if (works) container.services.cartSweeper.start(config.cartSweepIntervalMs);
   const worker: Worker | undefined = works ? await startWorker(container) : undefined;
   const port = http ? (http.address() as AddressInfo).port : undefined;
   log.info({ role: config.role, port, scheduler: container.deps.jobs.store }, 'larder started');
@@ -61,6 +63,7 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
       log.info('shutting down');
       const closed = http ? new Promise<void>((resolve) => http!.close(() => resolve())) : Promise.resolve();
       http?.closeIdleConnections();
+      await container.services.cartSweeper.stop();
       await worker?.stop(config.shutdownTimeoutMs);
       await realtime?.close();
       http?.closeAllConnections();

@@ -2,6 +2,7 @@ import { createMailer, type Mailer } from '../domain/mail/mailer.js';
 import { TokenCleanup } from '../domain/identity/token-cleanup.js';
 import { createIdentityServices, type IdentityServices } from '../domain/identity/identity-services.js';
 import type { SmsSender } from '../domain/identity/sms-sender.js';
+import { createCartModule, type CartModule } from '../domain/cart/cart-module.js';
 import type { Deps } from './container.js';
 
 /** Test/ops overrides for outbound channels (SMS, mail) that the services use. */
@@ -11,18 +12,19 @@ export interface ServiceOverrides {
 }
 
 /** Every domain service, built once per process. One line per module. */
-export interface Services {
+export interface Services extends CartModule {
   mailer: Mailer;
   tokenCleanup: TokenCleanup;
   identity: IdentityServices;
 }
 
 export function createServices(deps: Deps, overrides: ServiceOverrides): Services {
-  const { config, log, em, clock } = deps;
+  const { config, log, em, clock, redis, events } = deps;
   const mailer = overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxFile: config.mailOutboxFile, log });
   return {
     mailer,
     tokenCleanup: new TokenCleanup(em, clock),
     identity: createIdentityServices(deps, { sms: overrides.sms }),
+    ...createCartModule({ redis, em, events, clock, log, ttlSeconds: config.cartTtlSeconds }),
   };
 }

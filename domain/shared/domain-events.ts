@@ -1,3 +1,14 @@
+import type { OrderView } from '../orders/orders.schemas.js';
+
+/** What the inventory mirror needs to know about a product's committed stock. */
+export interface ProductStockChange {
+  productId: string;
+  merchantId: string;
+  stock: number;
+  stockVersion: number;
+  active: boolean;
+}
+
 /**
  * The one map of in-process domain events: name → payload. Modules publish these after their
  * transaction commits; the realtime layer, webhooks and notifications subscribe.
@@ -5,6 +16,14 @@
 export interface DomainEvents {
   'user.registered': { userId: string; role: string };
   'user.password_reset_requested': { userId: string; email: string; token: string; expiresAt: string };
+  'product.created': ProductStockChange;
+  'product.updated': ProductStockChange;
+  'product.deleted': { productId: string; merchantId: string };
+  /** A product's availability (stock − reserved) may have changed; subscribers read the current value. */
+  'stock.changed': { productId: string };
+  'cart.expired': { userId: string; items: Array<{ productId: string; quantity: number }> };
+  'order.placed': { order: OrderView; merchantIds: string[] };
+  'order.status_changed': { order: OrderView; merchantIds: string[]; from: string; to: string; by: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -1,0 +1,80 @@
+import { AppError } from '../shared/app-error.js';
+import type { EventBus } from '../shared/event-bus.js';
+import { MAX_CART_LINES, MAX_LINE_QUANTITY, type Cart, type CartAddInput, type CartUpdateInput } from './cart.schemas.js';
+import type { ProductLookup } from './product-lookup.js';
+import type { Reservations } from './reservations.js';
+
+export interface CartServiceDeps {
+  reservations: Reservations;
+  products: ProductLookup;
+  events: EventBus;
+  expiresAt(userId: string): Promise<number | null>;
+  ttlSeconds: number;
+}
+
+/** A shopper's cart: every line is a live reservation of stock (the cart's holder id is the user id). */
+export class CartService {
+  constructor(private readonly d: CartServiceDeps) {}
+
+  /** The caller's cart with current prices and its expiry. */
+  async get(userId: string): Promise<Cart> {
+    const [lines, expiresAt] = await Promise.all([this.d.reservations.lines(userId), this.d.expiresAt(userId)]);
+    const products = await this.d.products.find([...lines.keys()]);
+    const items = [...lines].map(([productId, quantity]) => ({ productId, quantity, priceCents: products.get(productId)?.priceCents ?? 0 }));
+    return {
+      items,
+      totalCents: items.reduce((sum, i) => sum + i.priceCents * i.quantity, 0),
+      currency: products.values().next().value?.currency ?? 'EUR',
+      expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null,
+    };
+  }
+
+  /** Reserves `quantity` more units of a product. */
+  async add(userId: string, input: CartAddInput): Promise<Cart> {
+    await this.assertSellable(userId, input.productId);
+    await this.change(userId, input.productId, 'add', input.quantity);
+    return this.get(userId);
+  }
+
+  /** Sets a line's quantity (0 removes it), reserving or releasing the difference. */
+  async update(userId: string, input: CartUpdateInput): Promise<Cart> {
+    if (input.quantity > 0) await this.assertSellable(userId, input.productId);
+    await this.change(userId, input.productId, 'set', input.quantity);
+    return this.get(userId);
+  }
+
+  /** Removes a line, releasing its units. */
+  async remove(userId: string, productId: string): Promise<Cart> {
+    await this.change(userId, productId, 'set', 0);
+    return this.get(userId);
+  }
+
+  /** Releases every line of the cart. */
+  async clear(userId: string): Promise<Cart> {
+    const released = await this.d.reservations.release(userId);
+    for (let i = 0; i < released.length; i += 3) await this.d.events.publish('stock.changed', { productId: String(released[i]) });
+    return this.get(userId);
+  }
+
+  private async change(userId: string, productId: string, mode: 'add' | 'set', quantity: number): Promise<void> {
+    const r = await this.d.reservations.change(userId, productId, mode, quantity, this.d.ttlSeconds * 1000);
+    if (r.status === 'MISSING') throw new AppError('NOT_FOUND', 'Product not found', { productId });
+    if (r.status === 'OUT_OF_STOCK') throw new AppError('OUT_OF_STOCK', `Only ${r.available} available`, { productId, available: r.available, inCart: r.lineQuantity });
+    if (r.status === 'QUANTITY_LIMIT') throw AppError.validation([{ path: 'quantity', message: `At most ${MAX_LINE_QUANTITY} per line` }]);
+    if (r.status === 'LINE_LIMIT') throw AppError.validation([{ path: 'productId', message: `A cart holds at most ${MAX_CART_LINES} lines` }]);
+    await this.d.events.publish('stock.changed', { productId });
+  }
+
+  /** Unknown and inactive products cannot be reserved; a cart holds a single currency. */
+  private async assertSellable(userId: string, productId: string): Promise<void> {
+    const lines = await this.d.reservations.lines(userId);
+    const other = [...lines.keys()].find((id) => id !== productId);
+    const products = await this.d.products.find(other ? [productId, other] : [productId]);
+    const product = products.get(productId);
+    if (!product || !product.active) throw new AppError('NOT_FOUND', 'Product not found', { productId });
+    const otherCurrency = other ? products.get(other)?.currency : undefined;
+    if (otherCurrency && otherCurrency !== product.currency) {
+      throw AppError.validation([{ path: 'productId', message: `Cart is in ${otherCurrency}; this product is priced in ${product.currency}` }]);
+    }
+  }
+}

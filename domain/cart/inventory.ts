@@ -1,0 +1,74 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
+import type { CartScripts } from './cart-scripts.js';
+import { cartKeys } from './redis-keys.js';
+
+interface StockRow {
+  id: string;
+  stock: number;
+  stock_version: string;
+}
+
+/**
+ * The Redis mirror of product stock plus live reservations: available = stock − reserved. Rebuilt
+ * lazily from PostgreSQL for products it has not seen, and kept current by versioned writes.
+ */
+export class Inventory {
+  constructor(
+    private readonly redis: Redis,
+    private readonly scripts: CartScripts,
+    private readonly em: EntityManager,
+  ) {}
+
+  /** Available units per product id (0 for unknown products). */
+  async available(productIds: string[]): Promise<Map<string, number>> {
+    const ids = [...new Set(productIds)];
+    const result = new Map<string, number>();
+    if (ids.length === 0) return result;
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmget(cartKeys.inventory(id), 'stock', 'reserved');
+    const replies = (await pipeline.exec()) ?? [];
+    const missing: string[] = [];
+    ids.forEach((id, i) => {
+      const [err, values] = replies[i] as [Error | null, [string | null, string | null]];
+      if (err) throw err;
+      if (values[0] === null) missing.push(id);
+      else result.set(id, Number(values[0]) - Number(values[1] ?? 0));
+    });
+    if (missing.length) for (const [id, available] of await this.syncFromDatabase(missing)) result.set(id, available);
+    for (const id of ids) if (!result.has(id)) result.set(id, 0);
+    return result;
+  }
+
+  /** Copies stock and its version from PostgreSQL into the mirror; returns the resulting availability. */
+  async syncFromDatabase(productIds: string[]): Promise<Map<string, number>> {
+    const rows: StockRow[] = await this.em
+      .getConnection()
+      .execute(`select id, stock, stock_version from products where id in (?)`, [productIds]);
+    return this.applyStock(rows.map((r) => ({ productId: r.id, stock: r.stock, version: Number(r.stock_version) })));
+  }
+
+  /** Writes committed stock values (e.g. RETURNING stock, stock_version of a checkout) into the mirror. */
+  async applyStock(changes: Array<{ productId: string; stock: number; version: number }>): Promise<Map<string, number>> {
+    const result = new Map<string, number>();
+    await Promise.all(
+      changes.map(async (c) => result.set(c.productId, await this.scripts.setStock(cartKeys.inventory(c.productId), c.stock, c.version))),
+    );
+    return result;
+  }
+
+  /** Rebuilds the whole mirror's stock from PostgreSQL in batches (reservations are kept). */
+  async rebuild(batchSize = 5_000): Promise<number> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    let total = 0;
+    for (;;) {
+      const rows: StockRow[] = await this.em
+        .getConnection()
+        .execute(`select id, stock, stock_version from products where id > ? order by id limit ?`, [after, batchSize]);
+      if (rows.length === 0) return total;
+      await this.applyStock(rows.map((r) => ({ productId: r.id, stock: r.stock, version: Number(r.stock_version) })));
+      total += rows.length;
+      after = rows[rows.length - 1].id;
+    }
+  }
+}

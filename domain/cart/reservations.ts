@@ -1,0 +1,75 @@
+import type { Redis } from 'ioredis';
+import type { Clock } from '../shared/clock.js';
+import type { CartScripts } from './cart-scripts.js';
+import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './cart.schemas.js';
+import type { Inventory } from './inventory.js';
+import { cartKeys } from './redis-keys.js';
+
+export type ChangeStatus = 'OK' | 'MISSING' | 'OUT_OF_STOCK' | 'LINE_LIMIT' | 'QUANTITY_LIMIT';
+export interface ChangeResult {
+  status: ChangeStatus;
+  available: number;
+  lineQuantity: number;
+}
+export interface SoldLine {
+  productId: string;
+  quantity: number;
+  stock: number;
+  stockVersion: number;
+}
+
+/**
+ * Reservations held by a holder (a shopper's cart, or a checkout in flight): every call is one Lua
+ * script, so stock is never reserved twice and a failure never leaves a half-applied change.
+ */
+export class Reservations {
+  constructor(
+    private readonly redis: Redis,
+    private readonly scripts: CartScripts,
+    private readonly inventory: Inventory,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Sets (or adds to) one line; loads the stock mirror from PostgreSQL the first time a product is seen. */
+  async change(holder: string, productId: string, mode: 'add' | 'set', quantity: number, ttlMs: number): Promise<ChangeResult> {
+    const keys = [cartKeys.inventory(productId), cartKeys.cart(holder), cartKeys.expiry] as const;
+    const run = () =>
+      this.scripts.cartChange(...keys, holder, productId, mode, quantity, this.clock.now().getTime(), ttlMs, MAX_CART_LINES, MAX_LINE_QUANTITY);
+    let reply = await run();
+    if (reply[0] === 'MISSING') {
+      await this.inventory.syncFromDatabase([productId]);
+      reply = await run();
+    }
+    return { status: reply[0] as ChangeStatus, available: Number(reply[1]), lineQuantity: Number(reply[2]) };
+  }
+
+  /** When the holder's reservations expire (epoch ms), or null when it holds nothing. */
+  async expiresAt(holder: string): Promise<number | null> {
+    const score = await this.redis.zscore(cartKeys.expiry, holder);
+    return score === null ? null : Number(score);
+  }
+
+  /** The holder's lines: productId → quantity. */
+  async lines(holder: string): Promise<Map<string, number>> {
+    const raw = await this.redis.hgetall(cartKeys.cart(holder));
+    return new Map(Object.entries(raw).map(([id, q]) => [id, Number(q)]));
+  }
+
+  /** Releases everything the holder reserved; returns [productId, quantity, available, …]. */
+  async release(holder: string): Promise<Array<string | number>> {
+    return this.scripts.cartClear(cartKeys.cart(holder), this.prefix, holder);
+  }
+
+  /** After a committed sale: drops the sold units from the holder and mirrors the new stock. */
+  async consume(holder: string, sold: SoldLine[]): Promise<Map<string, number>> {
+    const args = sold.flatMap((s) => [s.productId, s.quantity, s.stock, s.stockVersion]);
+    const reply = await this.scripts.consume(cartKeys.cart(holder), cartKeys.expiry, this.prefix, holder, ...args);
+    const available = new Map<string, number>();
+    for (let i = 0; i < reply.length; i += 2) available.set(String(reply[i]), Number(reply[i + 1]));
+    return available;
+  }
+
+  private get prefix(): string {
+    return this.redis.options.keyPrefix ?? '';
+  }
+}

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '../shared/app-error.js';
+import type { Clock } from '../shared/clock.js';
+
+export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+
+/** What a replay returns: the first request's status and body (errors as `{code, message, details}`). */
+export interface StoredOutcome {
+  status: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+interface Row {
+  request_hash: string;
+  status_code: number;
+  response: unknown;
+}
+
+/** Hash of the request that a key is bound to: the validated input, canonically ordered. */
+export function requestHash(scope: string, input: unknown): string {
+  return createHash('sha256').update(scope).update('\0').update(canonicalJson(input)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Idempotency-Key records. `claim` inserts the key inside the caller's transaction: a concurrent
+ * request with the same key blocks on the primary key until the first commits, then replays it.
+ */
+export class IdempotencyStore {
+  constructor(private readonly clock: Clock) {}
+
+  /** Returns null when this request owns the key now; otherwise the stored outcome (or a mismatch error). */
+  async claim(tx: EntityManager, userId: string, key: string, hash: string): Promise<StoredOutcome | null> {
+    const now = this.clock.now();
+    const claimed = await tx.execute(
+      `insert into idempotency_keys (user_id, key, request_hash, status_code, response, created_at)
+       values (?, ?, ?, 0, '{}', ?)
+       on conflict (user_id, key) do update
+         set request_hash = excluded.request_hash, status_code = 0, response = '{}', created_at = excluded.created_at
+         where idempotency_keys.created_at < ?
+       returning 1 as claimed`,
+      [userId, key, hash, now, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)],
+    );
+    if (claimed.length) return null;
+    const [row] = await tx.execute<Row[]>(`select request_hash, status_code, response from idempotency_keys where user_id = ? and key = ?`, [userId, key]);
+    return replay(row, hash);
+  }
+
+  /** Stores the outcome of the request that claimed the key (same transaction). */
+  async complete(tx: EntityManager, userId: string, key: string, status: number, body: unknown): Promise<void> {
+    await tx.execute(`update idempotency_keys set status_code = ?, response = ? where user_id = ? and key = ?`, [status, JSON.stringify(body), userId, key]);
+  }
+
+  /** After a rolled-back business failure (e.g. OUT_OF_STOCK), stores it so a retry gets the same answer. */
+  async recordFailure(em: EntityManager, userId: string, key: string, hash: string, error: AppError): Promise<void> {
+    const body = { code: error.code, message: error.message, details: error.details };
+    await em.execute(
+      `insert into idempotency_keys (user_id, key, request_hash, status_code, response, created_at)
+       values (?, ?, ?, ?, ?, ?) on conflict (user_id, key) do nothing`,
+      [userId, key, hash, error.status, JSON.stringify(body), this.clock.now()],
+    );
+  }
+
+  /** Deletes records older than 24 h; returns how many. */
+  async removeExpired(em: EntityManager): Promise<number> {
+    const res = await em.execute(`delete from idempotency_keys where created_at < ?`, [new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS)], 'run');
+    return (res as unknown as { affectedRows: number }).affectedRows;
+  }
+}
+
+function replay(row: Row, hash: string): StoredOutcome {
+  if (row.request_hash !== hash) {
+    throw new AppError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was used with a different request body');
+  }
+  if (row.status_code >= 400) {
+    const e = row.response as { code: AppError['code']; message: string; details: Record<string, unknown> };
+    throw new AppError(e.code, e.message, { ...e.details, replayed: true });
+  }
+  return { status: row.status_code, body: row.response, replayed: true };
+}

@@ -1,0 +1,74 @@
+import { AppError, type FieldError } from '../shared/app-error.js';
+import type { StockMove } from './stock-ledger.js';
+
+export interface ProductForSale {
+  id: string;
+  merchantId: string;
+  name: string;
+  priceCents: number;
+  currency: string;
+  kind: string;
+  active: boolean;
+}
+
+export interface RequestedLine {
+  productId: string;
+  quantity: number;
+  addonIds: string[];
+}
+
+export interface PlannedLine {
+  product: ProductForSale;
+  quantity: number;
+  addons: ProductForSale[];
+}
+
+export interface OrderPlan {
+  lines: PlannedLine[];
+  moves: StockMove[];
+  totalCents: number;
+  currency: string;
+  merchantIds: string[];
+}
+
+/**
+ * Turns requested lines into priced lines and per-product stock moves, with prices from the database.
+ * Refuses unknown/inactive products, add-ons that do not belong to their dish, and mixed currencies.
+ */
+export function planOrder(requested: RequestedLine[], products: Map<string, ProductForSale>, addonLinks: Set<string>): OrderPlan {
+  const errors: FieldError[] = [];
+  const lines: PlannedLine[] = [];
+  requested.forEach((r, i) => {
+    const product = products.get(r.productId);
+    if (!product || !product.active) return void errors.push({ path: `items.${i}.productId`, message: 'Unknown or unavailable product' });
+    if (product.kind === 'addon') return void errors.push({ path: `items.${i}.productId`, message: 'An add-on is ordered with its dish' });
+    const addons: ProductForSale[] = [];
+    r.addonIds.forEach((addonId, j) => {
+      const addon = products.get(addonId);
+      const belongs = addon?.active && addon.kind === 'addon' && addonLinks.has(`${r.productId}:${addonId}`);
+      if (!belongs) errors.push({ path: `items.${i}.addonIds.${j}`, message: 'Not an add-on of this dish' });
+      else addons.push(addon);
+    });
+    lines.push({ product, quantity: r.quantity, addons });
+  });
+  if (errors.length) throw new AppError('VALIDATION', errors[0].message, { errors });
+
+  const currencies = new Set(lines.flatMap((l) => [l.product.currency, ...l.addons.map((a) => a.currency)]));
+  if (currencies.size > 1) throw AppError.validation([{ path: 'items', message: `Products are priced in several currencies (${[...currencies].join(', ')})` }]);
+
+  const moves = new Map<string, number>();
+  let totalCents = 0;
+  for (const l of lines) {
+    for (const p of [l.product, ...l.addons]) {
+      moves.set(p.id, (moves.get(p.id) ?? 0) + l.quantity);
+      totalCents += p.priceCents * l.quantity;
+    }
+  }
+  return {
+    lines,
+    moves: [...moves].map(([productId, quantity]) => ({ productId, quantity })),
+    totalCents,
+    currency: [...currencies][0] ?? 'EUR',
+    merchantIds: [...new Set(lines.flatMap((l) => [l.product.merchantId, ...l.addons.map((a) => a.merchantId)]))],
+  };
+}

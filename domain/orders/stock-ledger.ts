@@ -1,0 +1,76 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '../shared/app-error.js';
+
+export interface StockMove {
+  productId: string;
+  quantity: number;
+}
+export interface StockAfter {
+  productId: string;
+  quantity: number;
+  stock: number;
+  stockVersion: number;
+}
+
+interface Row {
+  id: string;
+  stock: number;
+  stock_version: string;
+}
+
+function valuesList(moves: StockMove[]): { sql: string; params: Array<string | number> } {
+  return {
+    sql: moves.map(() => '(?::uuid, ?::int)').join(', '),
+    params: moves.flatMap((m) => [m.productId, m.quantity]),
+  };
+}
+
+/**
+ * Locks the rows in ascending id order (every writer does, so concurrent checkouts and cancels
+ * cannot deadlock), then applies the change in one statement.
+ */
+async function lockInOrder(tx: EntityManager, ids: string[]): Promise<void> {
+  await tx.execute(`select id from products where id in (?) order by id for update`, [[...ids].sort()]);
+}
+
+/**
+ * Guarded decrement: `stock = stock − n` only where `stock >= n`. One short line fails the whole
+ * checkout with OUT_OF_STOCK listing every short line; the caller's transaction rolls back.
+ */
+export async function takeStock(tx: EntityManager, moves: StockMove[]): Promise<StockAfter[]> {
+  await lockInOrder(tx, moves.map((m) => m.productId));
+  const { sql, params } = valuesList(moves);
+  const rows = await tx.execute<Row[]>(
+    `update products p set stock = p.stock - v.n from (values ${sql}) as v(id, n)
+     where p.id = v.id and p.stock >= v.n returning p.id, p.stock, p.stock_version`,
+    params,
+  );
+  if (rows.length < moves.length) {
+    const done = new Set(rows.map((r) => r.id));
+    const shortIds = moves.filter((m) => !done.has(m.productId)).map((m) => m.productId);
+    const current = await tx.execute<Row[]>(`select id, stock from products where id in (?)`, [shortIds]);
+    const stockOf = new Map(current.map((r) => [r.id, r.stock]));
+    const items = moves
+      .filter((m) => !done.has(m.productId))
+      .map((m) => ({ productId: m.productId, requested: m.quantity, available: stockOf.get(m.productId) ?? 0 }));
+    throw new AppError('OUT_OF_STOCK', 'Not enough stock for every line', { items });
+  }
+  return toAfter(rows, moves);
+}
+
+/** Returns units to stock (a cancelled order). */
+export async function returnStock(tx: EntityManager, moves: StockMove[]): Promise<StockAfter[]> {
+  await lockInOrder(tx, moves.map((m) => m.productId));
+  const { sql, params } = valuesList(moves);
+  const rows = await tx.execute<Row[]>(
+    `update products p set stock = p.stock + v.n from (values ${sql}) as v(id, n)
+     where p.id = v.id returning p.id, p.stock, p.stock_version`,
+    params,
+  );
+  return toAfter(rows, moves);
+}
+
+function toAfter(rows: Row[], moves: StockMove[]): StockAfter[] {
+  const qty = new Map(moves.map((m) => [m.productId, m.quantity]));
+  return rows.map((r) => ({ productId: r.id, quantity: qty.get(r.id) ?? 0, stock: r.stock, stockVersion: Number(r.stock_version) }));
+}

@@ -1,0 +1,34 @@
+import { AppError } from '../../../domain/shared/app-error.js';
+import { CartAddInput, CartRemoveInput, CartUpdateInput, EmptyInput, WatchInput } from '../../../domain/cart/cart.schemas.js';
+import type { Container } from '../../container.js';
+import { handle, type AppSocket } from '../handle.js';
+import { rooms } from '../rooms.js';
+
+/** Product rooms one socket may watch at once (each `products:watch` call adds at most 500). */
+export const MAX_WATCHED_PER_SOCKET = 2_000;
+
+/** cart:get/add/update/remove/clear and products:watch/unwatch. */
+export function registerCartHandlers(container: Container, socket: AppSocket): void {
+  const { cart, inventory } = container.services;
+  handle(container, socket, 'cart:get', EmptyInput, (_input, caller) => cart.get(caller.id));
+  handle(container, socket, 'cart:add', CartAddInput, (input, caller) => cart.add(caller.id, input));
+  handle(container, socket, 'cart:update', CartUpdateInput, (input, caller) => cart.update(caller.id, input));
+  handle(container, socket, 'cart:remove', CartRemoveInput, (input, caller) => cart.remove(caller.id, input.productId));
+  handle(container, socket, 'cart:clear', EmptyInput, (_input, caller) => cart.clear(caller.id));
+
+  // The ack carries current availability, so a client cannot miss a change made between its
+  // list request and the watch.
+  handle(container, socket, 'products:watch', WatchInput, async ({ productIds }) => {
+    const watched = [...socket.rooms].filter((r) => r.startsWith('product:')).length;
+    const adding = productIds.filter((id) => !socket.rooms.has(rooms.product(id)));
+    if (watched + adding.length > MAX_WATCHED_PER_SOCKET) {
+      throw AppError.validation([{ path: 'productIds', message: `A connection watches at most ${MAX_WATCHED_PER_SOCKET} products` }]);
+    }
+    await socket.join(adding.map(rooms.product));
+    return { available: Object.fromEntries(await inventory.available(productIds)) };
+  });
+  handle(container, socket, 'products:unwatch', WatchInput, async ({ productIds }) => {
+    for (const id of productIds) await socket.leave(rooms.product(id));
+    return null;
+  });
+}
