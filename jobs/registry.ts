@@ -2,14 +2,19 @@ import type { JobName } from '../domain/shared/job-queue.js';
 import type { JobDefinition } from './job-definition.js';
 import { sendMail } from './definitions/send-mail.js';
 import { cleanupExpiredTokens } from './definitions/cleanup-expired-tokens.js';
+import { assignWaitingDrivers } from './definitions/assign-waiting-drivers.js';
+import { cleanupIdempotencyKeys } from './definitions/cleanup-idempotency-keys.js';
 
 /** Every job name the worker handles; boot fails on a name without a handler or with two. */
-export const JOB_NAMES = ['mail.send', 'identity.cleanup-expired-tokens'] as const satisfies readonly JobName[];
+export const JOB_NAMES = ['mail.send', 'identity.cleanup-expired-tokens',
+  'orders.assign-waiting-drivers', 'orders.cleanup-idempotency-keys'] as const satisfies readonly JobName[];
 
 /** All definitions, one line per job. */
 export const definitions: JobDefinition<any>[] = [
   sendMail,
   cleanupExpiredTokens,
+  assignWaitingDrivers,
+  cleanupIdempotencyKeys,
 ];
 
 export function assertRegistry(defs: JobDefinition<any>[], names: readonly string[] = JOB_NAMES): void {

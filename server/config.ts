@@ -28,6 +28,8 @@ const EnvSchema = z
     STORAGE_DIR: z.string().default('var/storage'),
     PUBLIC_URL: z.url().default('http://localhost:3000'),
     CART_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    DRIVER_SPEED_KMH: z.coerce.number().positive().max(200).default(25),
+    DELIVERY_RADIUS_KM: z.coerce.number().positive().max(500).default(30),
     WEBHOOK_ALLOW_PRIVATE: bool.default(false),
     TRUST_PROXY: bool.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -68,6 +70,8 @@ export interface Config {
   cartTtlSeconds: number;
   /** How often the worker asks Redis for expired carts (not an env variable: tests shorten it). */
   cartSweepIntervalMs: number;
+  driverSpeedKmh: number;
+  deliveryRadiusKm: number;
   webhookAllowPrivate: boolean;
   trustProxy: boolean;
   logLevel: Env['LOG_LEVEL'];
@@ -108,6 +112,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     publicUrl: e.PUBLIC_URL,
     cartTtlSeconds: e.CART_TTL_SECONDS,
     cartSweepIntervalMs: 1_000,
+    driverSpeedKmh: e.DRIVER_SPEED_KMH,
+    deliveryRadiusKm: e.DELIVERY_RADIUS_KM,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,

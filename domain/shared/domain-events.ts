@@ -24,6 +24,8 @@ export interface DomainEvents {
   'cart.expired': { userId: string; items: Array<{ productId: string; quantity: number }> };
   'order.placed': { order: OrderView; merchantIds: string[] };
   'order.status_changed': { order: OrderView; merchantIds: string[]; from: string; to: string; by: string };
+  'order.driver_assigned': { order: OrderView; merchantIds: string[]; driverId: string; distanceM: number; etaSeconds: number };
+  'delivery.location': { orderId: string; lat: number; lng: number; at: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

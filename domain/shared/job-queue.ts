@@ -2,6 +2,8 @@
 export interface JobPayloads {
   'mail.send': { to: string; subject: string; text: string; html?: string };
   'identity.cleanup-expired-tokens': Record<string, never>;
+  'orders.assign-waiting-drivers': Record<string, never>;
+  'orders.cleanup-idempotency-keys': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;

@@ -1,9 +1,20 @@
 import type { Logger } from 'pino';
 import type { EventBus } from '../../domain/shared/event-bus.js';
 import type { Inventory } from '../../domain/cart/inventory.js';
+import type { OrderView } from '../../domain/orders/orders.schemas.js';
 import type { RoomEmitter } from './room-emitter.js';
 import { rooms } from './rooms.js';
 import { StockPushCoalescer } from './stock-push.js';
+
+/** Everyone told about an order's changes: its customer, merchants, driver, and sockets watching it. */
+function orderAudience(order: OrderView, merchantIds: string[]): string[] {
+  return [
+    rooms.user(order.customerId),
+    ...merchantIds.map(rooms.user),
+    ...(order.driverId ? [rooms.user(order.driverId)] : []),
+    rooms.order(order.id),
+  ];
+}
 
 interface BroadcastDeps {
   events: EventBus;
@@ -22,5 +33,12 @@ export function subscribeBroadcasts({ events, emitter, inventory, log }: Broadca
     () => stock.stop(),
     events.subscribe('stock.changed', ({ productId }) => stock.changed(productId)),
     events.subscribe('cart.expired', ({ userId, items }) => emitter.emit(rooms.user(userId), 'cart:expired', { items })),
+    events.subscribe('order.placed', ({ order, merchantIds }) => emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order })),
+    events.subscribe('order.status_changed', ({ order, merchantIds }) => emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order })),
+    events.subscribe('order.driver_assigned', ({ order, merchantIds, driverId, distanceM, etaSeconds }) => {
+      emitter.emit(rooms.user(driverId), 'delivery:assigned', { order, distanceM, etaSeconds });
+      emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order });
+    }),
+    events.subscribe('delivery.location', (location) => emitter.emit(rooms.order(location.orderId), 'order:driver-location', location)),
   ];
 }
