@@ -52,8 +52,9 @@ export class CheckoutService {
           holding = true;
           await this.hold(holder, plan.moves);
         }
-        const view = await this.write(tx, customerId, plan, input);
+        // Stock first: its row locks come in id order, before the order rows' foreign keys touch products.
         const sold = await takeStock(tx, plan.moves);
+        const view = await this.write(tx, customerId, plan, input);
         await this.d.idempotency.complete(tx, customerId, key, 201, view);
         return { view, sold, merchantIds: plan.merchantIds } satisfies Placed;
       });
@@ -109,6 +110,8 @@ export class CheckoutService {
       deliveryAddress: input.deliveryAddress ?? null, locality: input.deliveryAddress?.locality ?? null,
       driverId: null, createdAt: now, updatedAt: now,
     });
+    // The entities carry plain id columns (no ORM relations), so the parent row goes in first.
+    await tx.flush();
     const items: OrderItem[] = [];
     let position = 0;
     for (const line of plan.lines) {

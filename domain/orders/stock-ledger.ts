@@ -27,10 +27,12 @@ function valuesList(moves: StockMove[]): { sql: string; params: Array<string | n
 
 /**
  * Locks the rows in ascending id order (every writer does, so concurrent checkouts and cancels
- * cannot deadlock), then applies the change in one statement.
+ * cannot deadlock), then applies the change in one statement. NO KEY UPDATE is the lock the stock
+ * UPDATE takes anyway; unlike FOR UPDATE it does not conflict with the KEY SHARE locks that other
+ * transactions' order_items foreign keys hold on the same products.
  */
 async function lockInOrder(tx: EntityManager, ids: string[]): Promise<void> {
-  await tx.execute(`select id from products where id in (?) order by id for update`, [[...ids].sort()]);
+  await tx.execute(`select id from products where id in (?) order by id for no key update`, [[...ids].sort()]);
 }
 
 /**

@@ -18,17 +18,19 @@ export function emitAck<T = any>(socket: Socket, event: string, payload?: unknow
   return socket.timeout(10_000).emitWithAck(event, payload);
 }
 
-/** Resolves with the next `event` pushed to the socket, or rejects after `ms`. */
-export function nextEvent<T = any>(socket: Socket, event: string, ms = 5_000): Promise<T> {
+/** Resolves with the next `event` pushed to the socket that matches `where`, or rejects after `ms`. */
+export function nextEvent<T = any>(socket: Socket, event: string, ms = 5_000, where: (payload: T) => boolean = () => true): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, onEvent);
-      reject(new Error(`no ${event} within ${ms} ms`));
+      reject(new Error(`no matching ${event} within ${ms} ms`));
     }, ms);
     const onEvent = (payload: T) => {
+      if (!where(payload)) return;
       clearTimeout(timer);
+      socket.off(event, onEvent);
       resolve(payload);
     };
-    socket.once(event, onEvent);
+    socket.on(event, onEvent);
   });
 }
