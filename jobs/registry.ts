@@ -2,12 +2,13 @@ import type { JobName } from '../domain/shared/job-queue.js';
 import type { JobDefinition } from './job-definition.js';
 import { sendMail } from './definitions/send-mail.js';
 import { cleanupExpiredTokens } from './definitions/cleanup-expired-tokens.js';
+import { deleteMerchantProducts } from './definitions/delete-merchant-products.js';
 import { assignWaitingDrivers } from './definitions/assign-waiting-drivers.js';
 import { cleanupIdempotencyKeys } from './definitions/cleanup-idempotency-keys.js';
 
 /** Every job name the worker handles; boot fails on a name without a handler or with two. */
 export const JOB_NAMES = ['mail.send', 'identity.cleanup-expired-tokens',
-  'orders.assign-waiting-drivers', 'orders.cleanup-idempotency-keys'] as const satisfies readonly JobName[];
+  'orders.assign-waiting-drivers', 'orders.cleanup-idempotency-keys', 'catalog.delete-merchant-products'] as const satisfies readonly JobName[];
 
 /** All definitions, one line per job. */
 export const definitions: JobDefinition<any>[] = [
@@ -15,6 +16,7 @@ export const definitions: JobDefinition<any>[] = [
   cleanupExpiredTokens,
   assignWaitingDrivers,
   cleanupIdempotencyKeys,
+  deleteMerchantProducts,
 ];
 
 export function assertRegistry(defs: JobDefinition<any>[], names: readonly string[] = JOB_NAMES): void {

@@ -30,7 +30,7 @@ export interface Container {
   deps: Deps;
   services: Services;
   metrics: Metrics;
-  /** Closes what the container opened (ORM pool, Redis, scheduler store). */
+  /** Closes what the container opened (ORM pool, Redis, scheduler store, mail transport). */
   close(): Promise<void>;
 }
 
@@ -61,6 +61,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     metrics,
     async close() {
       await jobs.close().catch((err) => log.warn({ err }, 'closing scheduler failed'));
+      services.mailer.close();
       redis.disconnect();
       await orm.close();
     },

@@ -3,6 +3,7 @@ import { TokenCleanup } from '../domain/identity/token-cleanup.js';
 import { createIdentityServices, type IdentityServices } from '../domain/identity/identity-services.js';
 import type { SmsSender } from '../domain/identity/sms-sender.js';
 import { createCartModule, type CartModule } from '../domain/cart/cart-module.js';
+import { createCatalogModule, type CatalogModule } from '../domain/catalog/catalog-module.js';
 import { createOrdersModule, type OrdersModule } from '../domain/orders/orders-module.js';
 import type { Deps } from './container.js';
 
@@ -17,6 +18,7 @@ export interface Services extends CartModule, OrdersModule {
   mailer: Mailer;
   tokenCleanup: TokenCleanup;
   identity: IdentityServices;
+  catalog: CatalogModule;
 }
 
 export function createServices(deps: Deps, overrides: ServiceOverrides): Services {
@@ -32,5 +34,6 @@ export function createServices(deps: Deps, overrides: ServiceOverrides): Service
     mailer,
     tokenCleanup: new TokenCleanup(em, clock),
     identity: createIdentityServices(deps, { sms: overrides.sms }),
+    catalog: createCatalogModule(deps, (ids) => cart.inventory.available(ids)),
   };
 }

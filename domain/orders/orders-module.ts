@@ -6,6 +6,7 @@ import type { EventBus } from '../shared/event-bus.js';
 import type { CartModule } from '../cart/cart-module.js';
 import { CheckoutService } from './checkout.service.js';
 import { DeliveryService } from './delivery/delivery.service.js';
+import { DishAddons } from './dish-addons.js';
 import { DriverPool } from './delivery/driver-pool.js';
 import { IdempotencyStore } from './idempotency.js';
 import { OrderQueries } from './order-queries.js';
@@ -17,6 +18,7 @@ export interface OrdersModule {
   orderStatus: OrderStatusService;
   delivery: DeliveryService;
   idempotency: IdempotencyStore;
+  dishAddons: DishAddons;
 }
 
 interface OrdersModuleDeps {
@@ -44,5 +46,6 @@ export function createOrdersModule(d: OrdersModuleDeps): OrdersModule {
     orderStatus: new OrderStatusService({ em, events, clock, log, inventory: d.cart.inventory }),
     delivery,
     idempotency,
+    dishAddons: new DishAddons(em),
   };
 }

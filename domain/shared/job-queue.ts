@@ -2,6 +2,7 @@
 export interface JobPayloads {
   'mail.send': { to: string; subject: string; text: string; html?: string };
   'identity.cleanup-expired-tokens': Record<string, never>;
+  'catalog.delete-merchant-products': { merchantId: string };
   'orders.assign-waiting-drivers': Record<string, never>;
   'orders.cleanup-idempotency-keys': Record<string, never>;
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export interface ServerProcess {
@@ -8,18 +9,40 @@ export interface ServerProcess {
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const STOP_GRACE_MS = 20_000;
+
+/** A port nobody listens on right now (the OS picks it), so parallel benches do not collide. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 /**
  * Starts Larder as its own process (as in production), so the load generator in this process does
- * not share an event loop with the server it measures. Waits for /readyz.
+ * not share an event loop with the server it measures. Waits for /readyz. `stop()` sends SIGTERM
+ * (graceful shutdown) and resolves when the process has exited, killing it if it hangs.
  */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const port = env.PORT ?? String(4100 + Math.floor(Math.random() * 800));
+  const port = env.PORT ?? String(await freePort());
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: port },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  };
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -29,16 +52,11 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error('server did not become ready');
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error('server did not become ready');
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return {
-    url,
-    pid: child.pid!,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return { url, pid: child.pid!, stop };
 }

@@ -109,7 +109,17 @@ describe('checkout rules', () => {
     const dish = await createProduct(app, merchant, { kind: 'dish', stock: 5, priceCents: 900 });
     const otherDish = await createProduct(app, merchant, { kind: 'dish', stock: 5, priceCents: 800 });
     const sauce = await createProduct(app, merchant, { kind: 'addon', stock: 5, priceCents: 50 });
-    await app.container.deps.orm.em.fork().execute(`insert into dish_addons (dish_id, addon_id) values (?, ?)`, [dish.id, sauce.id]);
+    const http = httpClient(app.url);
+    const rival = await createUser(app, 'merchant');
+    const rivalSauce = await createProduct(app, rival, { kind: 'addon', stock: 5 });
+    expect((await http.put(`/api/v1/products/${dish.id}/addons`, { addonIds: [sauce.id] }, rival.token)).status).toBe(404);
+    const foreign = await http.put(`/api/v1/products/${dish.id}/addons`, { addonIds: [sauce.id, rivalSauce.id] }, merchant.token);
+    expect(foreign.status).toBe(422);
+    expect(foreign.body.errors).toEqual([expect.objectContaining({ path: 'addonIds.1' })]);
+    expect((await http.put(`/api/v1/products/${dish.id}/addons`, { addonIds: [otherDish.id] }, merchant.token)).status).toBe(422);
+    const linked = await http.put(`/api/v1/products/${dish.id}/addons`, { addonIds: [sauce.id] }, merchant.token);
+    expect(linked.body).toEqual({ dishId: dish.id, addonIds: [sauce.id] });
+    expect((await http.get(`/api/v1/products/${dish.id}/addons`)).body.addonIds).toEqual([sauce.id]);
 
     const wrong = await placeOrder(app, customer, { items: [{ productId: otherDish.id, quantity: 1, addonIds: [sauce.id] }] });
     expect(wrong.status).toBe(422);

@@ -11,7 +11,7 @@ const COLUMNS = {
 /** Unknown values are a caution, not an avoid, so they pass; starch is rounded as the engine rounds it. */
 function nutrientWithinLimit(rule: NutrientRule): Sql {
   if (rule.nutrient === 'starch') {
-    return sql`(carbohydrate is null or sugars is null or round(greatest(carbohydrate - sugars, 0)::numeric, 2) <= ${rule.avoid})`;
+    return sql`(p.carbohydrate is null or p.sugars is null or round(greatest(p.carbohydrate - p.sugars, 0)::numeric, 2) <= ${rule.avoid})`;
   }
   const column = raw(`p.${COLUMNS[rule.nutrient]}`);
   return sql`(${column} is null or ${column} <= ${rule.avoid})`;

@@ -4,6 +4,8 @@ import { registerIdentityRoutes } from './identity.js';
 import { registerMeRoutes } from './me.js';
 import { registerCartRoutes } from './cart.js';
 import { registerOrderRoutes } from './orders.js';
+import { registerDishAddonRoutes } from './dish-addons.js';
+import { registerProductRoutes } from './products.js';
 
 /** Every module's REST routes, one line per module. */
 export function registerRoutes(api: Api, container: Container): void {
@@ -11,4 +13,6 @@ export function registerRoutes(api: Api, container: Container): void {
   registerMeRoutes(api, container);
   registerCartRoutes(api, container);
   registerOrderRoutes(api, container);
+  registerDishAddonRoutes(api, container);
+  registerProductRoutes(api, container);
 }

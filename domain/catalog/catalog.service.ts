@@ -1,0 +1,88 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { JobQueue } from '../shared/job-queue.js';
+import type { Page } from '../shared/pagination.js';
+import { AppError } from '../shared/app-error.js';
+import type { CreateProductInput, ListProductsQuery, ProductOutput, UpdateProductInput } from './catalog.schemas.js';
+import type { ProductListing } from './listing/product-listing.js';
+import { canView, productNotFound, type Caller } from './product-access.js';
+import type { ProductReader } from './product-reader.js';
+import type { ProductData } from './product-row.js';
+import type { ProductWriter } from './product-writer.js';
+import { loadHealthProfile, productVerdict } from './verdict/product-verdict.js';
+import type { Verdict } from './verdict/verdict-engine.js';
+
+/** Units available to buy per product id: stock minus live reservations (the inventory module). */
+export type Availability = (productIds: string[]) => Promise<Map<string, number>>;
+
+export interface CatalogParts {
+  em: EntityManager;
+  reader: ProductReader;
+  writer: ProductWriter;
+  listing: ProductListing;
+  jobs: JobQueue;
+  availability: Availability;
+}
+
+/** The catalog's use cases, as the REST routes (and later sockets) call them. */
+export class CatalogService {
+  constructor(private readonly d: CatalogParts) {}
+
+  /** A product as its caller may see it (inactive ones only by their manager). */
+  async get(caller: Caller | undefined, id: string): Promise<ProductOutput> {
+    return (await this.withAvailable([await this.visible(caller, id)]))[0];
+  }
+
+  /** The product with this barcode, with the caller's verdict when signed in. */
+  async byBarcode(caller: Caller | undefined, code: string): Promise<ProductOutput & { verdict?: Verdict }> {
+    const product = await this.d.reader.byBarcode(code);
+    if (!product || !canView(caller, product)) throw new AppError('NOT_FOUND', 'No product with this barcode');
+    const [output] = await this.withAvailable([product]);
+    if (!caller) return output;
+    return { ...output, verdict: productVerdict(product, await loadHealthProfile(this.d.em, caller.id)) };
+  }
+
+  /** Can the caller eat this? Judged against their stored health profile. */
+  async verdict(caller: Caller, id: string): Promise<Verdict> {
+    const product = await this.visible(caller, id);
+    return productVerdict(product, await loadHealthProfile(this.d.em, caller.id));
+  }
+
+  /** A page of products; `suitable=true` needs a signed-in caller (it reads their profile). */
+  async list(caller: Caller | undefined, query: ListProductsQuery): Promise<Page<ProductOutput>> {
+    if (query.suitable && !caller) throw new AppError('UNAUTHENTICATED', 'suitable=true needs a signed-in user (it reads the health profile)');
+    const profile = query.suitable && caller ? await loadHealthProfile(this.d.em, caller.id) : null;
+    const page = await this.d.listing.page(query, caller, profile);
+    return { items: await this.withAvailable(page.items), nextCursor: page.nextCursor };
+  }
+
+  async create(caller: Caller, input: CreateProductInput): Promise<ProductOutput> {
+    return (await this.withAvailable([await this.d.writer.create(caller, input)]))[0];
+  }
+
+  async update(caller: Caller, id: string, patch: UpdateProductInput): Promise<ProductOutput> {
+    return (await this.withAvailable([await this.d.writer.update(caller, id, patch)]))[0];
+  }
+
+  async remove(caller: Caller, id: string): Promise<void> {
+    await this.d.writer.remove(caller, id);
+  }
+
+  /** Starts deleting every product of a merchant (the caller, or the one an admin names). */
+  async removeAll(caller: Caller, merchantId: string | undefined): Promise<{ jobId: string }> {
+    if (merchantId && caller.role !== 'admin' && merchantId !== caller.id) {
+      throw AppError.validation([{ path: 'merchantId', message: "Only an admin may delete another merchant's products" }]);
+    }
+    return this.d.jobs.enqueue('catalog.delete-merchant-products', { merchantId: merchantId ?? caller.id });
+  }
+
+  private async visible(caller: Caller | undefined, id: string): Promise<ProductData> {
+    const product = await this.d.reader.byId(id);
+    if (!product || !canView(caller, product)) throw productNotFound();
+    return product;
+  }
+
+  private async withAvailable(products: ProductData[]): Promise<ProductOutput[]> {
+    const available = products.length ? await this.d.availability(products.map((p) => p.id)) : new Map<string, number>();
+    return products.map((p) => ({ ...p, available: Math.max(0, available.get(p.id) ?? 0) }));
+  }
+}

@@ -1,0 +1,52 @@
+import type { ProductSort } from '../catalog.schemas.js';
+import { raw, sql, type Sql } from './sql.js';
+
+/** How a listing is ordered: one key expression plus the id as tie-break, both in one direction. */
+export interface SortKey {
+  /** Expression over alias `p` whose value goes into the cursor. */
+  expr: Sql;
+  /** Type the cursor value is cast back to. */
+  cast: string;
+  desc: boolean;
+}
+
+/**
+ * Every sort has an index on (key, id) in the catalog migration. `newest` goes through text so the
+ * cursor keeps PostgreSQL's microseconds (a JS Date would round them and skip or repeat rows).
+ */
+export const SORT_KEYS: Record<ProductSort, SortKey> = {
+  newest: { expr: raw('p.created_at'), cast: 'timestamptz', desc: true },
+  name: { expr: raw('p.search_name'), cast: 'text', desc: false },
+  price: { expr: raw('p.price_cents'), cast: 'integer', desc: false },
+  '-price': { expr: raw('p.price_cents'), cast: 'integer', desc: true },
+};
+
+/** Search relevance: computed by the search query as `r.score`. */
+export const SCORE_KEY: SortKey = { expr: raw('score'), cast: 'double precision', desc: true };
+
+/** `order by key, id` in the sort's direction, over the given qualifier (`p.` or `r.`). */
+export function orderBy(key: Sql, id: Sql, desc: boolean): Sql {
+  const dir = raw(desc ? 'desc' : 'asc');
+  return sql`${key} ${dir}, ${id} ${dir}`;
+}
+
+const CURSOR_VALUE: Record<string, RegExp> = {
+  timestamptz: /^\d{4}-\d\d-\d\d[ T][\d:.]+(?:[+-]\d\d(?::?\d\d)?|Z)?$/,
+  text: /^[^\u0000]{0,400}$/,
+  integer: /^-?\d{1,10}$/,
+  'double precision': /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i,
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True when a decoded cursor fits the sort (so a forged cursor is a 422, not a database error). */
+export function cursorFits(sort: SortKey, cursor: unknown[]): boolean {
+  const [value, id] = cursor;
+  return typeof value === 'string' && typeof id === 'string' && UUID.test(id) && CURSOR_VALUE[sort.cast].test(value);
+}
+
+/** The keyset condition: rows strictly after the cursor in the sort's direction. */
+export function after(key: Sql, id: Sql, sort: SortKey, cursor: unknown[]): Sql {
+  const op = raw(sort.desc ? '<' : '>');
+  const cast = raw(sort.cast);
+  return sql`(${key}, ${id}) ${op} (${cursor[0]}::${cast}, ${cursor[1]}::uuid)`;
+}

@@ -1,0 +1,46 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { gtinKey } from './barcode.js';
+import { PRODUCT_COLUMNS, toProductData, type ProductData, type ProductRow } from './product-row.js';
+import type { ProductCache } from './product-cache.js';
+import { sql, type Sql } from './listing/sql.js';
+
+/** Single-product reads from the primary, through the cache. */
+export class ProductReader {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly cache: ProductCache,
+  ) {}
+
+  /** The product, or null when there is none. */
+  async byId(id: string): Promise<ProductData | null> {
+    const cached = await this.cache.get(id);
+    if (cached) return cached;
+    return this.load(sql`p.id = ${id}`);
+  }
+
+  /** The product carrying this GTIN (UPC-A and its EAN-13 spelling are one), or null. */
+  async byBarcode(code: string): Promise<ProductData | null> {
+    const key = gtinKey(code);
+    const id = await this.cache.idForBarcode(code);
+    if (id) {
+      const product = await this.byId(id);
+      if (product?.barcode && gtinKey(product.barcode) === key) return product;
+    }
+    return this.load(sql`lpad(p.barcode, 14, '0') = ${key}`);
+  }
+
+  /** Uncached, for writers that need the committed row. */
+  async fresh(id: string): Promise<ProductData | null> {
+    const rows: ProductRow[] = await this.em.getConnection().execute(`select ${PRODUCT_COLUMNS.text} from products p where p.id = ?`, [id]);
+    return rows[0] ? toProductData(rows[0]) : null;
+  }
+
+  private async load(where: Sql): Promise<ProductData | null> {
+    const query = sql`select ${PRODUCT_COLUMNS} from products p where ${where}`;
+    const rows: ProductRow[] = await this.em.getConnection().execute(query.text, [...query.params]);
+    if (!rows[0]) return null;
+    const product = toProductData(rows[0]);
+    await this.cache.put(product);
+    return product;
+  }
+}

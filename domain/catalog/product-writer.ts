@@ -1,0 +1,102 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Emit, EventBus } from '../shared/event-bus.js';
+import { AppError } from '../shared/app-error.js';
+import { User } from '../identity/user.entity.js';
+import type { CreateProductInput, UpdateProductInput } from './catalog.schemas.js';
+import { canManage, owningMerchant, productNotFound, type Caller } from './product-access.js';
+import { productConflict } from './product-conflicts.js';
+import { Product, NUTRIENTS } from './product.entity.js';
+import type { ProductReader } from './product-reader.js';
+import type { ProductData } from './product-row.js';
+import { ingredientFlags } from './verdict/ingredient-matcher.js';
+
+type Fields = Omit<UpdateProductInput, 'nutrition'> & { nutrition?: CreateProductInput['nutrition'] };
+
+/**
+ * Creates, changes and deletes products. Events go out after the commit with the stock and
+ * stock_version read back from the row (the trigger bumps the version), so the inventory mirror
+ * can order them. The cache forgets the product through the same events (catalog-module.ts).
+ */
+export class ProductWriter {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events: EventBus,
+    private readonly reader: ProductReader,
+  ) {}
+
+  /** Creates a product for the caller (or, for an admin, the merchant it names). */
+  async create(caller: Caller, input: CreateProductInput): Promise<ProductData> {
+    const merchantId = owningMerchant(caller, input.merchantId);
+    if (caller.role === 'admin') await this.assertMerchant(merchantId);
+    return this.events.afterCommit(async (emit) => {
+      const product = this.em.create(Product, { merchantId, sku: input.sku, name: input.name, priceCents: input.priceCents });
+      apply(product, input);
+      await this.save();
+      return this.announce('product.created', product.id, emit);
+    });
+  }
+
+  /** Changes the fields sent; another merchant's product is answered as missing. */
+  async update(caller: Caller, id: string, patch: UpdateProductInput): Promise<ProductData> {
+    return this.events.afterCommit(async (emit) => {
+      const product = await this.em.findOne(Product, { id });
+      if (!product || !canManage(caller, product.merchantId)) throw productNotFound();
+      apply(product, patch);
+      await this.save();
+      return this.announce('product.updated', id, emit);
+    });
+  }
+
+  /** Deletes a product; another merchant's product is answered as missing. */
+  async remove(caller: Caller, id: string): Promise<void> {
+    await this.events.afterCommit(async (emit) => {
+      const product = await this.em.findOne(Product, { id });
+      if (!product || !canManage(caller, product.merchantId)) throw productNotFound();
+      this.em.remove(product);
+      await this.save();
+      emit('product.deleted', { productId: id, merchantId: product.merchantId });
+    });
+  }
+
+  private async save(): Promise<void> {
+    try {
+      await this.em.flush();
+    } catch (err) {
+      this.em.clear(); // a failed flush leaves the unit of work dirty; nothing was written
+      throw productConflict(err);
+    }
+  }
+
+  /** Reads the committed row back (versions come from the trigger) and queues the event. */
+  private async announce(name: 'product.created' | 'product.updated', id: string, emit: Emit): Promise<ProductData> {
+    const rows: Array<{ stock_version: string }> = await this.em.getConnection().execute('select stock_version from products where id = ?', [id]);
+    const product = await this.reader.fresh(id);
+    if (!product || !rows[0]) throw productNotFound(); // deleted between the write and the read-back
+    emit(name, { productId: id, merchantId: product.merchantId, stock: product.stock, stockVersion: Number(rows[0].stock_version), active: product.active });
+    return product;
+  }
+
+  private async assertMerchant(id: string): Promise<void> {
+    const user = await this.em.findOne(User, { id }, { fields: ['id', 'role'] });
+    if (user?.role !== 'merchant') throw AppError.validation([{ path: 'merchantId', message: 'No such merchant' }]);
+  }
+}
+
+/** Copies validated fields onto the entity, field by field (no mass assignment). */
+function apply(product: Product, f: Fields): void {
+  if (f.sku !== undefined) product.sku = f.sku;
+  if (f.name !== undefined) product.name = f.name;
+  if (f.description !== undefined) product.description = f.description;
+  if (f.priceCents !== undefined) product.priceCents = f.priceCents;
+  if (f.currency !== undefined) product.currency = f.currency;
+  if (f.stock !== undefined) product.stock = f.stock;
+  if (f.barcode !== undefined) product.barcode = f.barcode;
+  if (f.category !== undefined) product.category = f.category;
+  if (f.kind !== undefined) product.kind = f.kind;
+  if (f.active !== undefined) product.active = f.active;
+  if (f.labels !== undefined) product.labels = [...new Set(f.labels)];
+  if (f.allergens !== undefined) product.allergens = [...new Set(f.allergens)];
+  if (f.ingredients !== undefined) product.ingredients = f.ingredients;
+  for (const n of NUTRIENTS) if (f.nutrition && f.nutrition[n] !== undefined) product[n] = f.nutrition[n];
+  if (f.ingredients !== undefined || f.labels !== undefined) product.ingredientFlags = ingredientFlags(product.ingredients, product.labels);
+}

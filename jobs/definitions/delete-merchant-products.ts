@@ -1,0 +1,12 @@
+import { defineJob } from '../job-definition.js';
+
+/** DELETE /products?confirm=all: removes a merchant's products in batches, extending the lock as it goes. */
+export const deleteMerchantProducts = defineJob({
+  name: 'catalog.delete-merchant-products',
+  concurrency: 2,
+  backoff: ({ attempt }) => (attempt <= 3 ? 10_000 * attempt : null),
+  async handler({ merchantId }, { container, log, touch }) {
+    const deleted = await container.services.catalog.purge.run(merchantId, touch);
+    log.info({ merchantId, deleted }, 'merchant products deleted');
+  },
+});

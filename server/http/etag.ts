@@ -1,0 +1,15 @@
+import { createHash } from 'node:crypto';
+import type { Context } from 'koa';
+import { Reply } from './api.js';
+
+/**
+ * Answers a GET body with a strong ETag over its JSON, or 304 when the client's If-None-Match already
+ * names it. The tag covers the whole body, live `available` included, so a 304 is never stale.
+ */
+export function withEtag(ctx: Context, body: unknown): Reply {
+  const etag = `"${createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`;
+  const headers = { ETag: etag, 'Cache-Control': 'private, no-cache' };
+  const sent = ctx.get('if-none-match');
+  const matches = sent === '*' || sent.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+  return matches ? new Reply(304, undefined, headers) : new Reply(200, body, headers);
+}

@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from '../../server/config.js';
+
+const base = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/larder_cfg', REDIS_URL: 'redis://127.0.0.1:6379' };
+const failure = (env: Record<string, string>): string => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message;
+    throw err;
+  }
+  throw new Error('configuration was accepted');
+};
+
+describe('configuration', () => {
+  test('When nothing is set, then the embedded defaults serve on :3000 with role all and Agenda on PostgreSQL', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, role: 'all', redisUrl: 'redis://127.0.0.1:6379', argon2Concurrency: 4, authIpLimitPer5Min: 100 });
+    expect(config.mongoUrl).toBeUndefined();
+    expect(config.usesDevJwtSecret).toBe(true);
+  });
+
+  test.each([
+    ['PORT', { PORT: 'eighty' }],
+    ['PORT', { PORT: '70000' }],
+    ['PROCESS_ROLE', { PROCESS_ROLE: 'both' }],
+    ['DATABASE_URL', { DATABASE_URL: 'not a url' }],
+    ['JWT_SECRET', { JWT_SECRET: 'short' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['ARGON2_CONCURRENCY', { ARGON2_CONCURRENCY: '0' }],
+    ['WEBHOOK_ALLOW_PRIVATE', { WEBHOOK_ALLOW_PRIVATE: 'maybe' }],
+    ['ADMIN_PASSWORD', { ADMIN_EMAIL: 'root@example.org' }],
+  ])('When %s has a bad value, then startup stops naming it', (name, env) => {
+    expect(failure({ ...base, ...env })).toMatch(new RegExp(`^\\s+${name}: `, 'm'));
+  });
+
+  test('When NODE_ENV is production without a JWT_SECRET, then startup stops naming JWT_SECRET', () => {
+    expect(failure({ ...base, NODE_ENV: 'production' })).toMatch(/JWT_SECRET: must be set in production/);
+  });
+
+  test('When empty strings are set, then they count as unset', () => {
+    expect(loadConfig({ ...base, MONGO_URL: '', PORT: '' })).toMatchObject({ port: 3000, mongoUrl: undefined });
+  });
+});
