@@ -52,10 +52,11 @@ export class CheckoutService {
           holding = true;
           await this.hold(holder, plan.moves);
         }
-        // Stock first: its row locks come in id order, before the order rows' foreign keys touch products.
-        const sold = await takeStock(tx, plan.moves);
         const view = await this.write(tx, customerId, plan, input);
         await this.d.idempotency.complete(tx, customerId, key, 201, view);
+        // Stock last, so a hot product's row lock is held only for this statement and the commit. The
+        // KEY SHARE locks that order_items' foreign keys took do not conflict with it (see stock-ledger).
+        const sold = await takeStock(tx, plan.moves);
         return { view, sold, merchantIds: plan.merchantIds } satisfies Placed;
       });
       if ('replayed' in result) return result;
