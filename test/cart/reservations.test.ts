@@ -123,6 +123,19 @@ describe('cart reservations', () => {
     });
   });
 
+  test('When a cart would hold a 101st line, then it is refused and nothing is reserved', async () => {
+    const products = await Promise.all(Array.from({ length: 101 }, () => createProduct(app, merchant, { stock: 3 })));
+    const socket = await open(await createUser(app));
+    for (const p of products.slice(0, 100)) expect((await emitAck(socket, 'cart:add', { productId: p.id, quantity: 1 })).ok).toBe(true);
+    const last = products[100];
+    expect(await emitAck(socket, 'cart:add', { productId: last.id, quantity: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', errors: [{ path: 'productId' }] },
+    });
+    expect((await emitAck(socket, 'products:watch', { productIds: [last.id] })).data.available[last.id]).toBe(3);
+    expect((await emitAck(socket, 'cart:get', {})).data.items).toHaveLength(100);
+  });
+
   test('When the merchant changes stock, then watchers see the new availability', async () => {
     const product = await createProduct(app, merchant, { stock: 2 });
     const shopper = await open(await createUser(app));
