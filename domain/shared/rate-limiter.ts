@@ -1,28 +1,63 @@
 import type { Redis } from 'ioredis';
 import { AppError } from './app-error.js';
 
+/** One fixed-window limit: at most `limit` hits on `key` per `windowSec`. */
+export interface Limit {
+  key: string;
+  limit: number;
+  windowSec: number;
+}
+
 /**
- * Fixed-window counters in Redis, shared by every instance. One MULTI per hit: create the counter with
- * its TTL if missing, increment it, read the TTL back — atomic, and it works on any Redis version.
+ * Counts one hit on each key in order and stops at the first limit exceeded (the keys after it are
+ * not counted). Answers `{0, 0}` when all are within their limits, else `{index (1-based), pttl}`.
+ * A counter gets its window's TTL when created (or if it ever lost it), so windows are fixed.
+ */
+const HIT_SCRIPT = `
+for i = 1, #KEYS do
+  local limit = tonumber(ARGV[2 * i - 1])
+  local windowMs = tonumber(ARGV[2 * i])
+  local count = redis.call('INCR', KEYS[i])
+  local ttl = redis.call('PTTL', KEYS[i])
+  if ttl < 0 then
+    redis.call('PEXPIRE', KEYS[i], windowMs)
+    ttl = windowMs
+  end
+  if count > limit then return {i, ttl} end
+end
+return {0, 0}
+`;
+
+type WithHitCommand = Redis & { rateLimitHit(numKeys: number, ...args: Array<string | number>): Promise<[number, number]> };
+
+/**
+ * Fixed-window counters in Redis, shared by every instance. Every check is one atomic script call,
+ * one round trip however many limits it covers.
  */
 export class RateLimiter {
-  constructor(private readonly redis: Redis) {}
+  private readonly redis: WithHitCommand;
+
+  constructor(redis: Redis) {
+    if (!('rateLimitHit' in redis)) redis.defineCommand('rateLimitHit', { lua: HIT_SCRIPT });
+    this.redis = redis as WithHitCommand;
+  }
 
   /** Counts one hit on `key`; throws RATE_LIMITED with `retryAfter` (seconds) once `limit` is exceeded in the window. */
-  async hit(key: string, limit: number, windowSec: number): Promise<void> {
-    const replies = await this.redis
-      .multi()
-      .set(key, 0, 'PX', windowSec * 1000, 'NX')
-      .incr(key)
-      .pttl(key)
-      .exec();
-    if (!replies) throw new Error(`rate limiter transaction on ${key} was aborted`);
-    const failed = replies.find(([err]) => err);
-    if (failed) throw failed[0];
-    const count = Number(replies[1]![1]);
-    const ttlMs = Number(replies[2]![1]);
-    if (count > limit) {
-      const retryAfter = Math.max(1, Math.ceil((ttlMs > 0 ? ttlMs : windowSec * 1000) / 1000));
+  hit(key: string, limit: number, windowSec: number): Promise<void> {
+    return this.hitInOrder([{ key, limit, windowSec }]);
+  }
+
+  /**
+   * Counts one hit on each limit, in order, in a single round trip. The first limit exceeded throws
+   * RATE_LIMITED (with its `retryAfter`) and the limits after it are not counted, exactly as if each
+   * had been checked on its own.
+   */
+  async hitInOrder(limits: Limit[]): Promise<void> {
+    if (limits.length === 0) return;
+    const args = limits.flatMap((l) => [l.limit, l.windowSec * 1000]);
+    const [index, ttlMs] = (await this.redis.rateLimitHit(limits.length, ...limits.map((l) => l.key), ...args)).map(Number);
+    if (index > 0) {
+      const retryAfter = Math.max(1, Math.ceil(ttlMs / 1000));
       throw new AppError('RATE_LIMITED', `Too many attempts; retry in ${retryAfter} s`, { retryAfter });
     }
   }

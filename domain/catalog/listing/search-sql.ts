@@ -1,39 +1,77 @@
-import { likeEscape, raw, sql, type Sql } from './sql.js';
+import { foldText } from '../verdict/ingredient-matcher.js';
+import { join, likeEscape, raw, sql, textArray, type Sql } from './sql.js';
 
 /** Below this many characters a query has no full trigram, so the prefix index answers it. */
 export const TRIGRAM_MIN_LENGTH = 3;
-/** Candidates per matching strategy; the ranking only ever sorts this many rows (see below). */
-export const CANDIDATES_PER_BRANCH = { prefix: 50, substring: 200, fuzzy: 200 } as const;
+/** Candidates per strategy; the ranking only ever sorts this many rows (see below). */
+export const CANDIDATES = { prefix: 50, words: 200 } as const;
+/** How many dictionary words one query word may expand to, and how close a typo must be. */
+const EXPANSIONS = 10;
+const MIN_SIMILARITY = 0.45;
+const MAX_QUERY_WORDS = 5;
 
-/**
- * Name search as a capped candidate set, ranked afterwards. Three branches each stop at a LIMIT:
- *   prefix    btree products_search_name (collation "C" makes LIKE 'abc%' a range scan): exact names first;
- *   substring GIN products_search_trgm with LIKE '%abc%';
- *   fuzzy     GIN with strict_word_similarity (`<<%`, default threshold 0.5): misspellings.
- * Ordering the whole match set by similarity would sort every weak match (tens of thousands for a
- * common word on 1M rows); the caps keep the ranking's cost flat. EXPLAIN ANALYZE on 1M rows:
- * see the benchmark notes in test/bench/catalog.ts.
- *
- * `filter` (over alias `p`) goes inside every branch so narrow filters still fill the page.
- * Yields candidate ids (a UNION, so each at most once); rank them with searchScore.
- */
-export function searchCandidates(q: string, filter: Sql): Sql {
-  const term = sql`larder_fold(${likeEscape(q)})`;
-  const folded = sql`larder_fold(${q})`;
-  const { prefix, substring, fuzzy } = CANDIDATES_PER_BRANCH;
-  return sql`(select p.id from products p where p.search_name like ${term} || '%' escape '!' and ${filter} order by p.search_name limit ${raw(String(prefix))})
-      union
-      (select p.id from products p where p.search_name like '%' || ${term} || '%' escape '!' and ${filter} limit ${raw(String(substring))})
-      union
-      (select p.id from products p where ${folded} <<% p.search_name and ${filter} limit ${raw(String(fuzzy))})`;
+/** The query's words, split where larder_fold would split them (each is folded again in SQL). */
+export function queryWords(q: string): string[] {
+  return foldText(q).split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, MAX_QUERY_WORDS);
 }
 
-/** Relevance over alias `p`: exact name > name prefix > the rest, then by trigram similarity. */
+/**
+ * The dictionary words a query word stands for: for 3+ characters, words containing it (substring,
+ * trigram LIKE) or close to it (typo, trigram similarity ≥ MIN_SIMILARITY); for shorter ones, words
+ * starting with it (btree on the "C"-collated primary key). Best matches first, capped.
+ */
+function expansionOf(word: string): Sql {
+  const folded = sql`larder_fold(${word})`;
+  const pattern = sql`larder_fold(${likeEscape(word)})`;
+  if ([...word].length < TRIGRAM_MIN_LENGTH) {
+    return sql`array(select d.word from product_words d where d.word like ${pattern} || '%' escape '!' order by d.word limit ${raw(String(EXPANSIONS))})`;
+  }
+  return sql`array(select d.word from product_words d
+      where d.word like '%' || ${pattern} || '%' escape '!' or (d.word % ${folded} and similarity(d.word, ${folded}) >= ${raw(String(MIN_SIMILARITY))})
+      order by similarity(d.word, ${folded}) desc, d.word limit ${raw(String(EXPANSIONS))})`;
+}
+
+/**
+ * One row with one text[] per query word: its dictionary expansions. Run first, on its own, so the
+ * product query carries them as constants: with a subquery the planner cannot estimate
+ * `name_words && $1` and picked a sequential scan (70k rows filtered for "choclate" on 1M products);
+ * with a literal array it uses the element statistics and the GIN index.
+ */
+export function expansionsSql(q: string): Sql {
+  const words = queryWords(q);
+  return sql`select ${join(words.map((w, i) => sql`${expansionOf(w)} as ${raw(`e${i}`)}`), ', ', "'{}'::text[] as e0")}`;
+}
+
+/**
+ * Name search as a capped candidate set, ranked afterwards (searchScore). Two branches, each stopped
+ * by a LIMIT:
+ *   prefix  btree products_search_name: whole names starting with the query, so the exact name is
+ *           always a candidate (and ranks first);
+ *   words   every query word must match a name word through its expansions (expansionsSql): GIN
+ *           products_name_words with `name_words && array[...]`.
+ * Ordering all matches by similarity would rank every product holding a common word (thousands on
+ * 1M rows); the caps keep the cost flat however many weak matches there are.
+ *
+ * `filter` (over alias `p`) goes inside both branches so narrow filters still fill the page.
+ */
+export function searchCandidates(q: string, expanded: string[][], filter: Sql): Sql {
+  const hasAll = expanded.length > 0 && expanded.every((e) => e.length > 0);
+  const wordMatch = hasAll ? join(expanded.map((e) => sql`p.name_words && ${textArray(e)}`), ' and ') : raw('false');
+  const pattern = sql`larder_fold(${likeEscape(q)})`;
+  return sql`(select p.id from products p where p.search_name like ${pattern} || '%' escape '!' and ${filter} order by p.search_name limit ${raw(String(CANDIDATES.prefix))})
+      union
+      (select p.id from products p where ${wordMatch} and ${filter} limit ${raw(String(CANDIDATES.words))})`;
+}
+
+/**
+ * Relevance over alias `p`: exact name > name prefix > the rest, then by trigram similarity of the
+ * whole name (strict_word_similarity as well doubled the ranking's cost on 1M rows for no visible gain).
+ */
 export function searchScore(q: string): Sql {
   const term = sql`larder_fold(${likeEscape(q)})`;
   const folded = sql`larder_fold(${q})`;
   return sql`((p.search_name = ${folded})::int * 2 + (p.search_name like ${term} || '%' escape '!')::int
-      + strict_word_similarity(${folded}, p.search_name) + similarity(${folded}, p.search_name) * 0.5)::float8`;
+      + similarity(${folded}, p.search_name))::float8`;
 }
 
 /** Short queries: names starting with the text, through the btree (pattern is a constant). */

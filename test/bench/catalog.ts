@@ -1,0 +1,129 @@
+/**
+ * `npm run bench -- catalog [seconds]` on DATABASE_URL (default larder_bench; fill it first with
+ * `DATABASE_URL=… npm run bench:data -- 1000000`). Measures through the HTTP API of a separate server
+ * process at 8 concurrent clients, and runs the very same SQL through `pg` at 8 clients in the same
+ * run as the raw baseline:
+ *   search  p50/p95 (mixed exact, misspelled, substring and 2-letter queries), HTTP vs raw, ratio;
+ *   barcode p95 (Redis cache-aside warm after the first hit); list page p95 (first and next pages).
+ * Prints EXPLAIN (ANALYZE, BUFFERS) of a ranked search and a short-prefix search.
+ */
+import pg from 'pg';
+import { ListProductsQuery } from '../../domain/catalog/catalog.schemas.js';
+import { isRankedSearch, listingSql } from '../../domain/catalog/listing/listing-sql.js';
+import { expansionsSql } from '../../domain/catalog/listing/search-sql.js';
+import type { Sql } from '../../domain/catalog/listing/sql.js';
+import { startServerProcess } from './server-process.js';
+import { closedLoop, fmt, summarize } from './stats.js';
+
+const CLIENTS = 8;
+
+/** `?` placeholders → `$n` (arrays expand to lists, as MikroORM expands them). */
+function toPg(query: Sql): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  let i = 0;
+  const text = query.text.replace(/\?/g, () => {
+    const v = query.params[i++];
+    const list = Array.isArray(v) ? v : [v];
+    return list.map((item) => (values.push(item), `$${values.length}`)).join(', ');
+  });
+  return { text, values };
+}
+
+function misspell(word: string, rand: number): string {
+  if (word.length < 5) return word;
+  const at = 1 + (rand % (word.length - 3));
+  return rand % 2 ? word.slice(0, at) + word[at + 1] + word[at] + word.slice(at + 2) : word.slice(0, at) + word.slice(at + 1);
+}
+
+/** Search terms as shoppers type them, from real names in the table. */
+async function searchTerms(pool: pg.Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ name: string }>(`select name from products tablesample system (0.2) where active limit 400`);
+  const terms: string[] = [];
+  rows.forEach(({ name }, i) => {
+    const words = name.toLowerCase().split(' ').filter((w) => /^[a-z]{4,}$/.test(w));
+    if (!words.length) return;
+    const w = words[i % words.length];
+    const kind = i % 5;
+    if (kind === 0) terms.push(words.slice(0, 2).join(' ')); // "brand food"
+    else if (kind === 1) terms.push(misspell(w, i)); // typo
+    else if (kind === 2) terms.push(w.slice(1, Math.max(4, w.length - 1))); // substring
+    else if (kind === 3) terms.push(w.slice(0, 2)); // 1–2 characters: prefix index
+    else terms.push(w); // one word
+  });
+  return terms;
+}
+
+/** The listing's SQL for a search, with the word expansions fetched first exactly as the service does. */
+async function searchSql(pool: pg.Pool, q: string): Promise<{ text: string; values: unknown[] }> {
+  const query = ListProductsQuery.parse({ q });
+  let expanded: string[][] = [];
+  if (isRankedSearch(query)) {
+    const words = toPg(expansionsSql(q));
+    expanded = Object.values((await pool.query(words.text, words.values)).rows[0] ?? {});
+  }
+  return toPg(listingSql(query, undefined, null, expanded));
+}
+
+async function explain(pool: pg.Pool, label: string, q: string): Promise<void> {
+  const { text, values } = await searchSql(pool, q);
+  const { rows } = await pool.query(`explain (analyze, buffers, costs off) ${text}`, values);
+  console.log(`\n-- EXPLAIN ANALYZE: ${label} (q=${JSON.stringify(q)})\n${rows.map((r) => r['QUERY PLAN']).join('\n')}`);
+}
+
+function report(label: string, r: { latencies: number[]; errors: number; elapsedMs: number }) {
+  const s = summarize(r.latencies, r.elapsedMs);
+  console.log(`${label.padEnd(22)} n=${s.count} ${fmt(s.perSecond, 0)}/s p50=${fmt(s.p50)}ms p95=${fmt(s.p95)}ms p99=${fmt(s.p99)}ms errors=${r.errors}`);
+  return s;
+}
+
+async function get(url: string): Promise<void> {
+  const res = await fetch(url);
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`${res.status}`);
+}
+
+export async function run(args: string[]): Promise<void> {
+  const seconds = Number(args[0] ?? 15);
+  const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/larder_bench';
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: CLIENTS });
+  const { rows: [{ n }] } = await pool.query<{ n: string }>('select count(*) as n from products');
+  console.log(`products: ${n} in ${new URL(databaseUrl).pathname.slice(1)}; ${CLIENTS} clients, ${seconds} s per phase`);
+  const terms = await searchTerms(pool);
+  const { rows: codes } = await pool.query<{ barcode: string }>(`select barcode from products tablesample system (0.2) where barcode is not null and active limit 1000`);
+  const { rows: cats } = await pool.query<{ category: string }>(`select distinct category from products limit 50`);
+  const server = await startServerProcess({ DATABASE_URL: databaseUrl, PROCESS_ROLE: 'server', REDIS_PREFIX: 'bench:catalog:', LOG_LEVEL: 'warn', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-123' });
+  try {
+    const api = `${server.url}/api/v1`;
+    const searchUrl = (i: number) => `${api}/products?q=${encodeURIComponent(terms[i % terms.length])}`;
+    await closedLoop(CLIENTS, 2_000, (w, i) => get(searchUrl(w * 1000 + i))); // warm-up (JIT, pools, buffers)
+
+    console.log('\nsearch');
+    const http = report('  HTTP', await closedLoop(CLIENTS, seconds * 1000, (w, i) => get(searchUrl(w * 7919 + i))));
+    const raw = report('  raw SQL (pg)', await closedLoop(CLIENTS, seconds * 1000, async (w, i) => {
+      const { text, values } = await searchSql(pool, terms[(w * 7919 + i) % terms.length]);
+      return pool.query(text, values);
+    }));
+    console.log(`  ratio HTTP/raw: p50 ${fmt(http.p50 / raw.p50, 2)}x, p95 ${fmt(http.p95 / raw.p95, 2)}x (targets: p95 ≤ 30 ms, ≤ 2x)`);
+
+    console.log('\nbarcode');
+    report('  HTTP', await closedLoop(CLIENTS, seconds * 1000, (w, i) => get(`${api}/products/barcode/${codes[(w * 131 + i) % codes.length].barcode}`)));
+
+    console.log('\nlist page');
+    const pages: string[] = [];
+    for (const sort of ['newest', 'name', 'price', '-price']) {
+      for (const filter of ['', ...cats.slice(0, 6).map((c) => `&category=${c.category}`)]) {
+        const first = `${api}/products?limit=20&sort=${sort}${filter}`;
+        const { nextCursor } = (await (await fetch(first)).json()) as { nextCursor: string | null };
+        pages.push(first, ...(nextCursor ? [`${first}&cursor=${nextCursor}`] : []));
+      }
+    }
+    report('  HTTP', await closedLoop(CLIENTS, seconds * 1000, (w, i) => get(pages[(w * 13 + i) % pages.length])));
+    console.log(`  (${pages.length} pages: first and second pages of 4 sorts, unfiltered and by category)`);
+
+    await explain(pool, 'ranked trigram search', terms.find((t) => t.length >= 5 && !t.includes(' ')) ?? 'chocolate');
+    await explain(pool, 'short query, prefix index', 'ch');
+  } finally {
+    await server.stop();
+    await pool.end();
+  }
+}
