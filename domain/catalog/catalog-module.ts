@@ -26,6 +26,7 @@ export function createCatalogModule(deps: Pick<Deps, 'em' | 'redis' | 'events' |
   const listing = new ProductListing(em);
   events.subscribe('product.updated', ({ productId }) => cache.forget([productId]));
   events.subscribe('product.deleted', ({ productId }) => cache.forget([productId]));
+  events.subscribe('stock.committed', ({ productIds }) => cache.forget(productIds));
   return {
     service: new CatalogService({ em, reader, writer, listing, jobs, availability }),
     listing,

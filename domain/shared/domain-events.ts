@@ -21,6 +21,8 @@ export interface DomainEvents {
   'product.deleted': { productId: string; merchantId: string };
   /** A product's availability (stock − reserved) may have changed; subscribers read the current value. */
   'stock.changed': { productId: string };
+  /** Committed stock changed outside the catalog (a sale, a cancel): cached product copies are stale. */
+  'stock.committed': { productIds: string[] };
   'cart.expired': { userId: string; items: Array<{ productId: string; quantity: number }> };
   'order.placed': { order: OrderView; merchantIds: string[] };
   'order.status_changed': { order: OrderView; merchantIds: string[]; from: string; to: string; by: string };

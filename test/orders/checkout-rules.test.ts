@@ -24,6 +24,7 @@ describe('checkout rules', () => {
     const socket = await connectSocket(app.url, customer.token);
     try {
       await emitAck(socket, 'cart:add', { productId: product.id, quantity: 3 });
+      expect((await httpClient(app.url).get(`/api/v1/products/${product.id}`)).body).toMatchObject({ stock: 10, available: 7 });
       const before = await emitAck(socket, 'products:watch', { productIds: [product.id] });
       expect(before.data.available[product.id]).toBe(7);
 
@@ -31,6 +32,8 @@ describe('checkout rules', () => {
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ totalCents: 900, items: [{ productId: product.id, quantity: 3, unitPriceCents: 300, addons: [] }] });
       expect(await stockOf(app, product.id)).toEqual([7]);
+      // The product as the catalog serves it (cached before the sale) shows the committed stock.
+      expect((await httpClient(app.url).get(`/api/v1/products/${product.id}`)).body).toMatchObject({ stock: 7, available: 7 });
       const after = await emitAck(socket, 'products:watch', { productIds: [product.id] });
       expect(after.data.available[product.id]).toBe(7);
       expect((await emitAck(socket, 'cart:get', {})).data.items).toEqual([]);
