@@ -1,29 +1,21 @@
-import { TestEnv, type TestApp } from '../support/test-env.js';
+import { useShop } from '../support/shop.js';
 import { createUser, type TestUser } from '../support/users.js';
 import { createProduct } from '../support/products.js';
 import { connectSocket, emitAck, nextEvent } from '../support/sockets.js';
 import { httpClient } from '../support/http.js';
 
 describe('inventory mirror', () => {
-  let env: TestEnv;
-  let app: TestApp;
-  let merchant: TestUser;
+  const shop = useShop();
 
-  beforeAll(async () => {
-    env = await TestEnv.create();
-    app = await env.start();
-    merchant = await createUser(app, 'merchant');
-  });
-  afterAll(() => env.close());
 
-  test('When the merchant changes stock, then availability follows, keeps reservations, and watchers are told', async () => {
-    const product = await createProduct(app, merchant, { stock: 10 });
-    const shopper = await connectSocket(app.url, (await createUser(app)).token);
+  test('When the shop.merchant changes stock, then availability follows, keeps reservations, and watchers are told', async () => {
+    const product = await createProduct(shop.app, shop.merchant, { stock: 10 });
+    const shopper = await connectSocket(shop.app.url, (await createUser(shop.app)).token);
     try {
       await emitAck(shopper, 'cart:add', { productId: product.id, quantity: 3 });
       await emitAck(shopper, 'products:watch', { productIds: [product.id] });
       const pushed = nextEvent(shopper, 'stock:changed', 5_000, (p: { productId: string; available: number }) => p.available === 17);
-      const patched = await httpClient(app.url).patch(`/api/v1/products/${product.id}`, { stock: 20 }, merchant.token);
+      const patched = await httpClient(shop.app.url).patch(`/api/v1/products/${product.id}`, { stock: 20 }, shop.merchant.token);
       expect(patched.status).toBe(200);
       expect(patched.body).toMatchObject({ stock: 20, available: 17 });
       expect((await pushed).productId).toBe(product.id);
@@ -33,12 +25,12 @@ describe('inventory mirror', () => {
   });
 
   test('When stock changed in PostgreSQL behind the mirror, then a rebuild restores it and keeps reservations', async () => {
-    const product = await createProduct(app, merchant, { stock: 10 });
-    const shopper = await connectSocket(app.url, (await createUser(app)).token);
+    const product = await createProduct(shop.app, shop.merchant, { stock: 10 });
+    const shopper = await connectSocket(shop.app.url, (await createUser(shop.app)).token);
     try {
       await emitAck(shopper, 'cart:add', { productId: product.id, quantity: 4 });
-      await app.container.deps.orm.em.fork().execute(`update products set stock = 50 where id = ?`, [product.id]);
-      const { inventory } = app.container.services;
+      await shop.app.container.deps.orm.em.fork().execute(`update products set stock = 50 where id = ?`, [product.id]);
+      const { inventory } = shop.app.container.services;
       expect((await inventory.available([product.id])).get(product.id)).toBe(6); // stale until rebuilt
       expect(await inventory.rebuild()).toBeGreaterThanOrEqual(1);
       expect((await inventory.available([product.id])).get(product.id)).toBe(46);

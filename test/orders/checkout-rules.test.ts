@@ -1,4 +1,4 @@
-import { TestEnv, type TestApp } from '../support/test-env.js';
+import { useShop } from '../support/shop.js';
 import { createUser, type TestUser } from '../support/users.js';
 import { createProduct } from '../support/products.js';
 import { connectSocket, emitAck } from '../support/sockets.js';
@@ -6,34 +6,28 @@ import { httpClient } from '../support/http.js';
 import { countRows, placeOrder, stockOf } from '../support/orders.js';
 
 describe('checkout rules', () => {
-  let env: TestEnv;
-  let app: TestApp;
-  let merchant: TestUser;
+  const shop = useShop();
   let customer: TestUser;
 
   beforeAll(async () => {
-    env = await TestEnv.create();
-    app = await env.start();
-    merchant = await createUser(app, 'merchant');
-    customer = await createUser(app);
+    customer = await createUser(shop.app);
   });
-  afterAll(() => env.close());
 
   test('When a cart is checked out, then its reservation is consumed and availability is not counted twice', async () => {
-    const product = await createProduct(app, merchant, { stock: 10, priceCents: 300 });
-    const socket = await connectSocket(app.url, customer.token);
+    const product = await createProduct(shop.app, shop.merchant, { stock: 10, priceCents: 300 });
+    const socket = await connectSocket(shop.app.url, customer.token);
     try {
       await emitAck(socket, 'cart:add', { productId: product.id, quantity: 3 });
-      expect((await httpClient(app.url).get(`/api/v1/products/${product.id}`)).body).toMatchObject({ stock: 10, available: 7 });
+      expect((await httpClient(shop.app.url).get(`/api/v1/products/${product.id}`)).body).toMatchObject({ stock: 10, available: 7 });
       const before = await emitAck(socket, 'products:watch', { productIds: [product.id] });
       expect(before.data.available[product.id]).toBe(7);
 
-      const res = await placeOrder(app, customer, { fromCart: true });
+      const res = await placeOrder(shop.app, customer, { fromCart: true });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ totalCents: 900, items: [{ productId: product.id, quantity: 3, unitPriceCents: 300, addons: [] }] });
-      expect(await stockOf(app, product.id)).toEqual([7]);
+      expect(await stockOf(shop.app, product.id)).toEqual([7]);
       // The product as the catalog serves it (cached before the sale) shows the committed stock.
-      expect((await httpClient(app.url).get(`/api/v1/products/${product.id}`)).body).toMatchObject({ stock: 7, available: 7 });
+      expect((await httpClient(shop.app.url).get(`/api/v1/products/${product.id}`)).body).toMatchObject({ stock: 7, available: 7 });
       const after = await emitAck(socket, 'products:watch', { productIds: [product.id] });
       expect(after.data.available[product.id]).toBe(7);
       expect((await emitAck(socket, 'cart:get', {})).data.items).toEqual([]);
@@ -43,39 +37,39 @@ describe('checkout rules', () => {
   });
 
   test('When the cart is empty, then checkout from the cart is refused and nothing is written', async () => {
-    const ordersBefore = await countRows(app, 'orders');
-    const res = await placeOrder(app, await createUser(app), { fromCart: true });
+    const ordersBefore = await countRows(shop.app, 'orders');
+    const res = await placeOrder(shop.app, await createUser(shop.app), { fromCart: true });
     expect(res.status).toBe(422);
-    expect(await countRows(app, 'orders')).toBe(ordersBefore);
+    expect(await countRows(shop.app, 'orders')).toBe(ordersBefore);
   });
 
   test('When a key is reused with another body, then 422 IDEMPOTENCY_MISMATCH and nothing more is written', async () => {
-    const product = await createProduct(app, merchant, { stock: 10 });
-    expect((await placeOrder(app, customer, { items: [{ productId: product.id, quantity: 1 }] }, 'key-mismatch')).status).toBe(201);
-    const reused = await placeOrder(app, customer, { items: [{ productId: product.id, quantity: 2 }] }, 'key-mismatch');
+    const product = await createProduct(shop.app, shop.merchant, { stock: 10 });
+    expect((await placeOrder(shop.app, customer, { items: [{ productId: product.id, quantity: 1 }] }, 'key-mismatch')).status).toBe(201);
+    const reused = await placeOrder(shop.app, customer, { items: [{ productId: product.id, quantity: 2 }] }, 'key-mismatch');
     expect(reused.status).toBe(422);
     expect(reused.body.code).toBe('IDEMPOTENCY_MISMATCH');
-    expect(await stockOf(app, product.id)).toEqual([9]);
+    expect(await stockOf(shop.app, product.id)).toEqual([9]);
   });
 
   test('When a refused checkout is retried with its key, then the same 409 is replayed', async () => {
-    const product = await createProduct(app, merchant, { stock: 1 });
+    const product = await createProduct(shop.app, shop.merchant, { stock: 1 });
     const body = { items: [{ productId: product.id, quantity: 2 }] };
-    const first = await placeOrder(app, customer, body, 'key-refused');
-    const again = await placeOrder(app, customer, body, 'key-refused');
+    const first = await placeOrder(shop.app, customer, body, 'key-refused');
+    const again = await placeOrder(shop.app, customer, body, 'key-refused');
     expect(first.status).toBe(409);
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'OUT_OF_STOCK', items: first.body.items });
   });
 
   test('When the Idempotency-Key header is missing, then 422 names it and nothing is written', async () => {
-    const product = await createProduct(app, merchant, { stock: 10 });
-    const ordersBefore = await countRows(app, 'orders');
-    const res = await httpClient(app.url).post('/api/v1/orders', { items: [{ productId: product.id, quantity: 1 }] }, customer.token);
+    const product = await createProduct(shop.app, shop.merchant, { stock: 10 });
+    const ordersBefore = await countRows(shop.app, 'orders');
+    const res = await httpClient(shop.app.url).post('/api/v1/orders', { items: [{ productId: product.id, quantity: 1 }] }, customer.token);
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: 'Idempotency-Key' })]);
-    expect(await countRows(app, 'orders')).toBe(ordersBefore);
-    expect(await stockOf(app, product.id)).toEqual([10]);
+    expect(await countRows(shop.app, 'orders')).toBe(ordersBefore);
+    expect(await stockOf(shop.app, product.id)).toEqual([10]);
   });
 
   test.each([
@@ -90,54 +84,54 @@ describe('checkout rules', () => {
     ['both cart and items', (id: string) => ({ fromCart: true, items: [{ productId: id, quantity: 1 }] }), 'items'],
     ['a body that is not an object', () => [1, 2, 3], ''],
   ])('When the body has %s, then 422 names the field and nothing is written', async (_name, build, field) => {
-    const product = await createProduct(app, merchant, { stock: 10 });
-    const ordersBefore = await countRows(app, 'orders');
-    const res = await placeOrder(app, customer, build(product.id));
+    const product = await createProduct(shop.app, shop.merchant, { stock: 10 });
+    const ordersBefore = await countRows(shop.app, 'orders');
+    const res = await placeOrder(shop.app, customer, build(product.id));
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('VALIDATION');
     expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(field);
-    expect(await countRows(app, 'orders')).toBe(ordersBefore);
-    expect(await stockOf(app, product.id)).toEqual([10]);
+    expect(await countRows(shop.app, 'orders')).toBe(ordersBefore);
+    expect(await stockOf(shop.app, product.id)).toEqual([10]);
   });
 
   test('When a line names an unknown or inactive product, then 422 names the line and nothing is written', async () => {
-    const inactive = await createProduct(app, merchant, { stock: 10, active: false });
-    const res = await placeOrder(app, customer, { items: [{ productId: '00000000-0000-4000-8000-000000000000', quantity: 1 }, { productId: inactive.id, quantity: 1 }] });
+    const inactive = await createProduct(shop.app, shop.merchant, { stock: 10, active: false });
+    const res = await placeOrder(shop.app, customer, { items: [{ productId: '00000000-0000-4000-8000-000000000000', quantity: 1 }, { productId: inactive.id, quantity: 1 }] });
     expect(res.status).toBe(422);
     expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['items.0.productId', 'items.1.productId']);
-    expect(await stockOf(app, inactive.id)).toEqual([10]);
+    expect(await stockOf(shop.app, inactive.id)).toEqual([10]);
   });
 
   test('When an add-on is ordered with a dish it does not belong to, then 422 and nothing is written', async () => {
-    const dish = await createProduct(app, merchant, { kind: 'dish', stock: 5, priceCents: 900 });
-    const otherDish = await createProduct(app, merchant, { kind: 'dish', stock: 5, priceCents: 800 });
-    const sauce = await createProduct(app, merchant, { kind: 'addon', stock: 5, priceCents: 50 });
-    const http = httpClient(app.url);
-    const rival = await createUser(app, 'merchant');
-    const rivalSauce = await createProduct(app, rival, { kind: 'addon', stock: 5 });
+    const dish = await createProduct(shop.app, shop.merchant, { kind: 'dish', stock: 5, priceCents: 900 });
+    const otherDish = await createProduct(shop.app, shop.merchant, { kind: 'dish', stock: 5, priceCents: 800 });
+    const sauce = await createProduct(shop.app, shop.merchant, { kind: 'addon', stock: 5, priceCents: 50 });
+    const http = httpClient(shop.app.url);
+    const rival = await createUser(shop.app, 'merchant');
+    const rivalSauce = await createProduct(shop.app, rival, { kind: 'addon', stock: 5 });
     expect((await http.put(`/api/v1/products/${dish.id}/addons`, { addonIds: [sauce.id] }, rival.token)).status).toBe(404);
-    const foreign = await http.put(`/api/v1/products/${dish.id}/addons`, { addonIds: [sauce.id, rivalSauce.id] }, merchant.token);
+    const foreign = await http.put(`/api/v1/products/${dish.id}/addons`, { addonIds: [sauce.id, rivalSauce.id] }, shop.merchant.token);
     expect(foreign.status).toBe(422);
     expect(foreign.body.errors).toEqual([expect.objectContaining({ path: 'addonIds.1' })]);
-    expect((await http.put(`/api/v1/products/${dish.id}/addons`, { addonIds: [otherDish.id] }, merchant.token)).status).toBe(422);
-    const linked = await http.put(`/api/v1/products/${dish.id}/addons`, { addonIds: [sauce.id] }, merchant.token);
+    expect((await http.put(`/api/v1/products/${dish.id}/addons`, { addonIds: [otherDish.id] }, shop.merchant.token)).status).toBe(422);
+    const linked = await http.put(`/api/v1/products/${dish.id}/addons`, { addonIds: [sauce.id] }, shop.merchant.token);
     expect(linked.body).toEqual({ dishId: dish.id, addonIds: [sauce.id] });
     expect((await http.get(`/api/v1/products/${dish.id}/addons`)).body.addonIds).toEqual([sauce.id]);
 
-    const wrong = await placeOrder(app, customer, { items: [{ productId: otherDish.id, quantity: 1, addonIds: [sauce.id] }] });
+    const wrong = await placeOrder(shop.app, customer, { items: [{ productId: otherDish.id, quantity: 1, addonIds: [sauce.id] }] });
     expect(wrong.status).toBe(422);
-    const right = await placeOrder(app, customer, { items: [{ productId: dish.id, quantity: 2, addonIds: [sauce.id] }] });
+    const right = await placeOrder(shop.app, customer, { items: [{ productId: dish.id, quantity: 2, addonIds: [sauce.id] }] });
     expect(right.status).toBe(201);
     expect(right.body).toMatchObject({
       totalCents: 2 * 900 + 2 * 50,
       items: [{ productId: dish.id, quantity: 2, addons: [{ productId: sauce.id, quantity: 2, unitPriceCents: 50 }] }],
     });
-    expect(await stockOf(app, dish.id, otherDish.id, sauce.id)).toEqual([3, 5, 3]);
+    expect(await stockOf(shop.app, dish.id, otherDish.id, sauce.id)).toEqual([3, 5, 3]);
   });
 
   test('When an order is placed over the socket, then the ack carries it and a replay acks the same order', async () => {
-    const product = await createProduct(app, merchant, { stock: 10 });
-    const socket = await connectSocket(app.url, customer.token);
+    const product = await createProduct(shop.app, shop.merchant, { stock: 10 });
+    const socket = await connectSocket(shop.app.url, customer.token);
     try {
       const payload = { idempotencyKey: 'socket-key-1', items: [{ productId: product.id, quantity: 1 }] };
       const first = await emitAck(socket, 'order:place', payload);
@@ -147,7 +141,7 @@ describe('checkout rules', () => {
       expect(await emitAck(socket, 'order:place', { items: [{ productId: product.id, quantity: 1 }] })).toMatchObject({
         ok: false, error: { code: 'VALIDATION' },
       });
-      expect(await stockOf(app, product.id)).toEqual([9]);
+      expect(await stockOf(shop.app, product.id)).toEqual([9]);
     } finally {
       socket.close();
     }

@@ -38,8 +38,9 @@ export async function createTestDatabase(): Promise<string> {
         await client.query(`create database ${name} template ${templateName()}`);
         return;
       } catch (err) {
-        // Two files copying the template at the same instant can collide; retry briefly.
-        if ((err as { code?: string }).code !== '55006' || attempt > 20) throw err;
+        // CREATE DATABASE … TEMPLATE needs the template to itself: files (and parallel jest runs)
+        // copying it at the same instant collide, so retry for up to ~30 s.
+        if ((err as { code?: string }).code !== '55006' || attempt > 150) throw err;
         await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
       }
     }
