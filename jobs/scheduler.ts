@@ -66,8 +66,11 @@ export function createScheduler(config: Config, log: Logger): Scheduler {
     },
     ping: store.ping,
     async close() {
-      await agenda.stop(false);
-      await store.close();
+      try {
+        await agenda.stop(false);
+      } finally {
+        await store.close(); // even if unlocking failed: an open pool keeps the process alive
+      }
     },
   };
 }

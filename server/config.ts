@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const bool = z
@@ -34,7 +35,7 @@ const EnvSchema = z
     TRUST_PROXY: bool.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     AUTH_IP_LIMIT_PER_5MIN: z.coerce.number().int().min(1).default(100),
-    ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.JWT_SECRET !== DEV_JWT_SECRET, {
@@ -82,6 +83,16 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/**
+ * Password hashes in flight when ARGON2_CONCURRENCY is unset: one per core (more only time-slice the
+ * cores and thrash the caches with 19 MiB each), and always fewer than libuv's thread pool
+ * (UV_THREADPOOL_SIZE, 4 by default) so JWT signing, DNS lookups and file I/O never queue behind hashes.
+ */
+export function defaultArgon2Concurrency(source: Record<string, string | undefined> = process.env): number {
+  const threadPool = Number(source.UV_THREADPOOL_SIZE) || 4;
+  return Math.max(1, Math.min(availableParallelism(), threadPool - 1));
+}
+
 /** Reads and validates the environment; a bad value stops startup naming the variable. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
@@ -118,7 +129,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     authIpLimitPer5Min: e.AUTH_IP_LIMIT_PER_5MIN,
-    argon2Concurrency: e.ARGON2_CONCURRENCY,
+    argon2Concurrency: e.ARGON2_CONCURRENCY ?? defaultArgon2Concurrency(source),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

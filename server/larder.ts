@@ -61,16 +61,24 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
   const stop = () =>
     (stopping ??= (async () => {
       log.info('shutting down');
+      // Every step runs even if an earlier one failed: a skipped step would leave sockets or pools open.
+      const step = async (name: string, work: () => unknown) => {
+        try {
+          await work();
+        } catch (err) {
+          log.warn({ err, step: name }, 'shutdown step failed');
+        }
+      };
       const closed = http ? new Promise<void>((resolve) => http!.close(() => resolve())) : Promise.resolve();
       http?.closeIdleConnections();
-      await container.services.cartSweeper.stop();
-      await worker?.stop(config.shutdownTimeoutMs);
-      await realtime?.close();
+      await step('cart sweeper', () => container.services.cartSweeper.stop());
+      await step('worker', () => worker?.stop(config.shutdownTimeoutMs));
+      await step('realtime', () => realtime?.close());
       http?.closeAllConnections();
       await closed;
       unsubscribe.forEach((u) => u());
       emitterRedis?.disconnect();
-      await container.close();
+      await step('container', () => container.close());
       log.info('stopped');
     })());
 

@@ -40,11 +40,13 @@ export class Inventory {
     return result;
   }
 
-  /** Copies stock and its version from PostgreSQL into the mirror; returns the resulting availability. */
-  async syncFromDatabase(productIds: string[]): Promise<Map<string, number>> {
-    const rows: StockRow[] = await this.em
-      .getConnection()
-      .execute(`select id, stock, stock_version from products where id in (?)`, [productIds]);
+  /**
+   * Copies stock and its version from PostgreSQL into the mirror; returns the resulting availability.
+   * Inside a transaction pass its EntityManager: asking the pool for a second connection while holding
+   * one can exhaust the pool under load (every holder waiting for the other's connection).
+   */
+  async syncFromDatabase(productIds: string[], em: EntityManager = this.em): Promise<Map<string, number>> {
+    const rows: StockRow[] = await em.execute(`select id, stock, stock_version from products where id in (?)`, [productIds]);
     return this.applyStock(rows.map((r) => ({ productId: r.id, stock: r.stock, version: Number(r.stock_version) })));
   }
 

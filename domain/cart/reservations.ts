@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../shared/clock.js';
 import type { CartScripts } from './cart-scripts.js';
@@ -30,14 +31,17 @@ export class Reservations {
     private readonly clock: Clock,
   ) {}
 
-  /** Sets (or adds to) one line; loads the stock mirror from PostgreSQL the first time a product is seen. */
-  async change(holder: string, productId: string, mode: 'add' | 'set', quantity: number, ttlMs: number): Promise<ChangeResult> {
+  /**
+   * Sets (or adds to) one line; loads the stock mirror from PostgreSQL the first time a product is
+   * seen (through `em`, the caller's transaction if it has one).
+   */
+  async change(holder: string, productId: string, mode: 'add' | 'set', quantity: number, ttlMs: number, em?: EntityManager): Promise<ChangeResult> {
     const keys = [cartKeys.inventory(productId), cartKeys.cart(holder), cartKeys.expiry] as const;
     const run = () =>
       this.scripts.cartChange(...keys, holder, productId, mode, quantity, this.clock.now().getTime(), ttlMs, MAX_CART_LINES, MAX_LINE_QUANTITY);
     let reply = await run();
     if (reply[0] === 'MISSING') {
-      await this.inventory.syncFromDatabase([productId]);
+      await this.inventory.syncFromDatabase([productId], em);
       reply = await run();
     }
     return { status: reply[0] as ChangeStatus, available: Number(reply[1]), lineQuantity: Number(reply[2]) };

@@ -9,10 +9,15 @@ import { identityKeys as keys, identityLimits as limits } from './redis-keys.js'
 export class IdentityThrottle {
   constructor(private readonly limiter: RateLimiter, private readonly ipLimitPer5Min: number) {}
 
-  /** Counts a login attempt per IP and per account (the account counter is reset on success). */
+  /**
+   * Counts a login attempt per IP, then per account (the account counter is reset on success), in
+   * one round trip. An IP over its limit is refused before the account is counted.
+   */
   async login(email: string, ip: string): Promise<void> {
-    await this.perIp(keys.loginIp(ip));
-    await this.limiter.hit(keys.loginAccount(email), limits.loginAccount.limit, limits.loginAccount.windowSec);
+    await this.limiter.hitInOrder([
+      { key: keys.loginIp(ip), limit: this.ipLimitPer5Min, windowSec: limits.ipPasswordEndpoints.windowSec },
+      { key: keys.loginAccount(email), limit: limits.loginAccount.limit, windowSec: limits.loginAccount.windowSec },
+    ]);
   }
 
   /** A successful login clears the account's failed-attempt counter. */

@@ -1,8 +1,11 @@
 import type { UserOutput } from './identity.schemas.js';
 import type { User } from './user.entity.js';
 
+/** What a session needs to know about its user (an entity, or a row read on the login hot path). */
+export type SessionUser = Pick<User, 'id' | 'email' | 'phone' | 'name' | 'role' | 'locality' | 'createdAt'>;
+
 /** The public view of a user: never the password hash or the health profile. */
-export function toUserOutput(user: User): UserOutput {
+export function toUserOutput(user: SessionUser): UserOutput {
   return {
     id: user.id,
     email: user.email ?? null,

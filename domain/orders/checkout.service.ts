@@ -50,7 +50,7 @@ export class CheckoutService {
         const plan = await this.plan(tx, customerId, input);
         if (!input.fromCart) {
           holding = true;
-          await this.hold(holder, plan.moves);
+          await this.hold(tx, holder, plan.moves);
         }
         const view = await this.write(tx, customerId, plan, input);
         await this.d.idempotency.complete(tx, customerId, key, 201, view);
@@ -94,10 +94,10 @@ export class CheckoutService {
   }
 
   /** Reserves every move for this checkout; one short line fails all, listing every short line. */
-  private async hold(holder: string, moves: StockMove[]): Promise<void> {
+  private async hold(tx: EntityManager, holder: string, moves: StockMove[]): Promise<void> {
     const short: Array<{ productId: string; requested: number; available: number }> = [];
     for (const m of moves) {
-      const r = await this.d.reservations.change(holder, m.productId, 'add', m.quantity, CHECKOUT_HOLD_MS);
+      const r = await this.d.reservations.change(holder, m.productId, 'add', m.quantity, CHECKOUT_HOLD_MS, tx);
       if (r.status === 'QUANTITY_LIMIT') throw AppError.validation([{ path: 'items', message: 'At most 999 units of one product per order' }]);
       if (r.status !== 'OK') short.push({ productId: m.productId, requested: m.quantity, available: Math.max(0, r.available) });
     }

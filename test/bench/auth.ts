@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { parseArgs } from 'node:util';
 import { hash, verify } from 'argon2';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { ARGON2_OPTIONS } from '../../domain/identity/password-hasher.js';
+import { defaultArgon2Concurrency } from '../../server/config.js';
 import { closedLoop, fixedRate, fmt, summarize } from './stats.js';
 import { startServerProcess } from './server-process.js';
 
@@ -14,7 +16,7 @@ import { startServerProcess } from './server-process.js';
  * Password logins through a real server process against the raw argon2id ceiling measured in the
  * same run:
  *  (a) raw: `argon2.verify` in this process with the server's parameters (ARGON2_OPTIONS) and the
- *      server's concurrency (ARGON2_CONCURRENCY, default 4): the ceiling;
+ *      server's concurrency (ARGON2_CONCURRENCY, by default one per core, below the libuv pool size): the ceiling;
  *  (b) HTTP logins/s in a closed loop at a fixed concurrency (each worker logs into its own account),
  *      alternating with (a) in short rounds so both see the same background load;
  *  (c) latency at a fixed arrival rate (open loop, 30 logins/s by default).
@@ -39,7 +41,7 @@ export async function run(args: string[]): Promise<void> {
   const durationMs = Number(values.seconds) * 1000;
   const rawMs = Number(values['raw-seconds']) * 1000;
   const rounds = Math.max(1, Number(values.rounds));
-  const argon2Concurrency = Number(process.env.ARGON2_CONCURRENCY ?? 4);
+  const argon2Concurrency = Number(process.env.ARGON2_CONCURRENCY || defaultArgon2Concurrency());
 
   const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -71,12 +73,7 @@ export async function run(args: string[]): Promise<void> {
 
   const server = await startServerProcess(serverEnv);
   try {
-    const post = async (path: string, body: unknown, expected: number) => {
-      const res = await fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const text = await res.text();
-      if (res.status !== expected) throw new Error(`${path}: ${res.status} ${text.slice(0, 200)}`);
-      return JSON.parse(text) as { accessToken: string };
-    };
+    const post = jsonPoster(server.url, concurrency * 2);
     const accounts = Math.max(concurrency, 8);
     const emails = Array.from({ length: accounts }, (_, i) => `bench-${i}-${randomBytes(3).toString('hex')}@bench.larder`);
     for (const email of emails) await post('/api/v1/auth/register', { email, password, name: 'Bench' }, 201);
@@ -92,14 +89,21 @@ export async function run(args: string[]): Promise<void> {
     const httpRuns: Run[] = [];
     let rawCpuMs = 0;
     let serverCpuMs = 0;
+    let serverMainCpuMs = 0;
+    let clientCpuMs = 0;
     for (let round = 0; round < rounds; round++) {
       const cpu = process.cpuUsage();
       rawRuns.push(await closedLoop(argon2Concurrency, rawMs / rounds, raw));
       const used = process.cpuUsage(cpu);
       rawCpuMs += (used.user + used.system) / 1000;
       const serverCpu = processCpuMs(server.pid);
+      const serverMainCpu = processCpuMs(server.pid, server.pid);
+      const clientCpu = process.cpuUsage();
       httpRuns.push(await closedLoop(concurrency, durationMs / rounds, (w) => login(w)));
       serverCpuMs += processCpuMs(server.pid) - serverCpu;
+      serverMainCpuMs += processCpuMs(server.pid, server.pid) - serverMainCpu;
+      const client = process.cpuUsage(clientCpu);
+      clientCpuMs += (client.user + client.system) / 1000;
     }
     const rawAll = merge(rawRuns);
     const closed = merge(httpRuns);
@@ -119,7 +123,8 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `HTTP logins (closed loop, concurrency ${concurrency}): ${fmt(http.perSecond)} logins/s, ` +
         `p50 ${fmt(http.p50)} ms, p95 ${fmt(http.p95)} ms, p99 ${fmt(http.p99)} ms, ${http.count} ok, ${closed.errors} errors; ` +
-        `server CPU ${fmt(serverCpuMs / http.count)} ms/login`,
+        `CPU per login: server ${fmt(serverCpuMs / http.count)} ms (event loop ${fmt(serverMainCpuMs / http.count)} ms), ` +
+        `load generator ${fmt(clientCpuMs / http.count)} ms`,
     );
     console.log(
       `HTTP logins at a fixed ${rate}/s: achieved ${fmt(atRate.perSecond)}/s, p50 ${fmt(atRate.p50)} ms, ` +
@@ -143,10 +148,10 @@ function merge(runs: Run[]): Run {
   };
 }
 
-/** User + system CPU time a process has used so far, in ms (Linux /proc; NaN elsewhere). */
-function processCpuMs(pid: number): number {
+/** User + system CPU time a process (or one of its threads) has used so far, in ms (Linux /proc; NaN elsewhere). */
+function processCpuMs(pid: number, thread?: number): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8').split(') ')[1]!.split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
     return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
   } catch {
@@ -154,6 +159,34 @@ function processCpuMs(pid: number): number {
   }
 }
 const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * A lean keep-alive JSON client (node:http): the load generator shares the machine's cores with the
+ * server, so it should cost as little CPU per request as possible.
+ */
+function jsonPoster(baseUrl: string, maxSockets: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  const { hostname, port } = new URL(baseUrl);
+  return (path: string, body: unknown, expected: number) =>
+    new Promise<{ accessToken: string }>((resolve, reject) => {
+      const payload = JSON.stringify(body);
+      const req = httpRequest(
+        { agent, hostname, port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (res.statusCode !== expected) reject(new Error(`${path}: ${res.statusCode} ${text.slice(0, 200)}`));
+            else resolve(JSON.parse(text) as { accessToken: string });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+}
 
 function pause(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

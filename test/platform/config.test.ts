@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from '../../server/config.js';
 
 const base = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/larder_cfg', REDIS_URL: 'redis://127.0.0.1:6379' };
@@ -14,7 +15,7 @@ const failure = (env: Record<string, string>): string => {
 describe('configuration', () => {
   test('When nothing is set, then the embedded defaults serve on :3000 with role all and Agenda on PostgreSQL', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, role: 'all', redisUrl: 'redis://127.0.0.1:6379', argon2Concurrency: 4, authIpLimitPer5Min: 100 });
+    expect(config).toMatchObject({ port: 3000, role: 'all', redisUrl: 'redis://127.0.0.1:6379', authIpLimitPer5Min: 100 });
     expect(config.mongoUrl).toBeUndefined();
     expect(config.usesDevJwtSecret).toBe(true);
   });
@@ -35,6 +36,14 @@ describe('configuration', () => {
 
   test('When NODE_ENV is production without a JWT_SECRET, then startup stops naming JWT_SECRET', () => {
     expect(failure({ ...base, NODE_ENV: 'production' })).toMatch(/JWT_SECRET: must be set in production/);
+  });
+
+  test('When ARGON2_CONCURRENCY is unset, then it is one hash per core but always below the libuv thread pool', () => {
+    const cores = availableParallelism();
+    expect(loadConfig({}).argon2Concurrency).toBe(Math.max(1, Math.min(cores, 3)));
+    expect(loadConfig({ UV_THREADPOOL_SIZE: '64' }).argon2Concurrency).toBe(Math.min(cores, 63));
+    expect(loadConfig({ UV_THREADPOOL_SIZE: '1' }).argon2Concurrency).toBe(1);
+    expect(loadConfig({ ARGON2_CONCURRENCY: '6' }).argon2Concurrency).toBe(6);
   });
 
   test('When empty strings are set, then they count as unset', () => {
