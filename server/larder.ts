@@ -73,10 +73,11 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
       http?.closeIdleConnections();
       await step('cart sweeper', () => container.services.cartSweeper.stop());
       await step('worker', () => worker?.stop(config.shutdownTimeoutMs));
+      // Domain events stop turning into emits before the adapter's Redis clients close under them.
+      await step('broadcasts', () => Promise.all(unsubscribe.map((u) => u())));
       await step('realtime', () => realtime?.close());
       http?.closeAllConnections();
       await closed;
-      unsubscribe.forEach((u) => u());
       emitterRedis?.disconnect();
       await step('container', () => container.close());
       log.info('stopped');

@@ -13,7 +13,10 @@ const baseOptions: RedisOptions = {
   retryStrategy: (times) => Math.min(100 * times, 2_000),
 };
 
-/** The data client: every key it touches is under the configured prefix. */
+/**
+ * The data client: every key it touches is under the configured prefix. Auto-pipelining batches the
+ * commands issued in one event-loop tick into one write (many sockets' cart scripts at once).
+ */
 export function createRedis(url: string, keyPrefix: string, name: string): Redis {
   return new Redis(url, { ...baseOptions, keyPrefix, connectionName: name });
 }

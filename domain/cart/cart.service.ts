@@ -19,6 +19,10 @@ export class CartService {
   /** The caller's cart with current prices and its expiry. */
   async get(userId: string): Promise<Cart> {
     const [lines, expiresAt] = await Promise.all([this.d.reservations.lines(userId), this.d.expiresAt(userId)]);
+    return this.view(lines, expiresAt);
+  }
+
+  private async view(lines: Map<string, number>, expiresAt: number | null): Promise<Cart> {
     const products = await this.d.products.find([...lines.keys()]);
     const items = [...lines].map(([productId, quantity]) => ({ productId, quantity, priceCents: products.get(productId)?.priceCents ?? 0 }));
     return {
@@ -32,21 +36,18 @@ export class CartService {
   /** Reserves `quantity` more units of a product. */
   async add(userId: string, input: CartAddInput): Promise<Cart> {
     await this.assertSellable(userId, input.productId);
-    await this.change(userId, input.productId, 'add', input.quantity);
-    return this.get(userId);
+    return this.change(userId, input.productId, 'add', input.quantity);
   }
 
   /** Sets a line's quantity (0 removes it), reserving or releasing the difference. */
   async update(userId: string, input: CartUpdateInput): Promise<Cart> {
     if (input.quantity > 0) await this.assertSellable(userId, input.productId);
-    await this.change(userId, input.productId, 'set', input.quantity);
-    return this.get(userId);
+    return this.change(userId, input.productId, 'set', input.quantity);
   }
 
   /** Removes a line, releasing its units. */
   async remove(userId: string, productId: string): Promise<Cart> {
-    await this.change(userId, productId, 'set', 0);
-    return this.get(userId);
+    return this.change(userId, productId, 'set', 0);
   }
 
   /** Releases every line of the cart. */
@@ -56,13 +57,15 @@ export class CartService {
     return this.get(userId);
   }
 
-  private async change(userId: string, productId: string, mode: 'add' | 'set', quantity: number): Promise<void> {
+  /** One atomic change; the script answers with the cart as it now is, so the ack needs no second read. */
+  private async change(userId: string, productId: string, mode: 'add' | 'set', quantity: number): Promise<Cart> {
     const r = await this.d.reservations.change(userId, productId, mode, quantity, this.d.ttlSeconds * 1000);
     if (r.status === 'MISSING') throw new AppError('NOT_FOUND', 'Product not found', { productId });
     if (r.status === 'OUT_OF_STOCK') throw new AppError('OUT_OF_STOCK', `Only ${r.available} available`, { productId, available: r.available, inCart: r.lineQuantity });
     if (r.status === 'QUANTITY_LIMIT') throw AppError.validation([{ path: 'quantity', message: `At most ${MAX_LINE_QUANTITY} per line` }]);
     if (r.status === 'LINE_LIMIT') throw AppError.validation([{ path: 'productId', message: `A cart holds at most ${MAX_CART_LINES} lines` }]);
     await this.d.events.publish('stock.changed', { productId });
+    return this.view(r.lines!, r.expiresAt ?? null);
   }
 
   /** Unknown and inactive products cannot be reserved; a cart holds a single currency. */

@@ -11,6 +11,9 @@ export interface ChangeResult {
   status: ChangeStatus;
   available: number;
   lineQuantity: number;
+  /** With OK: the holder's lines after the change and when they expire (epoch ms, null when empty). */
+  lines?: Map<string, number>;
+  expiresAt?: number | null;
 }
 export interface SoldLine {
   productId: string;
@@ -44,7 +47,14 @@ export class Reservations {
       await this.inventory.syncFromDatabase([productId], em);
       reply = await run();
     }
-    return { status: reply[0] as ChangeStatus, available: Number(reply[1]), lineQuantity: Number(reply[2]) };
+    const result: ChangeResult = { status: reply[0] as ChangeStatus, available: Number(reply[1]), lineQuantity: Number(reply[2]) };
+    if (result.status === 'OK') {
+      const flat = (reply[4] ?? []) as unknown as string[];
+      result.lines = new Map();
+      for (let i = 0; i < flat.length; i += 2) result.lines.set(flat[i], Number(flat[i + 1]));
+      result.expiresAt = Number(reply[3]) || null;
+    }
+    return result;
   }
 
   /** When the holder's reservations expire (epoch ms), or null when it holds nothing. */

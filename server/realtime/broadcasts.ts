@@ -27,7 +27,7 @@ interface BroadcastDeps {
  * Domain events → room emits, one line per module. Runs in every process (server and worker); the
  * emitter delivers across instances, so each event is pushed once by the process that published it.
  */
-export function subscribeBroadcasts({ events, emitter, inventory, log }: BroadcastDeps): Array<() => void> {
+export function subscribeBroadcasts({ events, emitter, inventory, log }: BroadcastDeps): Array<() => void | Promise<void>> {
   const stock = new StockPushCoalescer((ids) => inventory.available(ids), emitter, log);
   return [
     () => stock.stop(),

@@ -12,6 +12,8 @@ const MIN_INTERVAL_MS = 100; // at most ~10 pushes per second per product
 export class StockPushCoalescer {
   private readonly lastPush = new Map<string, number>();
   private readonly trailing = new Map<string, NodeJS.Timeout>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopped = false;
 
   constructor(
     private readonly readAvailable: (productIds: string[]) => Promise<Map<string, number>>,
@@ -20,23 +22,31 @@ export class StockPushCoalescer {
   ) {}
 
   changed(productId: string): void {
-    if (this.trailing.has(productId)) return; // a push is already due and will read the latest value
+    if (this.stopped || this.trailing.has(productId)) return; // a due push will read the latest value
     const wait = (this.lastPush.get(productId) ?? 0) + MIN_INTERVAL_MS - Date.now();
     if (wait <= 0) {
-      void this.push(productId);
+      this.track(this.push(productId));
       return;
     }
     const timer = setTimeout(() => {
       this.trailing.delete(productId);
-      void this.push(productId);
+      this.track(this.push(productId));
     }, wait);
     timer.unref();
     this.trailing.set(productId, timer);
   }
 
-  stop(): void {
+  /** No new pushes; resolves when the ones already reading availability are done (before the adapter closes). */
+  async stop(): Promise<void> {
+    this.stopped = true;
     for (const t of this.trailing.values()) clearTimeout(t);
     this.trailing.clear();
+    await Promise.all(this.inFlight);
+  }
+
+  private track(push: Promise<void>): void {
+    this.inFlight.add(push);
+    void push.finally(() => this.inFlight.delete(push));
   }
 
   private async push(productId: string): Promise<void> {
@@ -44,6 +54,7 @@ export class StockPushCoalescer {
     if (this.lastPush.size > 100_000) this.lastPush.clear();
     try {
       const available = (await this.readAvailable([productId])).get(productId) ?? 0;
+      if (this.stopped) return;
       this.emitter.emit(rooms.product(productId), 'stock:changed', { productId, available });
     } catch (err) {
       this.log.warn({ err: (err as Error).message, productId }, 'stock push failed');

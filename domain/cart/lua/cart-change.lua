@@ -3,7 +3,8 @@
 -- KEYS[2] cart:{userId}     hash productId -> quantity
 -- KEYS[3] carts:expiry      zset userId -> expiresAt (ms)
 -- ARGV: userId, productId, mode ('add'|'set'), quantity, nowMs, ttlMs, maxLines, maxLineQuantity
--- Returns {status, available, lineQuantity, expiresAt}; status OK | MISSING | OUT_OF_STOCK | LINE_LIMIT | QUANTITY_LIMIT
+-- Returns {status, available, lineQuantity, expiresAt, lines}; status OK | MISSING | OUT_OF_STOCK | LINE_LIMIT | QUANTITY_LIMIT;
+-- lines (the cart after the change, flat productId, quantity, …) only with OK, so the caller need not read it again
 local userId, productId, mode = ARGV[1], ARGV[2], ARGV[3]
 local quantity, now, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local maxLines, maxLineQuantity = tonumber(ARGV[7]), tonumber(ARGV[8])
@@ -14,7 +15,7 @@ if mode == 'add' then target = current + quantity end
 
 local stock = redis.call('HGET', KEYS[1], 'stock')
 if not stock then
-  if target == 0 and current == 0 then return {'OK', 0, 0, 0} end
+  if target == 0 and current == 0 then return {'OK', 0, 0, 0, redis.call('HGETALL', KEYS[2])} end
   return {'MISSING', 0, current, 0}
 end
 local available = tonumber(stock) - tonumber(redis.call('HGET', KEYS[1], 'reserved') or '0')
@@ -39,4 +40,4 @@ else
   expiresAt = now + ttl
   redis.call('ZADD', KEYS[3], expiresAt, userId)
 end
-return {'OK', available, target, expiresAt}
+return {'OK', available, target, expiresAt, redis.call('HGETALL', KEYS[2])}
