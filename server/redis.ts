@@ -18,7 +18,7 @@ const baseOptions: RedisOptions = {
  * commands issued in one event-loop tick into one write (many sockets' cart scripts at once).
  */
 export function createRedis(url: string, keyPrefix: string, name: string): Redis {
-  return new Redis(url, { ...baseOptions, keyPrefix, connectionName: name });
+  return new Redis(url, { ...baseOptions, keyPrefix, connectionName: name, enableAutoPipelining: true });
 }
 
 /** Pub/sub clients for the Socket.IO adapter and emitter (they prefix channels themselves). */
