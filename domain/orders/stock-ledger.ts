@@ -18,21 +18,22 @@ interface Row {
   stock_version: string;
 }
 
-function valuesList(moves: StockMove[]): { sql: string; params: Array<string | number> } {
-  return {
-    sql: moves.map(() => '(?::uuid, ?::int)').join(', '),
-    params: moves.flatMap((m) => [m.productId, m.quantity]),
-  };
-}
-
 /**
- * Locks the rows in ascending id order (every writer does, so concurrent checkouts and cancels
- * cannot deadlock), then applies the change in one statement. NO KEY UPDATE is the lock the stock
- * UPDATE takes anyway; unlike FOR UPDATE it does not conflict with the KEY SHARE locks that other
- * transactions' order_items foreign keys hold on the same products.
+ * One statement, so a hot product's row lock is held for a single round trip plus the commit: the CTE
+ * locks the rows in ascending id order (every writer does, so concurrent checkouts and cancels cannot
+ * deadlock), then the UPDATE changes them. NO KEY UPDATE is the lock an UPDATE of stock takes anyway;
+ * unlike FOR UPDATE it does not conflict with the KEY SHARE locks that other transactions'
+ * order_items foreign keys hold on the same products.
  */
-async function lockInOrder(tx: EntityManager, ids: string[]): Promise<void> {
-  await tx.execute(`select id from products where id in (?) order by id for no key update`, [[...ids].sort()]);
+function moveStock(tx: EntityManager, moves: StockMove[], change: '-' | '+'): Promise<Row[]> {
+  const values = moves.map(() => '(?::uuid, ?::int)').join(', ');
+  const guard = change === '-' ? 'and p.stock >= v.n' : '';
+  return tx.execute<Row[]>(
+    `with locked as materialized (select id from products where id in (?) order by id for no key update)
+     update products p set stock = p.stock ${change} v.n from (values ${values}) as v(id, n), locked
+     where p.id = v.id and locked.id = p.id ${guard} returning p.id, p.stock, p.stock_version`,
+    [[...moves.map((m) => m.productId)].sort(), ...moves.flatMap((m) => [m.productId, m.quantity])],
+  );
 }
 
 /**
@@ -40,13 +41,7 @@ async function lockInOrder(tx: EntityManager, ids: string[]): Promise<void> {
  * checkout with OUT_OF_STOCK listing every short line; the caller's transaction rolls back.
  */
 export async function takeStock(tx: EntityManager, moves: StockMove[]): Promise<StockAfter[]> {
-  await lockInOrder(tx, moves.map((m) => m.productId));
-  const { sql, params } = valuesList(moves);
-  const rows = await tx.execute<Row[]>(
-    `update products p set stock = p.stock - v.n from (values ${sql}) as v(id, n)
-     where p.id = v.id and p.stock >= v.n returning p.id, p.stock, p.stock_version`,
-    params,
-  );
+  const rows = await moveStock(tx, moves, '-');
   if (rows.length < moves.length) {
     const done = new Set(rows.map((r) => r.id));
     const shortIds = moves.filter((m) => !done.has(m.productId)).map((m) => m.productId);
@@ -62,14 +57,7 @@ export async function takeStock(tx: EntityManager, moves: StockMove[]): Promise<
 
 /** Returns units to stock (a cancelled order). */
 export async function returnStock(tx: EntityManager, moves: StockMove[]): Promise<StockAfter[]> {
-  await lockInOrder(tx, moves.map((m) => m.productId));
-  const { sql, params } = valuesList(moves);
-  const rows = await tx.execute<Row[]>(
-    `update products p set stock = p.stock + v.n from (values ${sql}) as v(id, n)
-     where p.id = v.id returning p.id, p.stock, p.stock_version`,
-    params,
-  );
-  return toAfter(rows, moves);
+  return toAfter(await moveStock(tx, moves, '+'), moves);
 }
 
 function toAfter(rows: Row[], moves: StockMove[]): StockAfter[] {
