@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { parseArgs } from 'node:util';
 import { hash, verify } from 'argon2';
-import { Redis } from 'ioredis';
 import pg from 'pg';
+import { deleteRedisKeys } from '../support/redis-cleanup.js';
 import { ARGON2_OPTIONS } from '../../domain/identity/password-hasher.js';
 import { defaultArgon2Concurrency } from '../../server/config.js';
 import { closedLoop, fixedRate, fmt, summarize } from './stats.js';
@@ -200,15 +200,5 @@ async function cleanUp(adminUrl: string, dbName: string, redisUrl: string, prefi
   } finally {
     await client.end();
   }
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await deleteRedisKeys(redisUrl, prefix);
 }

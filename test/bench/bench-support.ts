@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { deleteRedisKeys } from '../support/redis-cleanup.js';
 import { io, type Socket } from 'socket.io-client';
 import { defineCartScripts } from '../../domain/cart/cart-scripts.js';
 import { cartKeys } from '../../domain/cart/redis-keys.js';
@@ -193,17 +194,7 @@ export async function cleanUp(env: BenchEnv): Promise<void> {
   } finally {
     await client.end();
   }
-  const redis = new Redis(env.redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.redisPrefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await deleteRedisKeys(env.redisUrl, env.redisPrefix);
 }
 
 /** The Redis server's pid when it runs on this machine (its CPU is read from /proc), else undefined. */

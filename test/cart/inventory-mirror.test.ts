@@ -1,5 +1,5 @@
 import { useShop } from '../support/shop.js';
-import { createUser, type TestUser } from '../support/users.js';
+import { createUser } from '../support/users.js';
 import { createProduct } from '../support/products.js';
 import { connectSocket, emitAck, nextEvent } from '../support/sockets.js';
 import { httpClient } from '../support/http.js';

@@ -1,24 +1,12 @@
-import { TestEnv, type TestApp } from '../support/test-env.js';
-import { createUser, type TestUser } from '../support/users.js';
+import { useShop } from '../support/shop.js';
 import { createProduct } from '../support/products.js';
-import { httpClient, type HttpClient } from '../support/http.js';
 
 describe('product validation', () => {
-  let env: TestEnv;
-  let app: TestApp;
-  let http: HttpClient;
-  let merchant: TestUser;
+  const shop = useShop();
   const valid = { sku: 'V-1', name: 'Valid', priceCents: 100 };
 
-  beforeAll(async () => {
-    env = await TestEnv.create();
-    app = await env.start();
-    http = httpClient(app.url);
-    merchant = await createUser(app, 'merchant');
-  });
-  afterAll(() => env.close());
 
-  const count = async () => (await http.get(`/api/v1/products?merchantId=${merchant.id}`, merchant.token)).body.items.length;
+  const count = async () => (await shop.http.get(`/api/v1/products?merchantId=${shop.merchant.id}`, shop.merchant.token)).body.items.length;
 
   test.each([
     { what: 'a negative price', patch: { priceCents: -1 }, path: 'priceCents' },
@@ -33,7 +21,7 @@ describe('product validation', () => {
     { what: 'a bad currency', patch: { currency: 'euro' }, path: 'currency' },
   ])('When the body has $what, then 422 names $path and nothing is created', async ({ patch, path }) => {
     const before = await count();
-    const res = await http.post('/api/v1/products', { ...valid, sku: `V-${Math.random()}`, ...patch }, merchant.token);
+    const res = await shop.http.post('/api/v1/products', { ...valid, sku: `V-${Math.random()}`, ...patch }, shop.merchant.token);
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('VALIDATION');
     expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
@@ -41,32 +29,32 @@ describe('product validation', () => {
   });
 
   test('When a PATCH has a bad field, then 422 and the product is unchanged', async () => {
-    const p = await createProduct(app, merchant, { priceCents: 500 });
-    const res = await http.patch(`/api/v1/products/${p.id}`, { priceCents: 10, merchantId: merchant.id }, merchant.token);
+    const p = await createProduct(shop.app, shop.merchant, { priceCents: 500 });
+    const res = await shop.http.patch(`/api/v1/products/${p.id}`, { priceCents: 10, merchantId: shop.merchant.id }, shop.merchant.token);
     expect(res.status).toBe(422);
     expect(res.body.errors[0].path).toBe('merchantId');
-    expect((await http.get(`/api/v1/products/${p.id}`)).body.priceCents).toBe(500);
+    expect((await shop.http.get(`/api/v1/products/${p.id}`)).body.priceCents).toBe(500);
   });
 
   test('When ids, barcodes and query parameters are malformed, then 422 names them', async () => {
-    expect((await http.get('/api/v1/products/not-a-uuid')).body.errors[0].path).toBe('id');
-    const barcode = await http.get('/api/v1/products/barcode/4006381333932');
+    expect((await shop.http.get('/api/v1/products/not-a-uuid')).body.errors[0].path).toBe('id');
+    const barcode = await shop.http.get('/api/v1/products/barcode/4006381333932');
     expect(barcode.status).toBe(422);
     expect(barcode.body.errors[0].path).toBe('code');
-    const list = await http.get('/api/v1/products?limit=1000&sort=cheapest');
+    const list = await shop.http.get('/api/v1/products?limit=1000&sort=cheapest');
     expect(list.status).toBe(422);
     expect(list.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['limit', 'sort']);
-    expect((await http.get('/api/v1/products?cursor=garbage')).body.errors[0].path).toBe('cursor');
-    expect((await http.get('/api/v1/products?minPriceCents=500&maxPriceCents=100')).body.errors[0].path).toBe('maxPriceCents');
+    expect((await shop.http.get('/api/v1/products?cursor=garbage')).body.errors[0].path).toBe('cursor');
+    expect((await shop.http.get('/api/v1/products?minPriceCents=500&maxPriceCents=100')).body.errors[0].path).toBe('maxPriceCents');
   });
 
   test('When SQL or script text is sent as a name or search, then it is stored and searched as plain text', async () => {
     const name = `Robert'); drop table products;-- <script>x</script>`;
-    const p = await createProduct(app, merchant, { name });
-    expect((await http.get(`/api/v1/products/${p.id}`)).body.name).toBe(name);
-    const found = await http.get(`/api/v1/products?q=${encodeURIComponent("drop table products;--")}`);
+    const p = await createProduct(shop.app, shop.merchant, { name });
+    expect((await shop.http.get(`/api/v1/products/${p.id}`)).body.name).toBe(name);
+    const found = await shop.http.get(`/api/v1/products?q=${encodeURIComponent("drop table products;--")}`);
     expect(found.status).toBe(200);
     expect(found.body.items.map((i: { id: string }) => i.id)).toContain(p.id);
-    expect((await http.get(`/api/v1/products?q=${encodeURIComponent("%_!'")}`)).status).toBe(200);
+    expect((await shop.http.get(`/api/v1/products?q=${encodeURIComponent("%_!'")}`)).status).toBe(200);
   });
 });

@@ -1,31 +1,20 @@
-import { TestEnv, type TestApp } from '../support/test-env.js';
-import { createUser, type TestUser } from '../support/users.js';
+import { useShop } from '../support/shop.js';
+import { createUser } from '../support/users.js';
 import { createProduct } from '../support/products.js';
-import { httpClient, type HttpClient } from '../support/http.js';
 import { judge } from '../../domain/catalog/verdict/verdict-engine.js';
 
 const none: Record<string, number | null> = { energyKcal: null, protein: null, fat: null, saturatedFat: null, carbohydrate: null, sugars: null, fibre: null, salt: null, iodineUg: null };
 
 describe('verdicts', () => {
-  let env: TestEnv;
-  let app: TestApp;
-  let http: HttpClient;
-  let merchant: TestUser;
+  const shop = useShop();
   const profileUser = (healthProfile: { conditions?: string[]; diets?: string[]; allergens?: string[] }) =>
-    createUser(app, 'customer', { healthProfile: { conditions: [], diets: [], allergens: [], ...healthProfile } as never });
+    createUser(shop.app, 'customer', { healthProfile: { conditions: [], diets: [], allergens: [], ...healthProfile } as never });
 
-  beforeAll(async () => {
-    env = await TestEnv.create();
-    app = await env.start();
-    http = httpClient(app.url);
-    merchant = await createUser(app, 'merchant');
-  });
-  afterAll(() => env.close());
 
   test('When a low-salt user asks about a salty product, then avoid with the salt value and limit', async () => {
-    const p = await createProduct(app, merchant, { name: 'Salami', nutrition: { salt: 2.1 }, ingredients: 'beef, salt' });
+    const p = await createProduct(shop.app, shop.merchant, { name: 'Salami', nutrition: { salt: 2.1 }, ingredients: 'beef, salt' });
     const user = await profileUser({ conditions: ['low-salt'] });
-    const res = await http.get(`/api/v1/products/${p.id}/verdict`, user.token);
+    const res = await shop.http.get(`/api/v1/products/${p.id}/verdict`, user.token);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       verdict: 'avoid',
@@ -34,51 +23,51 @@ describe('verdicts', () => {
   });
 
   test('When a halal user asks about pork in French, then avoid naming the ingredient', async () => {
-    const p = await createProduct(app, merchant, { name: 'Saucisson', nutrition: { salt: 1 }, ingredients: 'Viande de PORC, sel, dextrose' });
+    const p = await createProduct(shop.app, shop.merchant, { name: 'Saucisson', nutrition: { salt: 1 }, ingredients: 'Viande de PORC, sel, dextrose' });
     const user = await profileUser({ diets: ['halal'] });
-    const res = await http.get(`/api/v1/products/${p.id}/verdict`, user.token);
+    const res = await shop.http.get(`/api/v1/products/${p.id}/verdict`, user.token);
     expect(res.body.verdict).toBe('avoid');
     expect(res.body.reasons).toEqual([expect.objectContaining({ rule: 'halal.pork', level: 'avoid' })]);
     expect(res.body.reasons[0].message).toMatch(/porc/);
   });
 
   test('When a peanut-allergic user scans a peanut product, then the barcode answer carries avoid', async () => {
-    await createProduct(app, merchant, { name: 'Peanut butter', barcode: '5012345678900', ingredients: 'Roasted peanuts (98%), salt' });
+    await createProduct(shop.app, shop.merchant, { name: 'Peanut butter', barcode: '5012345678900', ingredients: 'Roasted peanuts (98%), salt' });
     const user = await profileUser({ allergens: ['peanuts'] });
-    const res = await http.get('/api/v1/products/barcode/5012345678900', user.token);
+    const res = await shop.http.get('/api/v1/products/barcode/5012345678900', user.token);
     expect(res.status).toBe(200);
     expect(res.body.name).toBe('Peanut butter');
     expect(res.body.verdict.verdict).toBe('avoid');
     expect(res.body.verdict.reasons).toEqual([expect.objectContaining({ rule: 'allergen.peanuts', level: 'avoid' })]);
-    const anonymous = await http.get('/api/v1/products/barcode/5012345678900');
+    const anonymous = await shop.http.get('/api/v1/products/barcode/5012345678900');
     expect(anonymous.body.verdict).toBeUndefined();
   });
 
   test('When nutrition is missing, then caution with a reason, never ok', async () => {
-    const p = await createProduct(app, merchant, { name: 'Mystery snack', ingredients: 'rice, sugar' });
+    const p = await createProduct(shop.app, shop.merchant, { name: 'Mystery snack', ingredients: 'rice, sugar' });
     const user = await profileUser({ conditions: ['low-salt', 'diabetic'] });
-    const res = await http.get(`/api/v1/products/${p.id}/verdict`, user.token);
+    const res = await shop.http.get(`/api/v1/products/${p.id}/verdict`, user.token);
     expect(res.body.verdict).toBe('caution');
     expect(res.body.reasons.map((r: { rule: string }) => r.rule).sort()).toEqual(['diabetic', 'low-salt']);
     expect(res.body.reasons[0].message).toMatch(/unknown/);
   });
 
   test('When the product suits the profile, then ok with no reasons', async () => {
-    const p = await createProduct(app, merchant, { name: 'Rice cakes', nutrition: { salt: 0.05 }, ingredients: 'brown rice' });
+    const p = await createProduct(shop.app, shop.merchant, { name: 'Rice cakes', nutrition: { salt: 0.05 }, ingredients: 'brown rice' });
     const user = await profileUser({ conditions: ['low-salt'], diets: ['halal', 'vegan'], allergens: ['peanuts'] });
-    expect((await http.get(`/api/v1/products/${p.id}/verdict`, user.token)).body).toEqual({ verdict: 'ok', reasons: [] });
+    expect((await shop.http.get(`/api/v1/products/${p.id}/verdict`, user.token)).body).toEqual({ verdict: 'ok', reasons: [] });
   });
 
   test('When a barcode is unknown, then 404; UPC-A and its EAN-13 spelling find the same product', async () => {
-    expect((await http.get('/api/v1/products/barcode/96385074')).status).toBe(404);
-    const p = await createProduct(app, merchant, { barcode: '036000291452' });
-    expect((await http.get('/api/v1/products/barcode/0036000291452')).body.id).toBe(p.id);
-    expect((await http.get('/api/v1/products/barcode/036000291452')).body.id).toBe(p.id);
+    expect((await shop.http.get('/api/v1/products/barcode/96385074')).status).toBe(404);
+    const p = await createProduct(shop.app, shop.merchant, { barcode: '036000291452' });
+    expect((await shop.http.get('/api/v1/products/barcode/0036000291452')).body.id).toBe(p.id);
+    expect((await shop.http.get('/api/v1/products/barcode/036000291452')).body.id).toBe(p.id);
   });
 
   test('When the verdict is asked without a token, then 401', async () => {
-    const p = await createProduct(app, merchant);
-    expect((await http.get(`/api/v1/products/${p.id}/verdict`)).status).toBe(401);
+    const p = await createProduct(shop.app, shop.merchant);
+    expect((await shop.http.get(`/api/v1/products/${p.id}/verdict`)).status).toBe(401);
   });
 });
 

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../server/config.js';
 import { startLarder, type Larder } from '../../server/larder.js';
 import type { ContainerOptions } from '../../server/container.js';
 import { createTestDatabase, databaseUrl, dropDatabase } from './databases.js';
+import { deleteRedisKeys } from './redis-cleanup.js';
 
 export interface TestApp extends Larder {
   url: string;
@@ -69,22 +69,7 @@ export class TestEnv {
   async close(): Promise<void> {
     await Promise.all(this.apps.splice(0).map((a) => a.stop()));
     await dropDatabase(this.dbName);
-    await deleteKeys(this.redisPrefix);
+    await deleteRedisKeys(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', this.redisPrefix);
     rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }
