@@ -26,7 +26,7 @@ export function createServices(deps: Deps, overrides: ServiceOverrides): Service
   const mailer = overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxFile: config.mailOutboxFile, log });
   const cart = createCartModule({ redis, em, events, clock, log, ttlSeconds: config.cartTtlSeconds });
   const orders = createOrdersModule({
-    em, redis, events, clock, log, cart, driverSpeedKmh: config.driverSpeedKmh, deliveryRadiusKm: config.deliveryRadiusKm,
+    em, redis, events, clock, log, cart, cartTtlSeconds: config.cartTtlSeconds, driverSpeedKmh: config.driverSpeedKmh, deliveryRadiusKm: config.deliveryRadiusKm,
   });
   return {
     ...cart,

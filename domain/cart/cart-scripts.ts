@@ -10,6 +10,7 @@ export interface CartScripts {
   releaseExpired(expiry: string, prefix: string, now: number, batch: number): Promise<Array<[string, Reply]>>;
   setStock(inv: string, stock: number, version: number): Promise<number>;
   consume(cart: string, expiry: string, prefix: string, holder: string, ...soldLines: Array<string | number>): Promise<Reply>;
+  transferCart(from: string, to: string, expiry: string, fromHolder: string, toHolder: string, expiresAt: number): Promise<string[]>;
 }
 
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
@@ -23,6 +24,7 @@ export function defineCartScripts(redis: Redis): CartScripts {
     releaseExpired: { numberOfKeys: 1, lua: releaseCart + lua('release-expired') },
     setStock: { numberOfKeys: 1, lua: lua('set-stock') },
     consume: { numberOfKeys: 2, lua: lua('consume') },
+    transferCart: { numberOfKeys: 3, lua: lua('transfer') },
   };
   for (const [name, definition] of Object.entries(commands)) {
     if (!(name in redis)) redis.defineCommand(name, definition);

@@ -69,6 +69,17 @@ export class Reservations {
     return new Map(Object.entries(raw).map(([id, q]) => [id, Number(q)]));
   }
 
+  /**
+   * Moves every line from one holder to another in one step (a cart handing its reservations to a
+   * checkout, or getting them back), merging into the receiver's lines; returns the moved lines.
+   */
+  async transfer(from: string, to: string, ttlMs: number): Promise<Map<string, number>> {
+    const flat = await this.scripts.transferCart(cartKeys.cart(from), cartKeys.cart(to), cartKeys.expiry, from, to, this.clock.now().getTime() + ttlMs);
+    const lines = new Map<string, number>();
+    for (let i = 0; i < flat.length; i += 2) lines.set(flat[i], Number(flat[i + 1]));
+    return lines;
+  }
+
   /** Releases everything the holder reserved; returns [productId, quantity, available, …]. */
   async release(holder: string): Promise<Array<string | number>> {
     return this.scripts.cartClear(cartKeys.cart(holder), this.prefix, holder);

@@ -23,6 +23,8 @@ export interface CheckoutDeps {
   log: Logger;
   reservations: Reservations;
   idempotency: IdempotencyStore;
+  /** A cart's lifetime, given back to a cart whose checkout failed. */
+  cartTtlMs: number;
 }
 
 interface Placed {
@@ -41,15 +43,23 @@ export class CheckoutService {
 
   async place(customerId: string, input: PlaceOrderInput, key: string): Promise<StoredOutcome> {
     const hash = requestHash('orders.place', input);
-    const holder = input.fromCart ? customerId : `${CHECKOUT_HOLDER_PREFIX}${randomUUID()}`;
-    let holding = false;
+    // The checkout's own holder: a cart hands its reservations over to it, so two checkouts of one
+    // cart (two devices, two keys) cannot both buy it; explicit lines are reserved under it.
+    const holder = `${CHECKOUT_HOLDER_PREFIX}${randomUUID()}`;
+    let holding: 'cart' | 'lines' | undefined;
     try {
       const result = await this.d.em.transactional(async (tx) => {
         const replay = await this.d.idempotency.claim(tx, customerId, key, hash);
         if (replay) return replay;
-        const plan = await this.plan(tx, customerId, input);
+        let requested: RequestedLine[];
+        if (input.fromCart) {
+          holding = 'cart';
+          const lines = await this.d.reservations.transfer(customerId, holder, CHECKOUT_HOLD_MS);
+          requested = [...lines].map(([productId, quantity]) => ({ productId, quantity, addonIds: [] }));
+        } else requested = input.items!;
+        const plan = await this.plan(tx, requested);
         if (!input.fromCart) {
-          holding = true;
+          holding = 'lines';
           await this.hold(tx, holder, plan.moves);
         }
         const view = await this.write(tx, customerId, plan, input);
@@ -63,7 +73,8 @@ export class CheckoutService {
       await this.afterCommit(holder, result);
       return { status: 201, body: result.view, replayed: false };
     } catch (err) {
-      if (holding) await this.releaseHold(holder);
+      if (holding === 'cart') await this.returnToCart(holder, customerId);
+      if (holding === 'lines') await this.releaseHold(holder);
       if (err instanceof AppError && err.status < 500 && err.code !== 'IDEMPOTENCY_MISMATCH' && !err.details.replayed) {
         await this.d.idempotency.recordFailure(this.d.em, customerId, key, hash, err);
       }
@@ -71,10 +82,7 @@ export class CheckoutService {
     }
   }
 
-  private async plan(tx: EntityManager, customerId: string, input: PlaceOrderInput): Promise<OrderPlan> {
-    const requested: RequestedLine[] = input.fromCart
-      ? [...(await this.d.reservations.lines(customerId))].map(([productId, quantity]) => ({ productId, quantity, addonIds: [] }))
-      : input.items!;
+  private async plan(tx: EntityManager, requested: RequestedLine[]): Promise<OrderPlan> {
     if (requested.length === 0) throw AppError.validation([{ path: 'fromCart', message: 'The cart is empty' }]);
     const ids = [...new Set(requested.flatMap((r) => [r.productId, ...r.addonIds]))];
     const rows = await tx.execute<Array<Record<string, any>>>(
@@ -135,6 +143,15 @@ export class CheckoutService {
     await this.d.events.publish('stock.committed', { productIds: placed.sold.map((s) => s.productId) });
     for (const s of placed.sold) await this.d.events.publish('stock.changed', { productId: s.productId });
     await this.d.events.publish('order.placed', { order: placed.view, merchantIds: placed.merchantIds });
+  }
+
+  /** A failed cart checkout gives the reservations back to the cart (merged with anything added meanwhile). */
+  private async returnToCart(holder: string, customerId: string): Promise<void> {
+    try {
+      await this.d.reservations.transfer(holder, customerId, this.d.cartTtlMs);
+    } catch (err) {
+      this.d.log.warn({ err: (err as Error).message, holder }, 'could not return a checkout hold to the cart; it expires by itself');
+    }
   }
 
   private async releaseHold(holder: string): Promise<void> {

@@ -28,6 +28,7 @@ interface OrdersModuleDeps {
   clock: Clock;
   log: Logger;
   cart: Pick<CartModule, 'reservations' | 'inventory'>;
+  cartTtlSeconds: number;
   driverSpeedKmh: number;
   deliveryRadiusKm: number;
 }
@@ -41,7 +42,7 @@ export function createOrdersModule(d: OrdersModuleDeps): OrdersModule {
   });
   events.subscribe('order.status_changed', ({ order }) => delivery.onStatusChanged(order));
   return {
-    checkout: new CheckoutService({ em, events, clock, log, reservations: d.cart.reservations, idempotency }),
+    checkout: new CheckoutService({ em, events, clock, log, reservations: d.cart.reservations, idempotency, cartTtlMs: d.cartTtlSeconds * 1000 }),
     orderQueries: new OrderQueries(em),
     orderStatus: new OrderStatusService({ em, events, clock, log, inventory: d.cart.inventory }),
     delivery,

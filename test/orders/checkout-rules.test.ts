@@ -36,6 +36,41 @@ describe('checkout rules', () => {
     }
   });
 
+  test('When one cart is checked out twice at once with different keys, then exactly one order buys it', async () => {
+    const product = await createProduct(shop.app, shop.merchant, { stock: 10 });
+    const shopper = await createUser(shop.app);
+    const socket = await connectSocket(shop.app.url, shopper.token);
+    try {
+      await emitAck(socket, 'cart:add', { productId: product.id, quantity: 4 });
+      const results = await Promise.all([1, 2, 3].map(() => placeOrder(shop.app, shopper, { fromCart: true })));
+      expect(results.map((r) => r.status).sort()).toEqual([201, 422, 422]);
+      expect(await stockOf(shop.app, product.id)).toEqual([6]);
+      expect((await emitAck(socket, 'products:watch', { productIds: [product.id] })).data.available[product.id]).toBe(6);
+    } finally {
+      socket.close();
+    }
+  });
+
+  test('When a cart checkout fails, then the reservations go back to the cart', async () => {
+    const product = await createProduct(shop.app, shop.merchant, { stock: 5 });
+    const shopper = await createUser(shop.app);
+    const socket = await connectSocket(shop.app.url, shopper.token);
+    try {
+      await emitAck(socket, 'cart:add', { productId: product.id, quantity: 3 });
+      // Stock sold elsewhere behind the mirror's back: the guarded update refuses the checkout.
+      await shop.app.container.deps.orm.em.fork().execute(`update products set stock = 1 where id = ?`, [product.id]);
+      const res = await placeOrder(shop.app, shopper, { fromCart: true });
+      expect(res.status).toBe(409);
+      expect(res.body.items).toEqual([{ productId: product.id, requested: 3, available: 1 }]);
+      const cart = await emitAck(socket, 'cart:get', {});
+      expect(cart.data.items).toEqual([expect.objectContaining({ productId: product.id, quantity: 3 })]);
+      expect(Date.parse(cart.data.expiresAt)).toBeGreaterThan(Date.now());
+      expect(await stockOf(shop.app, product.id)).toEqual([1]);
+    } finally {
+      socket.close();
+    }
+  });
+
   test('When the cart is empty, then checkout from the cart is refused and nothing is written', async () => {
     const ordersBefore = await countRows(shop.app, 'orders');
     const res = await placeOrder(shop.app, await createUser(shop.app), { fromCart: true });
