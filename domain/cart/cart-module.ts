@@ -43,7 +43,7 @@ export function createCartModule(d: CartModuleDeps): CartModule {
     expiresAt: (userId) => reservations.expiresAt(userId),
     ttlSeconds: d.ttlSeconds,
   });
-  const cartSweeper = new CartExpirySweeper(d.redis, scripts, d.events, d.clock, d.log);
+  const cartSweeper = new CartExpirySweeper(reservations, d.events, d.log);
 
   const mirror = async (change: { productId: string; stock: number; stockVersion: number }) => {
     productLookup.forget(change.productId);

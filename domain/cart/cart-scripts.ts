@@ -9,7 +9,7 @@ export interface CartScripts {
   cartClear(cart: string, prefix: string, userId: string): Promise<Reply>;
   releaseExpired(expiry: string, prefix: string, now: number, batch: number): Promise<Array<[string, Reply]>>;
   setStock(inv: string, stock: number, version: number): Promise<number>;
-  consume(cart: string, expiry: string, prefix: string, holder: string, ...soldLines: Array<string | number>): Promise<Reply>;
+  consume(cart: string, expiry: string, prefix: string, holder: string, ...soldLines: Array<string | number>): Promise<number>;
   transferCart(from: string, to: string, expiry: string, fromHolder: string, toHolder: string, expiresAt: number): Promise<string[]>;
 }
 

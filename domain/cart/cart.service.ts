@@ -52,8 +52,7 @@ export class CartService {
 
   /** Releases every line of the cart. */
   async clear(userId: string): Promise<Cart> {
-    const released = await this.d.reservations.release(userId);
-    for (let i = 0; i < released.length; i += 3) await this.d.events.publish('stock.changed', { productId: String(released[i]) });
+    for (const { productId } of await this.d.reservations.release(userId)) await this.d.events.publish('stock.changed', { productId });
     return this.get(userId);
   }
 

@@ -1,9 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Clock } from '../shared/clock.js';
 import type { EventBus } from '../shared/event-bus.js';
-import type { CartScripts } from './cart-scripts.js';
-import { cartKeys, CHECKOUT_HOLDER_PREFIX } from './redis-keys.js';
+import { CHECKOUT_HOLDER_PREFIX } from './redis-keys.js';
+import type { Reservations } from './reservations.js';
 
 const BATCH = 200;
 
@@ -17,10 +15,8 @@ export class CartExpirySweeper {
   private running?: Promise<void>;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly scripts: CartScripts,
+    private readonly reservations: Reservations,
     private readonly events: EventBus,
-    private readonly clock: Clock,
     private readonly log: Logger,
   ) {}
 
@@ -42,14 +38,13 @@ export class CartExpirySweeper {
   async sweep(): Promise<number> {
     let total = 0;
     for (;;) {
-      const prefix = this.redis.options.keyPrefix ?? '';
-      const claimed = await this.scripts.releaseExpired(cartKeys.expiry, prefix, this.clock.now().getTime(), BATCH);
-      for (const [userId, released] of claimed) {
-        const items = [];
-        for (let i = 0; i < released.length; i += 3) items.push({ productId: String(released[i]), quantity: Number(released[i + 1]) });
+      const claimed = await this.reservations.releaseExpired(BATCH);
+      for (const { holder, lines } of claimed) {
         // Checkout holders (checkout:<id>) are not shoppers: their expiry only returns the units.
-        if (!userId.startsWith(CHECKOUT_HOLDER_PREFIX)) await this.events.publish('cart.expired', { userId, items });
-        for (const item of items) await this.events.publish('stock.changed', { productId: item.productId });
+        if (!holder.startsWith(CHECKOUT_HOLDER_PREFIX)) {
+          await this.events.publish('cart.expired', { userId: holder, items: lines.map(({ productId, quantity }) => ({ productId, quantity })) });
+        }
+        for (const { productId } of lines) await this.events.publish('stock.changed', { productId });
       }
       total += claimed.length;
       if (claimed.length < BATCH) return total;

@@ -15,6 +15,12 @@ export interface ChangeResult {
   lines?: Map<string, number>;
   expiresAt?: number | null;
 }
+/** One released line: its units are available again. */
+export interface ReleasedLine {
+  productId: string;
+  quantity: number;
+  available: number;
+}
 export interface SoldLine {
   productId: string;
   quantity: number;
@@ -49,9 +55,7 @@ export class Reservations {
     }
     const result: ChangeResult = { status: reply[0] as ChangeStatus, available: Number(reply[1]), lineQuantity: Number(reply[2]) };
     if (result.status === 'OK') {
-      const flat = (reply[4] ?? []) as unknown as string[];
-      result.lines = new Map();
-      for (let i = 0; i < flat.length; i += 2) result.lines.set(flat[i], Number(flat[i + 1]));
+      result.lines = linesOf(reply[4] as unknown as string[]);
       result.expiresAt = Number(reply[3]) || null;
     }
     return result;
@@ -74,27 +78,41 @@ export class Reservations {
    * checkout, or getting them back), merging into the receiver's lines; returns the moved lines.
    */
   async transfer(from: string, to: string, ttlMs: number): Promise<Map<string, number>> {
-    const flat = await this.scripts.transferCart(cartKeys.cart(from), cartKeys.cart(to), cartKeys.expiry, from, to, this.clock.now().getTime() + ttlMs);
-    const lines = new Map<string, number>();
-    for (let i = 0; i < flat.length; i += 2) lines.set(flat[i], Number(flat[i + 1]));
-    return lines;
+    return linesOf(await this.scripts.transferCart(cartKeys.cart(from), cartKeys.cart(to), cartKeys.expiry, from, to, this.clock.now().getTime() + ttlMs));
   }
 
-  /** Releases everything the holder reserved; returns [productId, quantity, available, …]. */
-  async release(holder: string): Promise<Array<string | number>> {
-    return this.scripts.cartClear(cartKeys.cart(holder), this.prefix, holder);
+  /** Releases everything the holder reserved. */
+  async release(holder: string): Promise<ReleasedLine[]> {
+    return releasedLines(await this.scripts.cartClear(cartKeys.cart(holder), this.prefix, holder));
+  }
+
+  /** Claims and releases up to `batch` holders whose expiry has passed (each exactly once, whoever sweeps). */
+  async releaseExpired(batch: number): Promise<Array<{ holder: string; lines: ReleasedLine[] }>> {
+    const claimed = await this.scripts.releaseExpired(cartKeys.expiry, this.prefix, this.clock.now().getTime(), batch);
+    return claimed.map(([holder, released]) => ({ holder, lines: releasedLines(released) }));
   }
 
   /** After a committed sale: drops the sold units from the holder and mirrors the new stock. */
-  async consume(holder: string, sold: SoldLine[]): Promise<Map<string, number>> {
+  async consume(holder: string, sold: SoldLine[]): Promise<void> {
     const args = sold.flatMap((s) => [s.productId, s.quantity, s.stock, s.stockVersion]);
-    const reply = await this.scripts.consume(cartKeys.cart(holder), cartKeys.expiry, this.prefix, holder, ...args);
-    const available = new Map<string, number>();
-    for (let i = 0; i < reply.length; i += 2) available.set(String(reply[i]), Number(reply[i + 1]));
-    return available;
+    await this.scripts.consume(cartKeys.cart(holder), cartKeys.expiry, this.prefix, holder, ...args);
   }
 
   private get prefix(): string {
     return this.redis.options.keyPrefix ?? '';
   }
+}
+
+/** A cart hash as the scripts return it (flat productId, quantity, …). */
+function linesOf(flat: string[] = []): Map<string, number> {
+  const lines = new Map<string, number>();
+  for (let i = 0; i < flat.length; i += 2) lines.set(flat[i], Number(flat[i + 1]));
+  return lines;
+}
+
+/** release-cart.lua's answer: flat productId, quantity, availableAfter, … */
+function releasedLines(flat: Array<string | number>): ReleasedLine[] {
+  const lines: ReleasedLine[] = [];
+  for (let i = 0; i < flat.length; i += 3) lines.push({ productId: String(flat[i]), quantity: Number(flat[i + 1]), available: Number(flat[i + 2]) });
+  return lines;
 }

@@ -156,8 +156,7 @@ export class CheckoutService {
 
   private async releaseHold(holder: string): Promise<void> {
     try {
-      const released = await this.d.reservations.release(holder);
-      for (let i = 0; i < released.length; i += 3) await this.d.events.publish('stock.changed', { productId: String(released[i]) });
+      for (const { productId } of await this.d.reservations.release(holder)) await this.d.events.publish('stock.changed', { productId });
     } catch (err) {
       this.d.log.warn({ err: (err as Error).message, holder }, 'could not release a checkout hold; it expires by itself');
     }

@@ -2,9 +2,7 @@
 -- new stock (versioned), in one step so availability never double-counts the sold units.
 -- KEYS[1] cart:{holder}, KEYS[2] carts:expiry
 -- ARGV: keyPrefix, holder, then per product: productId, quantity, stock, stockVersion
--- Returns flat list productId, availableAfter, ...
 local prefix, holder = ARGV[1], ARGV[2]
-local result = {}
 for i = 3, #ARGV, 4 do
   local productId, quantity = ARGV[i], tonumber(ARGV[i + 1])
   local stock, version = ARGV[i + 2], tonumber(ARGV[i + 3])
@@ -19,9 +17,6 @@ for i = 3, #ARGV, 4 do
   if version > tonumber(redis.call('HGET', invKey, 'v') or '-1') then
     redis.call('HSET', invKey, 'stock', stock, 'v', version)
   end
-  local available = tonumber(redis.call('HGET', invKey, 'stock') or '0') - tonumber(redis.call('HGET', invKey, 'reserved') or '0')
-  table.insert(result, productId)
-  table.insert(result, available)
 end
 if redis.call('HLEN', KEYS[1]) == 0 then redis.call('ZREM', KEYS[2], holder) end
-return result
+return 0
