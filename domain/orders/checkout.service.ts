@@ -141,7 +141,6 @@ export class CheckoutService {
       this.d.log.warn({ err: (err as Error).message, orderId: placed.view.id }, 'could not consume reservations after checkout');
     }
     await this.d.events.publish('stock.committed', { productIds: placed.sold.map((s) => s.productId) });
-    for (const s of placed.sold) await this.d.events.publish('stock.changed', { productId: s.productId });
     await this.d.events.publish('order.placed', { order: placed.view, merchantIds: placed.merchantIds });
   }
 

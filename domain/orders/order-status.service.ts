@@ -67,7 +67,6 @@ export class OrderStatusService {
         .applyStock(returned.map((r) => ({ productId: r.productId, stock: r.stock, version: r.stockVersion })))
         .catch((err) => this.d.log.warn({ err: (err as Error).message, orderId: order.id }, 'stock mirror not updated after cancel'));
       await this.d.events.publish('stock.committed', { productIds: returned.map((r) => r.productId) });
-      for (const r of returned) await this.d.events.publish('stock.changed', { productId: r.productId });
     }
     await this.d.events.publish('order.status_changed', { order, merchantIds, from, to: order.status, by: caller.id });
   }

@@ -21,7 +21,10 @@ export interface DomainEvents {
   'product.deleted': { productId: string; merchantId: string };
   /** A product's availability (stock − reserved) may have changed; subscribers read the current value. */
   'stock.changed': { productId: string };
-  /** Committed stock changed outside the catalog (a sale, a cancel): cached product copies are stale. */
+  /**
+   * Committed stock changed outside the catalog (a sale, a cancel): cached product copies are stale,
+   * and availability changed too (watchers are told; no separate stock.changed is published).
+   */
   'stock.committed': { productIds: string[] };
   'cart.expired': { userId: string; items: Array<{ productId: string; quantity: number }> };
   'order.placed': { order: OrderView; merchantIds: string[] };

@@ -32,6 +32,7 @@ export function subscribeBroadcasts({ events, emitter, inventory, log }: Broadca
   return [
     () => stock.stop(),
     events.subscribe('stock.changed', ({ productId }) => stock.changed(productId)),
+    events.subscribe('stock.committed', ({ productIds }) => productIds.forEach((id) => stock.changed(id))),
     events.subscribe('cart.expired', ({ userId, items }) => emitter.emit(rooms.user(userId), 'cart:expired', { items })),
     events.subscribe('order.placed', ({ order, merchantIds }) => emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order })),
     events.subscribe('order.status_changed', ({ order, merchantIds }) => emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order })),

@@ -1,7 +1,7 @@
 import { useShop } from '../support/shop.js';
 import { createUser, type TestUser } from '../support/users.js';
 import { createProduct } from '../support/products.js';
-import { connectSocket, emitAck } from '../support/sockets.js';
+import { connectSocket, emitAck, nextEvent } from '../support/sockets.js';
 import { httpClient } from '../support/http.js';
 import { countRows, placeOrder, stockOf } from '../support/orders.js';
 
@@ -68,6 +68,22 @@ describe('checkout rules', () => {
       expect(await stockOf(shop.app, product.id)).toEqual([1]);
     } finally {
       socket.close();
+    }
+  });
+
+  test('When an order is placed and then cancelled, then watchers see availability go down and back', async () => {
+    const product = await createProduct(shop.app, shop.merchant, { stock: 10 });
+    const watcher = await connectSocket(shop.app.url, (await createUser(shop.app)).token);
+    try {
+      await emitAck(watcher, 'products:watch', { productIds: [product.id] });
+      const sold = nextEvent(watcher, 'stock:changed', 5_000, (p: { available: number }) => p.available === 6);
+      const placed = await placeOrder(shop.app, customer, { items: [{ productId: product.id, quantity: 4 }] });
+      expect(await sold).toEqual({ productId: product.id, available: 6 });
+      const returned = nextEvent(watcher, 'stock:changed', 5_000, (p: { available: number }) => p.available === 10);
+      expect((await httpClient(shop.app.url).post(`/api/v1/orders/${placed.body.id}/cancel`, undefined, customer.token)).status).toBe(200);
+      expect(await returned).toEqual({ productId: product.id, available: 10 });
+    } finally {
+      watcher.close();
     }
   });
 
