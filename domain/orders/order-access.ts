@@ -1,3 +1,4 @@
+import { AppError } from '../shared/app-error.js';
 import type { Role } from '../identity/user.entity.js';
 import type { Order } from './order.entity.js';
 import type { OrderParty } from './transitions.js';
@@ -20,4 +21,17 @@ export function partyOf(caller: OrderCaller, order: Pick<Order, 'customerId' | '
 /** Who may see an order: its customer, its merchants, its driver, and admins. */
 export function canSee(party: OrderParty): boolean {
   return party.role === 'admin' || party.isCustomer || party.isMerchant || party.isDriver;
+}
+
+/**
+ * The order and the caller's party to it, when the caller may see it; NOT_FOUND otherwise (also for
+ * an order that exists but is not theirs, so its existence is not revealed).
+ */
+export function visibleTo<R extends { order: Pick<Order, 'customerId' | 'driverId'>; merchantIds: string[] }>(
+  caller: OrderCaller,
+  record: R | undefined,
+): { record: R; party: OrderParty } {
+  const party = record && partyOf(caller, record.order, record.merchantIds);
+  if (!record || !party || !canSee(party)) throw new AppError('NOT_FOUND', 'Order not found');
+  return { record, party };
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../shared/app-error.js';
 import { decodeCursor, encodeCursor, type Page, type PageQuery } from '../shared/pagination.js';
-import { canSee, partyOf, type OrderCaller } from './order-access.js';
+import { visibleTo, type OrderCaller } from './order-access.js';
 import { loadOrder, loadOrders, type OrderRecord } from './order-records.js';
 import type { OrderView } from './orders.schemas.js';
 
@@ -29,9 +29,7 @@ export class OrderQueries {
 
   /** One order the caller may see; NOT_FOUND otherwise (its existence is not revealed). */
   async get(caller: OrderCaller, orderId: string): Promise<OrderRecord> {
-    const record = await loadOrder(this.em, orderId);
-    if (!record || !canSee(partyOf(caller, record.order, record.merchantIds))) throw new AppError('NOT_FOUND', 'Order not found');
-    return record;
+    return visibleTo(caller, await loadOrder(this.em, orderId)).record;
   }
 
   async view(caller: OrderCaller, orderId: string): Promise<OrderView> {

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import type { EventBus } from '../shared/event-bus.js';
 import type { Inventory } from '../cart/inventory.js';
-import { canSee, partyOf, type OrderCaller } from './order-access.js';
-import { Order, OrderItem, OrderStatusChange, type OrderStatus } from './order.entity.js';
+import { visibleTo, type OrderCaller } from './order-access.js';
+import { OrderStatusChange, type OrderItem, type OrderStatus } from './order.entity.js';
 import { loadOrder } from './order-records.js';
+import { toOrderView } from './order-view.js';
 import type { OrderView } from './orders.schemas.js';
-import { returnStock, type StockAfter } from './stock-ledger.js';
+import { returnStock, type StockAfter, type StockMove } from './stock-ledger.js';
 import { assertTransition } from './transitions.js';
 
 export interface OrderStatusDeps {
@@ -30,33 +29,21 @@ export class OrderStatusService {
   constructor(private readonly d: OrderStatusDeps) {}
 
   async change(caller: OrderCaller, orderId: string, to: OrderStatus): Promise<OrderView> {
-    const { record, from, returned } = await this.d.em.transactional(async (tx) => {
-      const order = await tx.findOne(Order, { id: orderId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-      if (!order) throw new AppError('NOT_FOUND', 'Order not found');
-      const merchantIds = (await tx.execute<Array<{ merchant_id: string }>>(`select merchant_id from order_merchants where order_id = ?`, [orderId])).map(
-        (r) => r.merchant_id,
-      );
-      const party = partyOf(caller, order, merchantIds);
-      if (!canSee(party)) throw new AppError('NOT_FOUND', 'Order not found');
+    const { view, merchantIds, from, returned } = await this.d.em.transactional(async (tx) => {
+      const { record, party } = visibleTo(caller, await loadOrder(tx, orderId, { lock: true }));
+      const { order, items, history } = record;
       const from = order.status;
       assertTransition(from, to, party);
-      const returned = to === 'cancelled' ? await this.returnUnits(tx, orderId) : [];
+      const returned = to === 'cancelled' ? await returnStock(tx, unitsOf(items)) : [];
       const now = this.d.clock.now();
       order.status = to;
       order.updatedAt = now;
-      tx.create(OrderStatusChange, { id: randomUUID(), orderId, status: to, at: now, byUserId: caller.id, byRole: caller.role });
+      const change = tx.create(OrderStatusChange, { id: randomUUID(), orderId, status: to, at: now, byUserId: caller.id, byRole: caller.role });
       await tx.flush();
-      return { record: (await loadOrder(tx, orderId))!, from, returned };
+      return { view: toOrderView(order, items, [...history, change]), merchantIds: record.merchantIds, from, returned };
     });
-    await this.publish(caller, record.view, record.merchantIds, from, returned);
-    return record.view;
-  }
-
-  private async returnUnits(tx: EntityManager, orderId: string): Promise<StockAfter[]> {
-    const items = await tx.find(OrderItem, { orderId });
-    const units = new Map<string, number>();
-    for (const i of items) units.set(i.productId, (units.get(i.productId) ?? 0) + i.quantity);
-    return returnStock(tx, [...units].map(([productId, quantity]) => ({ productId, quantity })));
+    await this.publish(caller, view, merchantIds, from, returned);
+    return view;
   }
 
   private async publish(caller: OrderCaller, order: OrderView, merchantIds: string[], from: OrderStatus, returned: StockAfter[]): Promise<void> {
@@ -70,4 +57,11 @@ export class OrderStatusService {
     }
     await this.d.events.publish('order.status_changed', { order, merchantIds, from, to: order.status, by: caller.id });
   }
+}
+
+/** The units an order took, per product (a dish and its add-ons may share products). */
+function unitsOf(items: OrderItem[]): StockMove[] {
+  const units = new Map<string, number>();
+  for (const i of items) units.set(i.productId, (units.get(i.productId) ?? 0) + i.quantity);
+  return [...units].map(([productId, quantity]) => ({ productId, quantity }));
 }
