@@ -6,6 +6,7 @@ import type { Clock } from '../shared/clock.js';
 import type { EventBus } from '../shared/event-bus.js';
 import type { Reservations } from '../cart/reservations.js';
 import { CHECKOUT_HOLDER_PREFIX } from '../cart/redis-keys.js';
+import { MAX_LINE_QUANTITY } from '../cart/cart.schemas.js';
 import { IdempotencyStore, requestHash, type StoredOutcome } from './idempotency.js';
 import { Order, OrderItem, OrderMerchant, OrderStatusChange } from './order.entity.js';
 import { planOrder, type OrderPlan, type ProductForSale, type RequestedLine } from './order-plan.js';
@@ -106,7 +107,7 @@ export class CheckoutService {
     const short: Array<{ productId: string; requested: number; available: number }> = [];
     for (const m of moves) {
       const r = await this.d.reservations.change(holder, m.productId, 'add', m.quantity, CHECKOUT_HOLD_MS, tx);
-      if (r.status === 'QUANTITY_LIMIT') throw AppError.validation([{ path: 'items', message: 'At most 999 units of one product per order' }]);
+      if (r.status === 'QUANTITY_LIMIT') throw AppError.validation([{ path: 'items', message: `At most ${MAX_LINE_QUANTITY} units of one product per order` }]);
       if (r.status !== 'OK') short.push({ productId: m.productId, requested: m.quantity, available: Math.max(0, r.available) });
     }
     if (short.length) throw new AppError('OUT_OF_STOCK', 'Not enough stock for every line', { items: short });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_LINE_QUANTITY } from '../cart/cart.schemas.js';
 import { ORDER_STATUSES } from './order.entity.js';
 
 export const MAX_ORDER_LINES = 100;
@@ -16,7 +17,7 @@ export const DeliveryAddressInput = z
 const OrderLineInput = z
   .object({
     productId: z.uuid(),
-    quantity: z.number().int().min(1).max(999),
+    quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
     addonIds: z.array(z.uuid()).max(MAX_ADDONS_PER_LINE).default([]),
   })
   .strict();
