@@ -165,6 +165,17 @@ describe('checkout rules', () => {
     expect(foreign.status).toBe(422);
     expect(foreign.body.errors).toEqual([expect.objectContaining({ path: 'addonIds.1' })]);
     expect((await http.put(`/api/v1/products/${dish.id}/addons`, { addonIds: [otherDish.id] }, shop.merchant.token)).status).toBe(422);
+    for (const [body, field] of [
+      [{ addonIds: ["1' or 1=1 --"] }, 'addonIds.0'],
+      [{ addonIds: Array(51).fill(sauce.id) }, 'addonIds'],
+      [{ addonIds: [sauce.id], priceCents: 1 }, 'priceCents'],
+      [{ addonIds: 'all' }, 'addonIds'],
+    ] as const) {
+      const refused = await http.put(`/api/v1/products/${dish.id}/addons`, body, shop.merchant.token);
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors.map((e: { path: string }) => e.path)).toContain(field);
+    }
+    expect((await http.get(`/api/v1/products/${dish.id}/addons`)).body.addonIds).toEqual([]);
     const linked = await http.put(`/api/v1/products/${dish.id}/addons`, { addonIds: [sauce.id] }, shop.merchant.token);
     expect(linked.body).toEqual({ dishId: dish.id, addonIds: [sauce.id] });
     expect((await http.get(`/api/v1/products/${dish.id}/addons`)).body.addonIds).toEqual([sauce.id]);
