@@ -24,7 +24,7 @@ interface Store {
 }
 
 /** MongoDB when MONGO_URL is set (production, docker-compose); else the PostgreSQL database itself. */
-function openStore(config: Config): Store {
+function openStore(config: Config, log: Logger): Store {
   if (config.mongoUrl) {
     const client = new MongoClient(config.mongoUrl, { serverSelectionTimeoutMS: 2_000 });
     return {
@@ -36,17 +36,27 @@ function openStore(config: Config): Store {
   }
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
   pool.on('error', () => {}); // idle-client errors surface through ping() and job failures instead
+  const backend = new PostgresBackend({ pool, tableName: 'agenda_jobs', channelName: 'agenda_jobs', ensureSchema: false }); // table: migrations
+  // The LISTEN connection re-emits its errors on the channel, and nobody else listens: without this a
+  // PostgreSQL restart (or a terminated backend) is an unhandled 'error' that kills the process. The
+  // channel reconnects by itself; until then jobs are still found by the processEvery poll.
+  backend.notificationChannel?.on('error', (err: Error) => log.warn({ err }, 'scheduler notification channel error'));
   return {
     name: 'postgresql',
-    backend: new PostgresBackend({ pool, tableName: 'agenda_jobs', channelName: 'agenda_jobs', ensureSchema: false }), // table: migrations
+    backend,
     ping: async () => void (await pool.query('select 1')),
-    close: () => pool.end(),
+    async close() {
+      // Agenda disconnects the channel when it stops; this also covers a LISTEN reconnect still in
+      // flight from a connection loss, which would otherwise hold a client (and a retry timer) open.
+      await backend.notificationChannel?.disconnect().catch(() => {});
+      await pool.end();
+    },
   };
 }
 
 /** Builds Agenda. It only enqueues until the worker role calls `agenda.start()`. */
 export function createScheduler(config: Config, log: Logger): Scheduler {
-  const store = openStore(config);
+  const store = openStore(config, log);
   const agenda = new Agenda({
     backend: store.backend,
     name: `${config.role}-${process.pid}`,

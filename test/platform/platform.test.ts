@@ -1,6 +1,8 @@
 import { TestEnv, type TestApp } from '../support/test-env.js';
 import { httpClient } from '../support/http.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
+import { withAdmin } from '../support/databases.js';
+import { eventually, readJsonLines, registerUser } from '../identity/support.js';
 
 describe('platform endpoints', () => {
   let env: TestEnv;
@@ -92,5 +94,41 @@ describe('readiness while Redis is unreachable', () => {
       status = (await http.get('/readyz')).status;
     }
     expect(status).toBe(200);
+  });
+});
+
+describe('scheduler when PostgreSQL drops its LISTEN connection', () => {
+  let env: TestEnv;
+  let app: TestApp;
+
+  const listenPids = () =>
+    withAdmin(async (c) => {
+      const { rows } = await c.query<{ pid: number }>(
+        `select pid from pg_stat_activity where datname = $1 and query ilike 'listen%'`,
+        [env.dbName],
+      );
+      return rows.map((r) => r.pid);
+    });
+
+  beforeAll(async () => {
+    env = await TestEnv.create();
+    app = await env.start(); // role `all`: the worker listens for job notifications
+  });
+  afterAll(() => env.close());
+
+  test('When the connection is terminated, then the process survives, listens again and still runs jobs', async () => {
+    const [before] = await eventually(async () => ((await listenPids()).length ? listenPids() : undefined));
+    await withAdmin((c) => c.query('select pg_terminate_backend($1)', [before]));
+
+    const after = await eventually(async () => (await listenPids()).find((pid) => pid !== before));
+    expect(after).not.toBe(before);
+
+    const user = await registerUser(httpClient(app.url));
+    expect((await httpClient(app.url).post('/api/v1/auth/password/forgot', { email: user.email })).status).toBe(202);
+    const mails = await eventually(async () => {
+      const sent = (await readJsonLines<{ to: string }>(env.config().mailOutboxFile)).filter((m) => m.to === user.email);
+      return sent.length ? sent : undefined;
+    });
+    expect(mails).toHaveLength(1);
   });
 });
