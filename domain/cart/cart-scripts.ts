@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { defineScripts, luaLoader } from '../shared/redis-scripts.js';
 
 type Reply = Array<string | number>;
 
@@ -13,21 +13,17 @@ export interface CartScripts {
   transferCart(from: string, to: string, expiry: string, fromHolder: string, toHolder: string, expiresAt: number): Promise<string[]>;
 }
 
-const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+const lua = luaLoader(import.meta.url);
 
 /** Defines the scripts on a client; the shared release routine is prepended where it is used. */
 export function defineCartScripts(redis: Redis): CartScripts {
   const releaseCart = lua('release-cart');
-  const commands = {
+  return defineScripts<CartScripts>(redis, {
     cartChange: { numberOfKeys: 3, lua: lua('cart-change') },
     cartClear: { numberOfKeys: 1, lua: releaseCart + lua('cart-clear') },
     releaseExpired: { numberOfKeys: 1, lua: releaseCart + lua('release-expired') },
     setStock: { numberOfKeys: 1, lua: lua('set-stock') },
     consume: { numberOfKeys: 2, lua: lua('consume') },
     transferCart: { numberOfKeys: 3, lua: lua('transfer') },
-  };
-  for (const [name, definition] of Object.entries(commands)) {
-    if (!(name in redis)) redis.defineCommand(name, definition);
-  }
-  return redis as unknown as CartScripts;
+  });
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../shared/clock.js';
+import { keyPrefixOf } from '../shared/redis-scripts.js';
 import type { CartScripts } from './cart-scripts.js';
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './cart.schemas.js';
 import type { Inventory } from './inventory.js';
@@ -99,7 +100,7 @@ export class Reservations {
   }
 
   private get prefix(): string {
-    return this.redis.options.keyPrefix ?? '';
+    return keyPrefixOf(this.redis);
   }
 }
 

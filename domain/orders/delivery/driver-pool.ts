@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { defineScripts, keyPrefixOf, luaLoader } from '../../shared/redis-scripts.js';
 
 export interface DriverState {
   locality: string | null;
@@ -26,7 +26,7 @@ interface DriverScripts {
   refreshIdleDriver(driver: string, prefix: string, driverId: string): Promise<number>;
 }
 
-const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+const lua = luaLoader(import.meta.url);
 
 /**
  * Drivers' live state in Redis: a hash per driver and, per locality, a GEO set holding exactly the
@@ -37,9 +37,10 @@ export class DriverPool {
   private readonly scripts: DriverScripts;
 
   constructor(private readonly redis: Redis) {
-    if (!('claimNearestDriver' in redis)) redis.defineCommand('claimNearestDriver', { numberOfKeys: 1, lua: lua('claim-nearest') });
-    if (!('refreshIdleDriver' in redis)) redis.defineCommand('refreshIdleDriver', { numberOfKeys: 1, lua: lua('refresh-idle') });
-    this.scripts = redis as unknown as DriverScripts;
+    this.scripts = defineScripts<DriverScripts>(redis, {
+      claimNearestDriver: { numberOfKeys: 1, lua: lua('claim-nearest') },
+      refreshIdleDriver: { numberOfKeys: 1, lua: lua('refresh-idle') },
+    });
   }
 
   async state(driverId: string): Promise<DriverState> {
@@ -93,6 +94,6 @@ export class DriverPool {
   }
 
   private get prefix(): string {
-    return this.redis.options.keyPrefix ?? '';
+    return keyPrefixOf(this.redis);
   }
 }
