@@ -25,15 +25,14 @@ export class Inventory {
     const ids = [...new Set(productIds)];
     const result = new Map<string, number>();
     if (ids.length === 0) return result;
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hmget(cartKeys.inventory(id), 'stock', 'reserved');
-    const replies = (await pipeline.exec()) ?? [];
+    // Plain commands, not an explicit pipeline: the client auto-pipelines them, together with whatever
+    // other requests send in the same tick, into one write.
+    const replies = await Promise.all(ids.map((id) => this.redis.hmget(cartKeys.inventory(id), 'stock', 'reserved')));
     const missing: string[] = [];
     ids.forEach((id, i) => {
-      const [err, values] = replies[i] as [Error | null, [string | null, string | null]];
-      if (err) throw err;
-      if (values[0] === null) missing.push(id);
-      else result.set(id, Number(values[0]) - Number(values[1] ?? 0));
+      const [stock, reserved] = replies[i];
+      if (stock === null) missing.push(id);
+      else result.set(id, Number(stock) - Number(reserved ?? 0));
     });
     if (missing.length) for (const [id, available] of await this.syncFromDatabase(missing)) result.set(id, available);
     for (const id of ids) if (!result.has(id)) result.set(id, 0);

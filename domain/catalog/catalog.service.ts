@@ -29,7 +29,9 @@ export class CatalogService {
 
   /** A product as its caller may see it (inactive ones only by their manager). */
   async get(caller: Caller | undefined, id: string): Promise<ProductOutput> {
-    return (await this.withAvailable([await this.visible(caller, id)]))[0];
+    // Both lookups at once: the id is known up front, so the two Redis reads share one round trip.
+    const [product, available] = await Promise.all([this.visible(caller, id), this.d.availability([id])]);
+    return { ...product, available: Math.max(0, available.get(id) ?? 0) };
   }
 
   /** The product with this barcode, with the caller's verdict when signed in. */

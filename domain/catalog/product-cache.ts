@@ -3,25 +3,38 @@ import type { Logger } from 'pino';
 import { gtinKey } from './barcode.js';
 import type { ProductData } from './product-row.js';
 import { catalogKeys, PRODUCT_TTL_SECONDS } from './redis-keys.js';
+import { defineScripts, keyPrefixOf, luaLoader } from '../shared/redis-scripts.js';
+
+interface CacheScripts {
+  productByBarcode(barcodeKey: string, productKeyPrefix: string): Promise<string | null>;
+}
+
+const lua = luaLoader(import.meta.url);
 
 /**
  * Cache-aside for products by id and by barcode. Redis trouble never fails a read: the caller falls
  * back to PostgreSQL (a cache is an optimisation, not a dependency).
  */
 export class ProductCache {
+  private readonly scripts: CacheScripts;
+
   constructor(
     private readonly redis: Redis,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.scripts = defineScripts<CacheScripts>(redis, { productByBarcode: { numberOfKeys: 1, lua: lua('product-by-barcode') } });
+  }
 
   async get(id: string): Promise<ProductData | null> {
     const json = await this.safely(() => this.redis.get(catalogKeys.product(id)));
     return json ? (JSON.parse(json) as ProductData) : null;
   }
 
-  /** The product id cached for a barcode, if any (the caller checks the product still carries it). */
-  async idForBarcode(code: string): Promise<string | null> {
-    return (await this.safely(() => this.redis.get(catalogKeys.barcode(gtinKey(code))))) ?? null;
+  /** The product cached for a barcode, if any (the caller checks it still carries that barcode). */
+  async byBarcode(code: string): Promise<ProductData | null> {
+    const productKeys = keyPrefixOf(this.redis) + catalogKeys.product('');
+    const json = await this.safely(() => this.scripts.productByBarcode(catalogKeys.barcode(gtinKey(code)), productKeys));
+    return json ? (JSON.parse(json) as ProductData) : null;
   }
 
   async put(product: ProductData): Promise<void> {

@@ -21,11 +21,8 @@ export class ProductReader {
   /** The product carrying this GTIN (UPC-A and its EAN-13 spelling are one), or null. */
   async byBarcode(code: string): Promise<ProductData | null> {
     const key = gtinKey(code);
-    const id = await this.cache.idForBarcode(code);
-    if (id) {
-      const product = await this.byId(id);
-      if (product?.barcode && gtinKey(product.barcode) === key) return product;
-    }
+    const cached = await this.cache.byBarcode(code);
+    if (cached?.barcode && gtinKey(cached.barcode) === key) return cached;
     return this.load(sql`lpad(p.barcode, 14, '0') = ${key}`);
   }
 

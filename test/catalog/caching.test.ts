@@ -34,6 +34,15 @@ describe('product caching and ETags', () => {
     expect((await shop.http.get('/api/v1/products/barcode/96385074')).body.name).toBe('After');
   });
 
+  test('When a barcode was read once, then the next read is answered from the cache entries', async () => {
+    const p = await createProduct(shop.app, shop.merchant, { name: 'Stored', barcode: '5449000000996' });
+    const redis = shop.app.container.deps.redis;
+    await shop.http.get('/api/v1/products/barcode/5449000000996');
+    const entry = JSON.parse((await redis.get(catalogKeys.product(p.id)))!);
+    await redis.set(catalogKeys.product(p.id), JSON.stringify({ ...entry, name: 'From cache' }));
+    expect((await shop.http.get('/api/v1/products/barcode/5449000000996')).body.name).toBe('From cache');
+  });
+
   test('When the barcode moves to another product, then the old cache entry does not answer for it', async () => {
     const a = await createProduct(shop.app, shop.merchant, { barcode: '4006381333931' });
     expect((await shop.http.get('/api/v1/products/barcode/4006381333931')).body.id).toBe(a.id); // cached
