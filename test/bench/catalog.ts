@@ -4,7 +4,8 @@
  * process at 8 concurrent clients, and runs the very same SQL through `pg` at 8 clients in the same
  * run as the raw baseline:
  *   search  p50/p95 (mixed exact, misspelled, substring and 2-letter queries), HTTP vs raw, ratio;
- *   barcode p95 (Redis cache-aside warm after the first hit); list page p95 (first and next pages).
+ *   barcode p95 (Redis cache-aside warm after the first hit); list page p95 (first and next pages),
+ *   HTTP vs the same listing SQL through `pg`.
  * Prints EXPLAIN (ANALYZE, BUFFERS) of a ranked search and a short-prefix search.
  */
 import pg from 'pg';
@@ -117,8 +118,14 @@ export async function run(args: string[]): Promise<void> {
         pages.push(first, ...(nextCursor ? [`${first}&cursor=${nextCursor}`] : []));
       }
     }
-    report('  HTTP', await closedLoop(CLIENTS, seconds * 1000, (w, i) => get(pages[(w * 13 + i) % pages.length])));
+    const listHttp = report('  HTTP', await closedLoop(CLIENTS, seconds * 1000, (w, i) => get(pages[(w * 13 + i) % pages.length])));
+    const pageSql = pages.map((url) => toPg(listingSql(ListProductsQuery.parse(Object.fromEntries(new URL(url).searchParams)), undefined, null)));
+    const listRaw = report('  raw SQL (pg)', await closedLoop(CLIENTS, seconds * 1000, (w, i) => {
+      const { text, values } = pageSql[(w * 13 + i) % pageSql.length];
+      return pool.query(text, values);
+    }));
     console.log(`  (${pages.length} pages: first and second pages of 4 sorts, unfiltered and by category)`);
+    console.log(`  ratio HTTP/raw: p50 ${fmt(listHttp.p50 / listRaw.p50, 2)}x, p95 ${fmt(listHttp.p95 / listRaw.p95, 2)}x (target: p95 ≤ 15 ms)`);
 
     await explain(pool, 'ranked trigram search', terms.find((t) => t.length >= 5 && !t.includes(' ')) ?? 'chocolate');
     await explain(pool, 'short query, prefix index', 'ch');

@@ -49,7 +49,16 @@ export async function createTestDatabase(): Promise<string> {
 }
 
 export async function dropDatabase(name: string): Promise<void> {
-  await withAdmin((client) => client.query(`drop database if exists ${name} with (force)`));
+  await withAdmin(async (client) => {
+    // A pool's end() resolves before its connections have gone; give them a moment to close by
+    // themselves so FORCE does not hit a client mid-goodbye (an 'error' its owner may not expect).
+    for (let i = 0; i < 20; i++) {
+      const { rows } = await client.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+      if (rows[0].n === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await client.query(`drop database if exists ${name} with (force)`);
+  });
 }
 
 /** Drops test databases that crashed runs left behind (older than three hours). */
