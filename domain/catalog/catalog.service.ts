@@ -31,7 +31,7 @@ export class CatalogService {
   async get(caller: Caller | undefined, id: string): Promise<ProductOutput> {
     // Both lookups at once: the id is known up front, so the two Redis reads share one round trip.
     const [product, available] = await Promise.all([this.visible(caller, id), this.d.availability([id])]);
-    return { ...product, available: Math.max(0, available.get(id) ?? 0) };
+    return toOutput(product, available);
   }
 
   /** The product with this barcode, with the caller's verdict when signed in. */
@@ -85,6 +85,11 @@ export class CatalogService {
 
   private async withAvailable(products: ProductData[]): Promise<ProductOutput[]> {
     const available = products.length ? await this.d.availability(products.map((p) => p.id)) : new Map<string, number>();
-    return products.map((p) => ({ ...p, available: Math.max(0, available.get(p.id) ?? 0) }));
+    return products.map((p) => toOutput(p, available));
   }
+}
+
+/** The product as answered: with its live availability, never below zero. */
+function toOutput(product: ProductData, available: Map<string, number>): ProductOutput {
+  return { ...product, available: Math.max(0, available.get(product.id) ?? 0) };
 }

@@ -17,12 +17,15 @@ const lua = luaLoader(import.meta.url);
  */
 export class ProductCache {
   private readonly scripts: CacheScripts;
+  /** Where product entries live with the deployment prefix, for the script that follows a barcode entry. */
+  private readonly productKeys: string;
 
   constructor(
     private readonly redis: Redis,
     private readonly log: Logger,
   ) {
     this.scripts = defineScripts<CacheScripts>(redis, { productByBarcode: { numberOfKeys: 1, lua: lua('product-by-barcode') } });
+    this.productKeys = keyPrefixOf(redis) + catalogKeys.product('');
   }
 
   async get(id: string): Promise<ProductData | null> {
@@ -32,8 +35,7 @@ export class ProductCache {
 
   /** The product cached for a barcode, if any (the caller checks it still carries that barcode). */
   async byBarcode(code: string): Promise<ProductData | null> {
-    const productKeys = keyPrefixOf(this.redis) + catalogKeys.product('');
-    const json = await this.safely(() => this.scripts.productByBarcode(catalogKeys.barcode(gtinKey(code)), productKeys));
+    const json = await this.safely(() => this.scripts.productByBarcode(catalogKeys.barcode(gtinKey(code)), this.productKeys));
     return json ? (JSON.parse(json) as ProductData) : null;
   }
 
