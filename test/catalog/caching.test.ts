@@ -12,6 +12,8 @@ describe('product caching and ETags', () => {
     const first = await shop.http.get(`/api/v1/products/${p.id}`);
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^".+"$/);
+    expect(first.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(first.body).toMatchObject({ id: p.id });
     const again = await shop.http.get(`/api/v1/products/${p.id}`, undefined, { 'if-none-match': etag });
     expect(again.status).toBe(304);
     expect(again.body).toBe('');
