@@ -20,7 +20,6 @@ export interface ChangeResult {
 export interface ReleasedLine {
   productId: string;
   quantity: number;
-  available: number;
 }
 export interface SoldLine {
   productId: string;
@@ -105,15 +104,13 @@ export class Reservations {
 }
 
 /** A cart hash as the scripts return it (flat productId, quantity, …). */
-function linesOf(flat: string[] = []): Map<string, number> {
+function linesOf(flat: Array<string | number> = []): Map<string, number> {
   const lines = new Map<string, number>();
-  for (let i = 0; i < flat.length; i += 2) lines.set(flat[i], Number(flat[i + 1]));
+  for (let i = 0; i < flat.length; i += 2) lines.set(String(flat[i]), Number(flat[i + 1]));
   return lines;
 }
 
-/** release-cart.lua's answer: flat productId, quantity, availableAfter, … */
+/** release-cart.lua's answer: flat productId, quantity, … */
 function releasedLines(flat: Array<string | number>): ReleasedLine[] {
-  const lines: ReleasedLine[] = [];
-  for (let i = 0; i < flat.length; i += 3) lines.push({ productId: String(flat[i]), quantity: Number(flat[i + 1]), available: Number(flat[i + 2]) });
-  return lines;
+  return [...linesOf(flat)].map(([productId, quantity]) => ({ productId, quantity }));
 }
