@@ -40,7 +40,6 @@ export function createCartModule(d: CartModuleDeps): CartModule {
     reservations,
     products: productLookup,
     events: d.events,
-    expiresAt: (userId) => reservations.expiresAt(userId),
     ttlSeconds: d.ttlSeconds,
   });
   const cartSweeper = new CartExpirySweeper(reservations, d.events, d.log);
@@ -48,7 +47,7 @@ export function createCartModule(d: CartModuleDeps): CartModule {
   const mirror = async (change: { productId: string; stock: number; stockVersion: number }) => {
     productLookup.forget(change.productId);
     await inventory.applyStock([{ productId: change.productId, stock: change.stock, version: change.stockVersion }]);
-    await d.events.publish('stock.changed', { productId: change.productId });
+    await d.events.publish('stock.changed', { productIds: [change.productId] });
   };
   d.events.subscribe('product.created', mirror);
   d.events.subscribe('product.updated', mirror);

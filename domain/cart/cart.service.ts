@@ -8,7 +8,6 @@ export interface CartServiceDeps {
   reservations: Reservations;
   products: ProductLookup;
   events: EventBus;
-  expiresAt(userId: string): Promise<number | null>;
   ttlSeconds: number;
 }
 
@@ -18,7 +17,7 @@ export class CartService {
 
   /** The caller's cart with current prices and its expiry. */
   async get(userId: string): Promise<Cart> {
-    const [lines, expiresAt] = await Promise.all([this.d.reservations.lines(userId), this.d.expiresAt(userId)]);
+    const [lines, expiresAt] = await Promise.all([this.d.reservations.lines(userId), this.d.reservations.expiresAt(userId)]);
     return this.view(lines, expiresAt);
   }
 
@@ -50,10 +49,11 @@ export class CartService {
     return this.change(userId, productId, 'set', 0);
   }
 
-  /** Releases every line of the cart. */
+  /** Releases every line of the cart; the answer is the cart as the release left it: empty. */
   async clear(userId: string): Promise<Cart> {
-    for (const { productId } of await this.d.reservations.release(userId)) await this.d.events.publish('stock.changed', { productId });
-    return this.get(userId);
+    const released = await this.d.reservations.release(userId);
+    await this.d.events.publish('stock.changed', { productIds: released.map((l) => l.productId) });
+    return this.view(new Map(), null);
   }
 
   /** One atomic change; the script answers with the cart as it now is, so the ack needs no second read. */
@@ -63,7 +63,7 @@ export class CartService {
     if (r.status === 'OUT_OF_STOCK') throw new AppError('OUT_OF_STOCK', `Only ${r.available} available`, { productId, available: r.available, inCart: r.lineQuantity });
     if (r.status === 'QUANTITY_LIMIT') throw AppError.validation([{ path: 'quantity', message: `At most ${MAX_LINE_QUANTITY} per line` }]);
     if (r.status === 'LINE_LIMIT') throw AppError.validation([{ path: 'productId', message: `A cart holds at most ${MAX_CART_LINES} lines` }]);
-    await this.d.events.publish('stock.changed', { productId });
+    await this.d.events.publish('stock.changed', { productIds: [productId] });
     return this.view(r.lines!, r.expiresAt ?? null);
   }
 

@@ -44,7 +44,7 @@ export class CartExpirySweeper {
         if (!holder.startsWith(CHECKOUT_HOLDER_PREFIX)) {
           await this.events.publish('cart.expired', { userId: holder, items: lines.map(({ productId, quantity }) => ({ productId, quantity })) });
         }
-        for (const { productId } of lines) await this.events.publish('stock.changed', { productId });
+        await this.events.publish('stock.changed', { productIds: lines.map((l) => l.productId) });
       }
       total += claimed.length;
       if (claimed.length < BATCH) return total;

@@ -156,7 +156,8 @@ export class CheckoutService {
 
   private async releaseHold(holder: string): Promise<void> {
     try {
-      for (const { productId } of await this.d.reservations.release(holder)) await this.d.events.publish('stock.changed', { productId });
+      const released = await this.d.reservations.release(holder);
+      await this.d.events.publish('stock.changed', { productIds: released.map((l) => l.productId) });
     } catch (err) {
       this.d.log.warn({ err: (err as Error).message, holder }, 'could not release a checkout hold; it expires by itself');
     }

@@ -19,8 +19,8 @@ export interface DomainEvents {
   'product.created': ProductStockChange;
   'product.updated': ProductStockChange;
   'product.deleted': { productId: string; merchantId: string };
-  /** A product's availability (stock − reserved) may have changed; subscribers read the current value. */
-  'stock.changed': { productId: string };
+  /** These products' availability (stock − reserved) may have changed; subscribers read the current values. */
+  'stock.changed': { productIds: string[] };
   /**
    * Committed stock changed outside the catalog (a sale, a cancel): cached product copies are stale,
    * and availability changed too (watchers are told; no separate stock.changed is published).

@@ -29,10 +29,11 @@ interface BroadcastDeps {
  */
 export function subscribeBroadcasts({ events, emitter, inventory, log }: BroadcastDeps): Array<() => void | Promise<void>> {
   const stock = new StockPushCoalescer((ids) => inventory.available(ids), emitter, log);
+  const pushStock = ({ productIds }: { productIds: string[] }) => productIds.forEach((id) => stock.changed(id));
   return [
     () => stock.stop(),
-    events.subscribe('stock.changed', ({ productId }) => stock.changed(productId)),
-    events.subscribe('stock.committed', ({ productIds }) => productIds.forEach((id) => stock.changed(id))),
+    events.subscribe('stock.changed', pushStock),
+    events.subscribe('stock.committed', pushStock),
     events.subscribe('cart.expired', ({ userId, items }) => emitter.emit(rooms.user(userId), 'cart:expired', { items })),
     events.subscribe('order.placed', ({ order, merchantIds }) => emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order })),
     events.subscribe('order.status_changed', ({ order, merchantIds }) => emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order })),
