@@ -6,7 +6,7 @@ import type { EventBus } from '../shared/event-bus.js';
 import { defineCartScripts } from './cart-scripts.js';
 import { CartService } from './cart.service.js';
 import { CartExpirySweeper } from './expiry-sweeper.js';
-import { Inventory } from './inventory.js';
+import { Inventory, type CommittedStock } from './inventory.js';
 import { ProductLookup } from './product-lookup.js';
 import { Reservations } from './reservations.js';
 
@@ -44,9 +44,9 @@ export function createCartModule(d: CartModuleDeps): CartModule {
   });
   const cartSweeper = new CartExpirySweeper(reservations, d.events, d.log);
 
-  const mirror = async (change: { productId: string; stock: number; stockVersion: number }) => {
+  const mirror = async (change: CommittedStock) => {
     productLookup.forget(change.productId);
-    await inventory.applyStock([{ productId: change.productId, stock: change.stock, version: change.stockVersion }]);
+    await inventory.applyStock([change]);
     await d.events.publish('stock.changed', { productIds: [change.productId] });
   };
   d.events.subscribe('product.created', mirror);

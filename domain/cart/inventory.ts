@@ -9,6 +9,15 @@ interface StockRow {
   stock_version: string;
 }
 
+/** A product's committed stock in PostgreSQL and the version it had there. */
+export interface CommittedStock {
+  productId: string;
+  stock: number;
+  stockVersion: number;
+}
+
+const committed = (r: StockRow): CommittedStock => ({ productId: r.id, stock: r.stock, stockVersion: Number(r.stock_version) });
+
 /**
  * The Redis mirror of product stock plus live reservations: available = stock − reserved. Rebuilt
  * lazily from PostgreSQL for products it has not seen, and kept current by versioned writes.
@@ -46,14 +55,14 @@ export class Inventory {
    */
   async syncFromDatabase(productIds: string[], em: EntityManager = this.em): Promise<Map<string, number>> {
     const rows: StockRow[] = await em.execute(`select id, stock, stock_version from products where id in (?)`, [productIds]);
-    return this.applyStock(rows.map((r) => ({ productId: r.id, stock: r.stock, version: Number(r.stock_version) })));
+    return this.applyStock(rows.map(committed));
   }
 
   /** Writes committed stock values (e.g. RETURNING stock, stock_version of a checkout) into the mirror. */
-  async applyStock(changes: Array<{ productId: string; stock: number; version: number }>): Promise<Map<string, number>> {
+  async applyStock(changes: CommittedStock[]): Promise<Map<string, number>> {
     const result = new Map<string, number>();
     await Promise.all(
-      changes.map(async (c) => result.set(c.productId, await this.scripts.setStock(cartKeys.inventory(c.productId), c.stock, c.version))),
+      changes.map(async (c) => result.set(c.productId, await this.scripts.setStock(cartKeys.inventory(c.productId), c.stock, c.stockVersion))),
     );
     return result;
   }
@@ -67,7 +76,7 @@ export class Inventory {
         .getConnection()
         .execute(`select id, stock, stock_version from products where id > ? order by id limit ?`, [after, batchSize]);
       if (rows.length === 0) return total;
-      await this.applyStock(rows.map((r) => ({ productId: r.id, stock: r.stock, version: Number(r.stock_version) })));
+      await this.applyStock(rows.map(committed));
       total += rows.length;
       after = rows[rows.length - 1].id;
     }

@@ -4,7 +4,7 @@ import type { Clock } from '../shared/clock.js';
 import { keyPrefixOf } from '../shared/redis-scripts.js';
 import type { CartScripts } from './cart-scripts.js';
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './cart.schemas.js';
-import type { Inventory } from './inventory.js';
+import type { CommittedStock, Inventory } from './inventory.js';
 import { cartKeys } from './redis-keys.js';
 
 export type ChangeStatus = 'OK' | 'MISSING' | 'OUT_OF_STOCK' | 'LINE_LIMIT' | 'QUANTITY_LIMIT';
@@ -21,11 +21,9 @@ export interface ReleasedLine {
   productId: string;
   quantity: number;
 }
-export interface SoldLine {
-  productId: string;
+/** A line sold from a holder, with the product's stock after the sale. */
+export interface SoldLine extends CommittedStock {
   quantity: number;
-  stock: number;
-  stockVersion: number;
 }
 
 /**

@@ -51,7 +51,7 @@ export class OrderStatusService {
       // The database is the record; a mirror that missed this write is corrected by the next
       // versioned write or `npm run inventory:rebuild`, and checkout's guarded update never oversells.
       await this.d.inventory
-        .applyStock(returned.map((r) => ({ productId: r.productId, stock: r.stock, version: r.stockVersion })))
+        .applyStock(returned)
         .catch((err) => this.d.log.warn({ err: (err as Error).message, orderId: order.id }, 'stock mirror not updated after cancel'));
       await this.d.events.publish('stock.committed', { productIds: returned.map((r) => r.productId) });
     }

@@ -1,16 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SoldLine } from '../cart/reservations.js';
 import { AppError } from '../shared/app-error.js';
 
 export interface StockMove {
   productId: string;
   quantity: number;
 }
-export interface StockAfter {
-  productId: string;
-  quantity: number;
-  stock: number;
-  stockVersion: number;
-}
+/** A moved line with the product's stock after the move (what the cart consumes and the mirror applies). */
+export type StockAfter = SoldLine;
 
 interface Row {
   id: string;

@@ -35,7 +35,7 @@ describe('inventory mirror', () => {
       expect(await inventory.rebuild()).toBeGreaterThanOrEqual(1);
       expect((await inventory.available([product.id])).get(product.id)).toBe(46);
       // An older version can never overwrite a newer one.
-      await inventory.applyStock([{ productId: product.id, stock: 10, version: 1 }]);
+      await inventory.applyStock([{ productId: product.id, stock: 10, stockVersion: 1 }]);
       expect((await inventory.available([product.id])).get(product.id)).toBe(46);
     } finally {
       shopper.close();
