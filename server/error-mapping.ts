@@ -15,6 +15,14 @@ export function toAppError(err: unknown): AppError | null {
   return null;
 }
 
+/**
+ * The error a client is answered with: the mapped one, or a generic INTERNAL for anything unexpected
+ * (`expected` false: log it). `mapped` lets a transport add its own mappings first.
+ */
+export function clientError(err: unknown, mapped: AppError | null = toAppError(err)): { error: AppError; expected: boolean } {
+  return { error: mapped ?? new AppError('INTERNAL', 'Internal server error'), expected: mapped !== null };
+}
+
 function isPostgresDown(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;
   return code === 'ECONNREFUSED' || code === '57P01' || code === '57P03' || code === '53300';

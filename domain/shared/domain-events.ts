@@ -15,7 +15,6 @@ export interface ProductStockChange {
  */
 export interface DomainEvents {
   'user.registered': { userId: string; role: string };
-  'user.password_reset_requested': { userId: string; email: string; token: string; expiresAt: string };
   'product.created': ProductStockChange;
   'product.updated': ProductStockChange;
   'product.deleted': { productId: string; merchantId: string };

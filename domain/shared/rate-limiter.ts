@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { AppError } from './app-error.js';
+import { defineScripts } from './redis-scripts.js';
 
 /** One fixed-window limit: at most `limit` hits on `key` per `windowSec`. */
 export interface Limit {
@@ -38,8 +39,7 @@ export class RateLimiter {
   private readonly redis: WithHitCommand;
 
   constructor(redis: Redis) {
-    if (!('rateLimitHit' in redis)) redis.defineCommand('rateLimitHit', { lua: HIT_SCRIPT });
-    this.redis = redis as WithHitCommand;
+    this.redis = defineScripts<WithHitCommand>(redis, { rateLimitHit: { lua: HIT_SCRIPT } });
   }
 
   /** Counts one hit on `key`; throws RATE_LIMITED with `retryAfter` (seconds) once `limit` is exceeded in the window. */

@@ -8,9 +8,10 @@ export function luaLoader(moduleUrl: string): (name: string) => string {
 
 /**
  * Defines Lua commands on a client once (ioredis EVALSHA with EVAL fallback) and returns the client
- * typed as those commands. Several modules may share a client, so existing names are kept.
+ * typed as those commands. Several modules may share a client, so existing names are kept. Without
+ * `numberOfKeys`, callers pass the key count as the first argument.
  */
-export function defineScripts<T>(redis: Redis, commands: Record<string, { numberOfKeys: number; lua: string }>): T {
+export function defineScripts<T>(redis: Redis, commands: Record<string, { numberOfKeys?: number; lua: string }>): T {
   for (const [name, definition] of Object.entries(commands)) {
     if (!(name in redis)) redis.defineCommand(name, definition);
   }

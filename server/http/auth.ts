@@ -1,4 +1,4 @@
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import { AppError } from '../../domain/shared/app-error.js';
 import type { AccessTokens } from '../../domain/identity/access-token.js';
 import type { Role } from '../../domain/identity/user.entity.js';
@@ -33,5 +33,3 @@ export async function authorize(ctx: Context, rule: AuthRule, tokens: AccessToke
   ctx.state.user = user;
   return user;
 }
-
-export type { Next };

@@ -1,12 +1,10 @@
 import type { Context } from 'koa';
 import { AppError } from '../../domain/shared/app-error.js';
-import { toAppError } from '../error-mapping.js';
+import { clientError, toAppError } from '../error-mapping.js';
 
 /** Writes an error as RFC 9457 problem+json; unexpected errors get a generic 500 with the request id. */
 export function respondWithProblem(ctx: Context, err: unknown): { expected: boolean } {
-  const appError = toAppError(err) ?? fromHttpError(err);
-  const expected = appError !== null;
-  const problem = appError ?? new AppError('INTERNAL', 'Internal server error');
+  const { error: problem, expected } = clientError(err, toAppError(err) ?? fromHttpError(err));
   ctx.status = problem.status;
   ctx.type = 'application/problem+json';
   if (problem.code === 'RATE_LIMITED' && typeof problem.details.retryAfter === 'number') {

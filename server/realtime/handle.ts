@@ -5,7 +5,7 @@ import { AppError } from '../../domain/shared/app-error.js';
 import { parseInput } from '../../domain/shared/validate.js';
 import type { Role } from '../../domain/identity/user.entity.js';
 import type { Container } from '../container.js';
-import { toAppError } from '../error-mapping.js';
+import { clientError } from '../error-mapping.js';
 import { logContext } from '../logger.js';
 import type { Ack, AckFn, ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events.js';
 import { TokenBucket } from './token-bucket.js';
@@ -58,9 +58,8 @@ export function handle<S extends z.ZodType, R>(
         const data = await RequestContext.create(deps.orm.em, () => run(input, caller));
         reply({ ok: true, data: data ?? null });
       } catch (err) {
-        const appError = toAppError(err);
-        if (!appError) deps.log.error({ err, event }, 'socket handler failed');
-        const e = appError ?? new AppError('INTERNAL', 'Internal server error');
+        const { error: e, expected } = clientError(err);
+        if (!expected) deps.log.error({ err, event }, 'socket handler failed');
         reply({ ok: false, error: { code: e.code, message: e.expose ? e.message : 'Internal server error', ...(e.expose ? e.details : {}) } });
       }
     });

@@ -3,6 +3,4 @@ export const rooms = {
   user: (userId: string) => `user:${userId}`,
   product: (productId: string) => `product:${productId}`,
   order: (orderId: string) => `order:${orderId}`,
-  post: (postId: string) => `post:${postId}`,
-  import: (importId: string) => `import:${importId}`,
 } as const;
