@@ -5,14 +5,14 @@ import { isValidGtin } from './barcode.js';
 import { NUTRIENTS, PRODUCT_KINDS } from './product.entity.js';
 
 /** Lower-case words joined by hyphens: category and label names (`dairy`, `gluten-free`). */
-export const Slug = z
+const Slug = z
   .string()
   .trim()
   .toLowerCase()
   .max(64)
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens, e.g. "gluten-free"');
 const NoControlChars = /^[^\p{Cc}]*$/u;
-export const Barcode = z
+const Barcode = z
   .string()
   .trim()
   .regex(/^(\d{8}|\d{12}|\d{13})$/, 'must be an EAN-8, UPC-A (12) or EAN-13 barcode')
@@ -71,7 +71,7 @@ export const ProductIdParams = z.object({ id: z.uuid() }).strict();
 export const BarcodeParams = z.object({ code: Barcode }).strict();
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-export const PRODUCT_SORTS = ['name', 'price', '-price', 'newest'] as const;
+const PRODUCT_SORTS = ['name', 'price', '-price', 'newest'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
 export const ListProductsQuery = PageQuery.extend({

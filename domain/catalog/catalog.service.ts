@@ -4,7 +4,7 @@ import type { Page } from '../shared/pagination.js';
 import { AppError } from '../shared/app-error.js';
 import type { CreateProductInput, ListProductsQuery, ProductOutput, UpdateProductInput } from './catalog.schemas.js';
 import type { ProductListing } from './listing/product-listing.js';
-import { canView, productNotFound, type Caller } from './product-access.js';
+import { canManage, canView, productNotFound, type Caller } from './product-access.js';
 import type { ProductReader } from './product-reader.js';
 import type { ProductData } from './product-row.js';
 import type { ProductWriter } from './product-writer.js';
@@ -36,17 +36,17 @@ export class CatalogService {
 
   /** The product with this barcode, with the caller's verdict when signed in. */
   async byBarcode(caller: Caller | undefined, code: string): Promise<ProductOutput & { verdict?: Verdict }> {
-    const product = await this.d.reader.byBarcode(code);
+    // The profile does not depend on the product: read both at once.
+    const [product, profile] = await Promise.all([this.d.reader.byBarcode(code), caller ? loadHealthProfile(this.d.em, caller.id) : null]);
     if (!product || !canView(caller, product)) throw new AppError('NOT_FOUND', 'No product with this barcode');
     const [output] = await this.withAvailable([product]);
-    if (!caller) return output;
-    return { ...output, verdict: productVerdict(product, await loadHealthProfile(this.d.em, caller.id)) };
+    return profile ? { ...output, verdict: productVerdict(product, profile) } : output;
   }
 
   /** Can the caller eat this? Judged against their stored health profile. */
   async verdict(caller: Caller, id: string): Promise<Verdict> {
-    const product = await this.visible(caller, id);
-    return productVerdict(product, await loadHealthProfile(this.d.em, caller.id));
+    const [product, profile] = await Promise.all([this.visible(caller, id), loadHealthProfile(this.d.em, caller.id)]);
+    return productVerdict(product, profile);
   }
 
   /** A page of products; `suitable=true` needs a signed-in caller (it reads their profile). */
@@ -71,7 +71,7 @@ export class CatalogService {
 
   /** Starts deleting every product of a merchant (the caller, or the one an admin names). */
   async removeAll(caller: Caller, merchantId: string | undefined): Promise<{ jobId: string }> {
-    if (merchantId && caller.role !== 'admin' && merchantId !== caller.id) {
+    if (merchantId && !canManage(caller, merchantId)) {
       throw AppError.validation([{ path: 'merchantId', message: "Only an admin may delete another merchant's products" }]);
     }
     return this.d.jobs.enqueue('catalog.delete-merchant-products', { merchantId: merchantId ?? caller.id });

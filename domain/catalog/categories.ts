@@ -7,7 +7,7 @@ import { catalogKeys, CATEGORIES_TTL_SECONDS } from './redis-keys.js';
 const NAMES: Record<string, string> = { other: 'Other', 'ready-meals': 'Ready meals', 'plant-based-foods': 'Plant-based foods' };
 
 /** "dairy-products" → "Dairy products". */
-export function categoryName(slug: string): string {
+function categoryName(slug: string): string {
   return NAMES[slug] ?? slug.charAt(0).toUpperCase() + slug.slice(1).replace(/-/g, ' ');
 }
 

@@ -26,10 +26,12 @@ export class ProductReader {
     return this.load(sql`lpad(p.barcode, 14, '0') = ${key}`);
   }
 
-  /** Uncached, for writers that need the committed row. */
-  async fresh(id: string): Promise<ProductData | null> {
-    const rows: ProductRow[] = await this.em.getConnection().execute(`select ${PRODUCT_COLUMNS.text} from products p where p.id = ?`, [id]);
-    return rows[0] ? toProductData(rows[0]) : null;
+  /** Uncached, for writers: the committed row and its stock version (set by the trigger), in one read. */
+  async committed(id: string): Promise<{ product: ProductData; stockVersion: number } | null> {
+    const rows: Array<ProductRow & { stock_version: string }> = await this.em
+      .getConnection()
+      .execute(`select ${PRODUCT_COLUMNS.text}, p.stock_version from products p where p.id = ?`, [id]);
+    return rows[0] ? { product: toProductData(rows[0]), stockVersion: Number(rows[0].stock_version) } : null;
   }
 
   private async load(where: Sql): Promise<ProductData | null> {

@@ -69,10 +69,10 @@ export class ProductWriter {
 
   /** Reads the committed row back (versions come from the trigger) and queues the event. */
   private async announce(name: 'product.created' | 'product.updated', id: string, emit: Emit): Promise<ProductData> {
-    const rows: Array<{ stock_version: string }> = await this.em.getConnection().execute('select stock_version from products where id = ?', [id]);
-    const product = await this.reader.fresh(id);
-    if (!product || !rows[0]) throw productNotFound(); // deleted between the write and the read-back
-    emit(name, { productId: id, merchantId: product.merchantId, stock: product.stock, stockVersion: Number(rows[0].stock_version), active: product.active });
+    const committed = await this.reader.committed(id);
+    if (!committed) throw productNotFound(); // deleted between the write and the read-back
+    const { product, stockVersion } = committed;
+    emit(name, { productId: id, merchantId: product.merchantId, stock: product.stock, stockVersion, active: product.active });
     return product;
   }
 

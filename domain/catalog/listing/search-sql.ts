@@ -4,14 +4,14 @@ import { join, likeEscape, raw, sql, textArray, type Sql } from './sql.js';
 /** Below this many characters a query has no full trigram, so the prefix index answers it. */
 export const TRIGRAM_MIN_LENGTH = 3;
 /** Candidates per strategy; the ranking only ever sorts this many rows (see below). */
-export const CANDIDATES = { prefix: 50, words: 200 } as const;
+const CANDIDATES = { prefix: 50, words: 200 } as const;
 /** How many dictionary words one query word may expand to, and how close a typo must be. */
 const EXPANSIONS = 10;
 const MIN_SIMILARITY = 0.45;
 const MAX_QUERY_WORDS = 5;
 
 /** The query's words, split where larder_fold would split them (each is folded again in SQL). */
-export function queryWords(q: string): string[] {
+function queryWords(q: string): string[] {
   return foldText(q).split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, MAX_QUERY_WORDS);
 }
 

@@ -21,7 +21,7 @@ export const SORT_KEYS: Record<ProductSort, SortKey> = {
   '-price': { expr: raw('p.price_cents'), cast: 'integer', desc: true },
 };
 
-/** Search relevance: computed by the search query as `r.score`. */
+/** Search relevance: the listing computes it with `searchScore` (this `expr` is not used) and pages it as `r.sort_val`. */
 export const SCORE_KEY: SortKey = { expr: raw('score'), cast: 'double precision', desc: true };
 
 /** `order by key, id` in the sort's direction, over the given qualifier (`p.` or `r.`). */
