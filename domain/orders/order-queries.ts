@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../shared/app-error.js';
-import { decodeCursor, encodeCursor, type Page, type PageQuery } from '../shared/pagination.js';
+import { decodeCursor, encodeCursor, isUuid, type Page, type PageQuery } from '../shared/pagination.js';
 import { visibleTo, type OrderCaller } from './order-access.js';
 import { loadOrder, loadOrders, type OrderRecord } from './order-records.js';
 import type { OrderView } from './orders.schemas.js';
@@ -52,8 +52,7 @@ export class OrderQueries {
 
   private afterCursor(cursor: string): [string, string] {
     const [at, id] = decodeCursor(cursor, 2);
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !uuid.test(id)) {
+    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !isUuid(id)) {
       throw AppError.validation([{ path: 'cursor', message: 'Invalid cursor' }]);
     }
     return [at, id];

@@ -31,3 +31,10 @@ export function decodeCursor(cursor: string, arity: number): unknown[] {
   }
   throw AppError.validation([{ path: 'cursor', message: 'Invalid cursor' }]);
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a decoded cursor value is a row id (cursors come from clients, so every part is checked). */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}

@@ -1,5 +1,6 @@
 import type { ProductSort } from '../catalog.schemas.js';
 import { raw, sql, type Sql } from './sql.js';
+import { isUuid } from '../../shared/pagination.js';
 
 /** How a listing is ordered: one key expression plus the id as tie-break, both in one direction. */
 export interface SortKey {
@@ -36,12 +37,11 @@ const CURSOR_VALUE: Record<string, RegExp> = {
   integer: /^-?\d{1,10}$/,
   'double precision': /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i,
 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** True when a decoded cursor fits the sort (so a forged cursor is a 422, not a database error). */
 export function cursorFits(sort: SortKey, cursor: unknown[]): boolean {
   const [value, id] = cursor;
-  return typeof value === 'string' && typeof id === 'string' && UUID.test(id) && CURSOR_VALUE[sort.cast].test(value);
+  return typeof value === 'string' && isUuid(id) && CURSOR_VALUE[sort.cast].test(value);
 }
 
 /** The keyset condition: rows strictly after the cursor in the sort's direction. */
