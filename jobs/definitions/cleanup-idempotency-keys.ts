@@ -6,7 +6,7 @@ export const cleanupIdempotencyKeys = defineJob({
   schedule: '17 * * * *',
   concurrency: 1,
   async handler(_data, { container, log }) {
-    const removed = await container.services.idempotency.removeExpired(container.deps.orm.em.fork());
+    const removed = await container.services.idempotency.removeExpired(container.deps.em);
     log.info({ removed }, 'expired idempotency keys removed');
   },
 });
