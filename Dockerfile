@@ -19,4 +19,4 @@ COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
 # Signals reach node directly (no npm wrapper), so SIGTERM triggers the graceful shutdown.
-CMD ["node", "dist/server/main.js"]
+CMD ["node", "dist/server/app/main.js"]

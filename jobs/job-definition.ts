@@ -1,10 +1,10 @@
 import type { BackoffStrategy } from 'agenda';
 import type { Logger } from 'pino';
+import type { Modules } from '../domain/modules.js';
 import type { JobName, JobPayloads } from '../domain/shared/job-queue.js';
-import type { Container } from '../server/container.js';
 
 export interface JobContext {
-  container: Container;
+  modules: Modules;
   jobId: string;
   log: Logger;
   /** Extends the job's lock while long work is still making progress. */

@@ -5,10 +5,11 @@ import { cleanupExpiredTokens } from './definitions/cleanup-expired-tokens.js';
 import { deleteMerchantProducts } from './definitions/delete-merchant-products.js';
 import { assignWaitingDrivers } from './definitions/assign-waiting-drivers.js';
 import { cleanupIdempotencyKeys } from './definitions/cleanup-idempotency-keys.js';
+import { pruneOutbox } from './definitions/prune-outbox.js';
 
 /** Every job name the worker handles; boot fails on a name without a handler or with two. */
 export const JOB_NAMES = ['mail.send', 'identity.cleanup-expired-tokens',
-  'orders.assign-waiting-drivers', 'orders.cleanup-idempotency-keys', 'catalog.delete-merchant-products'] as const satisfies readonly JobName[];
+  'orders.assign-waiting-drivers', 'orders.cleanup-idempotency-keys', 'catalog.delete-merchant-products', 'outbox.prune'] as const satisfies readonly JobName[];
 
 /** All definitions, one line per job. */
 export const definitions: JobDefinition<any>[] = [
@@ -17,6 +18,7 @@ export const definitions: JobDefinition<any>[] = [
   assignWaitingDrivers,
   cleanupIdempotencyKeys,
   deleteMerchantProducts,
+  pruneOutbox,
 ];
 
 export function assertRegistry(defs: JobDefinition<any>[], names: readonly string[] = JOB_NAMES): void {

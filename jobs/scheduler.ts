@@ -4,7 +4,7 @@ import { PostgresBackend } from '@agendajs/postgres-backend';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { Config } from '../server/config.js';
+import type { Config } from '../server/platform/config.js';
 import type { JobName, JobPayloads, JobQueue } from '../domain/shared/job-queue.js';
 
 export interface Scheduler extends JobQueue {

@@ -1,5 +1,6 @@
 import type { Agenda } from 'agenda';
-import type { Container } from '../server/container.js';
+import type { AppContext } from '../server/platform/app-context.js';
+import type { Scheduler } from './scheduler.js';
 import { assertRegistry, definitions } from './registry.js';
 import { runJob } from './run-job.js';
 
@@ -9,11 +10,11 @@ export interface Worker {
 }
 
 /** Registers every job definition, schedules the recurring ones and starts processing. */
-export async function startWorker(container: Container): Promise<Worker> {
+export async function startWorker(context: AppContext & { scheduler: Scheduler }): Promise<Worker> {
   assertRegistry(definitions);
-  const { agenda } = container.deps.jobs;
+  const { agenda } = context.scheduler;
   for (const d of definitions) {
-    agenda.define(d.name, runJob(container, d), {
+    agenda.define(d.name, runJob(context, d), {
       concurrency: d.concurrency ?? 5,
       lockLifetime: d.lockLifetimeMs ?? 10 * 60_000,
       ...(d.backoff ? { backoff: d.backoff } : {}),
@@ -24,7 +25,7 @@ export async function startWorker(container: Container): Promise<Worker> {
   for (const d of definitions) {
     if (d.schedule) await agenda.every(d.schedule, d.name, {}, { skipImmediate: true });
   }
-  container.deps.log.info({ jobs: definitions.map((d) => d.name) }, 'worker started');
+  context.log.info({ jobs: definitions.map((d) => d.name) }, 'worker started');
   return {
     async stop(timeoutMs) {
       await agenda.drain({ timeout: timeoutMs, closeConnection: false });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { MAX_LINE_QUANTITY } from '../inventory/index.js';
 
-export const MAX_LINE_QUANTITY = 999;
-export const MAX_CART_LINES = 100;
 export const MAX_WATCH_PER_CALL = 500;
 
 const ProductId = z.uuid();

@@ -1,12 +1,12 @@
+import type { ProductsForSale } from '../catalog/index.js';
+import { MAX_CART_LINES, MAX_LINE_QUANTITY, type CartReservations } from '../inventory/index.js';
 import { AppError } from '../shared/app-error.js';
 import type { EventBus } from '../shared/event-bus.js';
-import { MAX_CART_LINES, MAX_LINE_QUANTITY, type Cart, type CartAddInput, type CartUpdateInput } from './cart.schemas.js';
-import type { ProductLookup } from './product-lookup.js';
-import type { Reservations } from './reservations.js';
+import type { Cart, CartAddInput, CartUpdateInput } from './cart.schemas.js';
 
 export interface CartServiceDeps {
-  reservations: Reservations;
-  products: ProductLookup;
+  reservations: CartReservations;
+  products: Pick<ProductsForSale, 'findRecent'>;
   events: EventBus;
   ttlSeconds: number;
 }
@@ -22,7 +22,7 @@ export class CartService {
   }
 
   private async view(lines: Map<string, number>, expiresAt: number | null): Promise<Cart> {
-    const products = await this.d.products.find([...lines.keys()]);
+    const products = await this.d.products.findRecent([...lines.keys()]);
     const items = [...lines].map(([productId, quantity]) => ({ productId, quantity, priceCents: products.get(productId)?.priceCents ?? 0 }));
     return {
       items,
@@ -71,7 +71,7 @@ export class CartService {
   private async assertSellable(userId: string, productId: string): Promise<void> {
     const lines = await this.d.reservations.lines(userId);
     const other = [...lines.keys()].find((id) => id !== productId);
-    const products = await this.d.products.find(other ? [productId, other] : [productId]);
+    const products = await this.d.products.findRecent(other ? [productId, other] : [productId]);
     const product = products.get(productId);
     if (!product || !product.active) throw new AppError('NOT_FOUND', 'Product not found', { productId });
     const otherCurrency = other ? products.get(other)?.currency : undefined;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALLERGENS } from '../identity/health-profile.js';
+import { ALLERGENS } from '../identity/index.js';
 import { PageQuery, pageSchema } from '../shared/pagination.js';
 import { isValidGtin } from './barcode.js';
 import { NUTRIENTS, PRODUCT_KINDS } from './product.entity.js';

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { UserDirectory } from '../identity/index.js';
 import type { JobQueue } from '../shared/job-queue.js';
 import type { Page } from '../shared/pagination.js';
 import { AppError } from '../shared/app-error.js';
@@ -8,14 +8,14 @@ import { canManage, canView, productNotFound, type Caller } from './product-acce
 import type { ProductReader } from './product-reader.js';
 import type { ProductData } from './product-row.js';
 import type { ProductWriter } from './product-writer.js';
-import { loadHealthProfile, productVerdict } from './verdict/product-verdict.js';
+import { productVerdict } from './verdict/product-verdict.js';
 import type { Verdict } from './verdict/verdict-engine.js';
 
 /** Units available to buy per product id: stock minus live reservations (the inventory module). */
 export type Availability = (productIds: string[]) => Promise<Map<string, number>>;
 
 export interface CatalogParts {
-  em: EntityManager;
+  users: Pick<UserDirectory, 'healthProfile'>;
   reader: ProductReader;
   writer: ProductWriter;
   listing: ProductListing;
@@ -37,7 +37,7 @@ export class CatalogService {
   /** The product with this barcode, with the caller's verdict when signed in. */
   async byBarcode(caller: Caller | undefined, code: string): Promise<ProductOutput & { verdict?: Verdict }> {
     // The profile does not depend on the product: read both at once.
-    const [product, profile] = await Promise.all([this.d.reader.byBarcode(code), caller ? loadHealthProfile(this.d.em, caller.id) : null]);
+    const [product, profile] = await Promise.all([this.d.reader.byBarcode(code), caller ? this.d.users.healthProfile(caller.id) : null]);
     if (!product || !canView(caller, product)) throw new AppError('NOT_FOUND', 'No product with this barcode');
     const [output] = await this.withAvailable([product]);
     return profile ? { ...output, verdict: productVerdict(product, profile) } : output;
@@ -45,14 +45,14 @@ export class CatalogService {
 
   /** Can the caller eat this? Judged against their stored health profile. */
   async verdict(caller: Caller, id: string): Promise<Verdict> {
-    const [product, profile] = await Promise.all([this.visible(caller, id), loadHealthProfile(this.d.em, caller.id)]);
+    const [product, profile] = await Promise.all([this.visible(caller, id), this.d.users.healthProfile(caller.id)]);
     return productVerdict(product, profile);
   }
 
   /** A page of products; `suitable=true` needs a signed-in caller (it reads their profile). */
   async list(caller: Caller | undefined, query: ListProductsQuery): Promise<Page<ProductOutput>> {
     if (query.suitable && !caller) throw new AppError('UNAUTHENTICATED', 'suitable=true needs a signed-in user (it reads the health profile)');
-    const profile = query.suitable && caller ? await loadHealthProfile(this.d.em, caller.id) : null;
+    const profile = query.suitable && caller ? await this.d.users.healthProfile(caller.id) : null;
     const page = await this.d.listing.page(query, caller, profile);
     return { items: await this.withAvailable(page.items), nextCursor: page.nextCursor };
   }

@@ -1,10 +1,8 @@
 import { AppError } from '../shared/app-error.js';
-import type { Role } from '../identity/user.entity.js';
+import type { Actor } from '../shared/actor.js';
 
-export interface Caller {
-  id: string;
-  role: Role;
-}
+/** Who reads or writes the catalog (absent for an anonymous reader). */
+export type Caller = Actor;
 
 /** Admins manage every product, merchants their own. */
 export function canManage(caller: Caller | undefined, merchantId: string): boolean {

@@ -26,11 +26,12 @@ export class ProductReader {
     return this.load(sql`lpad(p.barcode, 14, '0') = ${key}`);
   }
 
-  /** Uncached, for writers: the committed row and its stock version (set by the trigger), in one read. */
-  async committed(id: string): Promise<{ product: ProductData; stockVersion: number } | null> {
-    const rows: Array<ProductRow & { stock_version: string }> = await this.em
-      .getConnection()
-      .execute(`select ${PRODUCT_COLUMNS.text}, p.stock_version from products p where p.id = ?`, [id]);
+  /** Uncached, for writers: the row and its stock version (set by the trigger), in one read inside `tx`. */
+  async committed(id: string, tx: EntityManager): Promise<{ product: ProductData; stockVersion: number } | null> {
+    const rows = await tx.execute<Array<ProductRow & { stock_version: string }>>(
+      `select ${PRODUCT_COLUMNS.text}, p.stock_version from products p where p.id = ?`,
+      [id],
+    );
     return rows[0] ? { product: toProductData(rows[0]), stockVersion: Number(rows[0].stock_version) } : null;
   }
 

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Emit, EventBus } from '../shared/event-bus.js';
+import type { Emit } from '../shared/domain-events.js';
 import { AppError } from '../shared/app-error.js';
-import { User } from '../identity/user.entity.js';
+import type { UnitOfWork } from '../shared/unit-of-work.js';
+import type { UserDirectory } from '../identity/index.js';
 import type { CreateProductInput, UpdateProductInput } from './catalog.schemas.js';
 import { canManage, owningMerchant, productNotFound, type Caller } from './product-access.js';
 import { productConflict } from './product-conflicts.js';
@@ -13,63 +14,64 @@ import { ingredientFlags } from './verdict/ingredient-matcher.js';
 type Fields = Omit<UpdateProductInput, 'nutrition'> & { nutrition?: CreateProductInput['nutrition'] };
 
 /**
- * Creates, changes and deletes products. Events go out after the commit with the stock and
- * stock_version read back from the row (the trigger bumps the version), so the inventory mirror
- * can order them. The cache forgets the product through the same events (catalog-module.ts).
+ * Creates, changes and deletes products, each in one unit of work. The events carry the stock and
+ * stock_version read back from the row inside the transaction (the trigger bumps the version), so the
+ * inventory mirror can order them; they go out after the commit. The cache forgets the product through
+ * the same events (index.ts).
  */
 export class ProductWriter {
   constructor(
-    private readonly em: EntityManager,
-    private readonly events: EventBus,
+    private readonly uow: UnitOfWork,
     private readonly reader: ProductReader,
+    private readonly users: Pick<UserDirectory, 'isMerchant'>,
   ) {}
 
   /** Creates a product for the caller (or, for an admin, the merchant it names). */
   async create(caller: Caller, input: CreateProductInput): Promise<ProductData> {
     const merchantId = owningMerchant(caller, input.merchantId);
     if (caller.role === 'admin') await this.assertMerchant(merchantId);
-    return this.events.afterCommit(async (emit) => {
-      const product = this.em.create(Product, { merchantId, sku: input.sku, name: input.name, priceCents: input.priceCents });
+    return this.write(async (tx, emit) => {
+      const product = tx.create(Product, { merchantId, sku: input.sku, name: input.name, priceCents: input.priceCents });
       apply(product, input);
-      await this.save();
-      return this.announce('product.created', product.id, emit);
+      await tx.flush();
+      return this.announce(tx, 'product.created', product.id, emit);
     });
   }
 
   /** Changes the fields sent; another merchant's product is answered as missing. */
   async update(caller: Caller, id: string, patch: UpdateProductInput): Promise<ProductData> {
-    return this.events.afterCommit(async (emit) => {
-      const product = await this.em.findOne(Product, { id });
+    return this.write(async (tx, emit) => {
+      const product = await tx.findOne(Product, { id });
       if (!product || !canManage(caller, product.merchantId)) throw productNotFound();
       apply(product, patch);
-      await this.save();
-      return this.announce('product.updated', id, emit);
+      await tx.flush();
+      return this.announce(tx, 'product.updated', id, emit);
     });
   }
 
   /** Deletes a product; another merchant's product is answered as missing. */
   async remove(caller: Caller, id: string): Promise<void> {
-    await this.events.afterCommit(async (emit) => {
-      const product = await this.em.findOne(Product, { id });
+    await this.write(async (tx, emit) => {
+      const product = await tx.findOne(Product, { id });
       if (!product || !canManage(caller, product.merchantId)) throw productNotFound();
-      this.em.remove(product);
-      await this.save();
+      tx.remove(product);
+      await tx.flush();
       emit('product.deleted', { productId: id, merchantId: product.merchantId });
     });
   }
 
-  private async save(): Promise<void> {
+  /** One unit of work; a constraint violation becomes the client's error naming the field. */
+  private async write<T>(work: (tx: EntityManager, emit: Emit) => Promise<T>): Promise<T> {
     try {
-      await this.em.flush();
+      return await this.uow.run(work);
     } catch (err) {
-      this.em.clear(); // a failed flush leaves the unit of work dirty; nothing was written
       throw productConflict(err);
     }
   }
 
-  /** Reads the committed row back (versions come from the trigger) and queues the event. */
-  private async announce(name: 'product.created' | 'product.updated', id: string, emit: Emit): Promise<ProductData> {
-    const committed = await this.reader.committed(id);
+  /** Reads the row back in the transaction (versions come from the trigger) and queues the event. */
+  private async announce(tx: EntityManager, name: 'product.created' | 'product.updated', id: string, emit: Emit): Promise<ProductData> {
+    const committed = await this.reader.committed(id, tx);
     if (!committed) throw productNotFound(); // deleted between the write and the read-back
     const { product, stockVersion } = committed;
     emit(name, { productId: id, merchantId: product.merchantId, stock: product.stock, stockVersion, active: product.active });
@@ -77,8 +79,7 @@ export class ProductWriter {
   }
 
   private async assertMerchant(id: string): Promise<void> {
-    const user = await this.em.findOne(User, { id }, { fields: ['id', 'role'] });
-    if (user?.role !== 'merchant') throw AppError.validation([{ path: 'merchantId', message: 'No such merchant' }]);
+    if (!(await this.users.isMerchant(id))) throw AppError.validation([{ path: 'merchantId', message: 'No such merchant' }]);
   }
 }
 

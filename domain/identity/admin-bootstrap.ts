@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '../../server/container.js';
+import type { ModuleDeps } from '../shared/module-deps.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { User } from './user.entity.js';
@@ -10,8 +10,11 @@ import { User } from './user.entity.js';
  * password is replaced by ADMIN_PASSWORD and its sessions revoked: whoever registered the address
  * first must not walk into admin rights with a password the operator never chose.
  */
-export async function ensureAdminAccount(deps: Pick<Deps, 'config' | 'em' | 'clock' | 'log'>, hasher: PasswordHasher): Promise<void> {
-  const admin = deps.config.admin;
+export async function ensureAdminAccount(
+  deps: Pick<ModuleDeps, 'em' | 'clock' | 'log'>,
+  hasher: PasswordHasher,
+  admin: { email: string; password: string } | undefined,
+): Promise<void> {
   if (!admin) return;
   const email = admin.email.trim().toLowerCase();
   const em = deps.em.fork();

@@ -1,4 +1,4 @@
-import type { Deps } from '../../server/container.js';
+import type { ModuleDeps } from '../shared/module-deps.js';
 import { AppError } from '../shared/app-error.js';
 import type { IdentityThrottle } from './identity-throttle.js';
 import type { AuthResult, LoginInput, RegisterInput } from './identity.schemas.js';
@@ -24,7 +24,7 @@ const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'Wrong e-ma
 /** E-mail + password accounts: register, log in, refresh, log out. */
 export class AuthService {
   constructor(
-    private readonly deps: Pick<Deps, 'em' | 'events'>,
+    private readonly deps: Pick<ModuleDeps, 'em' | 'uow'>,
     private readonly hasher: PasswordHasher,
     private readonly throttle: IdentityThrottle,
     private readonly sessions: Sessions,
@@ -36,15 +36,13 @@ export class AuthService {
     if (await this.deps.em.count(User, { email: input.email })) throw emailTaken();
     const passwordHash = await this.hasher.hash(input.password);
     try {
-      return await this.deps.events.afterCommit((emit) =>
-        this.deps.em.transactional(async (em) => {
-          const { email, name, role, phone } = input;
-          const user = em.create(User, { email, name, role, phone: phone ?? null, locality: null, passwordHash });
-          await em.flush(); // the user row first: refresh_tokens references it
-          emit('user.registered', { userId: user.id, role: user.role });
-          return (await this.sessions.open(em, user)).result;
-        }),
-      );
+      return await this.deps.uow.run(async (em, emit) => {
+        const { email, name, role, phone } = input;
+        const user = em.create(User, { email, name, role, phone: phone ?? null, locality: null, passwordHash });
+        await em.flush(); // the user row first: refresh_tokens references it
+        emit('user.registered', { userId: user.id, role: user.role });
+        return (await this.sessions.open(em, user)).result;
+      });
     } catch (err) {
       throw userConflict(err);
     }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Deps } from '../../server/container.js';
+import type { ModuleDeps } from '../shared/module-deps.js';
 import { AppError } from '../shared/app-error.js';
-import type { Emit } from '../shared/event-bus.js';
+import type { Emit } from '../shared/domain-events.js';
 import type { IdentityThrottle } from './identity-throttle.js';
 import type { AuthResult, OtpVerifyInput } from './identity.schemas.js';
 import { OtpCode } from './otp-code.entity.js';
@@ -20,7 +20,7 @@ const invalidCode = () => new AppError('INVALID_CREDENTIALS', 'Wrong, expired or
 /** Phone login with one-time codes sent by SMS; time comes from the injected clock. */
 export class OtpService {
   constructor(
-    private readonly deps: Pick<Deps, 'em' | 'events' | 'clock' | 'config'>,
+    private readonly deps: Pick<ModuleDeps, 'em' | 'uow' | 'clock'> & { otpSecret: string },
     private readonly sms: SmsSender,
     private readonly throttle: IdentityThrottle,
     private readonly sessions: Sessions,
@@ -30,7 +30,7 @@ export class OtpService {
   async request(phone: string, ip: string): Promise<{ expiresIn: number }> {
     await this.throttle.otpRequest(ip);
     const code = newOtpCode();
-    const codeHash = otpDigest(this.deps.config.jwtSecret, phone, code);
+    const codeHash = otpDigest(this.deps.otpSecret, phone, code);
     const now = this.deps.clock.now();
     if (!(await this.store(phone, codeHash, now))) throw await this.resendRefused(phone, now);
     try {
@@ -47,16 +47,14 @@ export class OtpService {
   async verify(input: OtpVerifyInput, ip: string): Promise<AuthResult> {
     await this.throttle.otpVerify(ip);
     const expected = await this.countAttempt(input.phone, this.deps.clock.now());
-    if (!expected || !sameDigest(expected, otpDigest(this.deps.config.jwtSecret, input.phone, input.code))) throw invalidCode();
+    if (!expected || !sameDigest(expected, otpDigest(this.deps.otpSecret, input.phone, input.code))) throw invalidCode();
     try {
-      return await this.deps.events.afterCommit((emit) =>
-        this.deps.em.transactional(async (em) => {
-          // Deleting the code is the claim: of two right answers racing, only one deletes it.
-          if (!(await em.nativeDelete(OtpCode, { phone: input.phone, codeHash: expected }))) throw invalidCode();
-          const user = await this.findOrCreateCustomer(em, input.phone, emit);
-          return (await this.sessions.open(em, user)).result;
-        }),
-      );
+      return await this.deps.uow.run(async (em, emit) => {
+        // Deleting the code is the claim: of two right answers racing, only one deletes it.
+        if (!(await em.nativeDelete(OtpCode, { phone: input.phone, codeHash: expected }))) throw invalidCode();
+        const user = await this.findOrCreateCustomer(em, input.phone, emit);
+        return (await this.sessions.open(em, user)).result;
+      });
     } catch (err) {
       throw userConflict(err);
     }

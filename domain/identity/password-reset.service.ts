@@ -1,4 +1,4 @@
-import type { Deps } from '../../server/container.js';
+import type { ModuleDeps } from '../shared/module-deps.js';
 import { AppError } from '../shared/app-error.js';
 import type { IdentityThrottle } from './identity-throttle.js';
 import type { ResetPasswordInput } from './identity.schemas.js';
@@ -17,7 +17,7 @@ const invalidToken = () => new AppError('INVALID_CREDENTIALS', 'Reset link is in
 /** "Forgot password" by e-mailed single-use link, and the reset itself. */
 export class PasswordResetService {
   constructor(
-    private readonly deps: Pick<Deps, 'em' | 'clock' | 'config' | 'jobs'>,
+    private readonly deps: Pick<ModuleDeps, 'em' | 'clock' | 'jobs'> & { publicUrl: string },
     private readonly hasher: PasswordHasher,
     private readonly throttle: IdentityThrottle,
     private readonly sessions: Sessions,
@@ -32,7 +32,7 @@ export class PasswordResetService {
     const expiresAt = new Date(this.deps.clock.now().getTime() + RESET_TOKEN_TTL_MS);
     this.deps.em.create(PasswordResetToken, { userId: user.id, tokenHash: hashSecretToken(token), expiresAt, usedAt: null });
     await this.deps.em.flush();
-    const link = `${this.deps.config.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
+    const link = `${this.deps.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
     await this.deps.jobs.enqueue('mail.send', {
       to: email,
       subject: 'Reset your Larder password',

@@ -1,4 +1,4 @@
-import type { Deps } from '../../server/container.js';
+import type { ModuleDeps } from '../shared/module-deps.js';
 import { AppError } from '../shared/app-error.js';
 import type { HealthProfile } from './health-profile.js';
 import type { UpdateMeInput, UserOutput } from './identity.schemas.js';
@@ -8,7 +8,7 @@ import { User } from './user.entity.js';
 
 /** The signed-in user's own account data and health profile. */
 export class ProfileService {
-  constructor(private readonly deps: Pick<Deps, 'em'>) {}
+  constructor(private readonly deps: Pick<ModuleDeps, 'em'>) {}
 
   /** The caller's account. */
   async get(userId: string): Promise<UserOutput> {

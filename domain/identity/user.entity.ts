@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
-export const ROLES = ['customer', 'merchant', 'driver', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
+import { ROLES } from '../shared/actor.js';
 import type { HealthProfile } from './health-profile.js';
+
+export { ROLES, type Role } from '../shared/actor.js';
 
 /** Stored as jsonb; validated by HealthProfile on the way in. */
 export type HealthProfileData = HealthProfile;

@@ -2,9 +2,14 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
-import type { JobPayloads } from '../shared/job-queue.js';
 
-export type MailMessage = JobPayloads['mail.send'];
+/** One e-mail. */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+}
 
 /** Sends e-mail. SMTP when configured; otherwise an outbox file of JSON lines (never a silent no-op). */
 export interface Mailer {

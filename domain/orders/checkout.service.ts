@@ -1,83 +1,67 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import type { ProductForSale, ProductsForSale } from '../catalog/index.js';
+import type { CheckoutStock, Hold } from '../inventory/index.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
-import type { EventBus } from '../shared/event-bus.js';
-import type { Reservations } from '../cart/reservations.js';
-import { CHECKOUT_HOLDER_PREFIX } from '../cart/redis-keys.js';
-import { MAX_LINE_QUANTITY } from '../cart/cart.schemas.js';
-import { IdempotencyStore, requestHash, type StoredOutcome } from './idempotency.js';
+import { Compensations } from '../shared/compensations.js';
+import type { UnitOfWork } from '../shared/unit-of-work.js';
+import type { IdempotencyStore } from './idempotency.js';
+import { requestHash } from './idempotency.js';
 import { Order, OrderItem, OrderMerchant, OrderStatusChange } from './order.entity.js';
-import { planOrder, type OrderPlan, type ProductForSale, type RequestedLine } from './order-plan.js';
+import { planOrder, type OrderPlan, type RequestedLine } from './order-plan.js';
 import { toOrderView } from './order-view.js';
 import type { OrderView, PlaceOrderInput } from './orders.schemas.js';
-import { takeStock, type StockAfter, type StockMove } from './stock-ledger.js';
-
-/** A checkout in flight holds its units under this holder id; the cart sweeper frees them if we crash. */
-const CHECKOUT_HOLD_MS = 120_000;
 
 export interface CheckoutDeps {
-  em: EntityManager;
-  events: EventBus;
+  uow: UnitOfWork;
   clock: Clock;
   log: Logger;
-  reservations: Reservations;
+  stock: Pick<CheckoutStock, 'holdCart' | 'reserve' | 'release' | 'take' | 'consume'>;
+  products: Pick<ProductsForSale, 'find' | 'addonLinks'>;
   idempotency: IdempotencyStore;
-  /** A cart's lifetime, given back to a cart whose checkout failed. */
-  cartTtlMs: number;
 }
 
-interface Placed {
-  view: OrderView;
-  sold: StockAfter[];
-  merchantIds: string[];
+/** A checkout's answer: the order, and whether it is the stored answer to an earlier request with the key. */
+export interface PlacedOrder {
+  order: OrderView;
+  replayed: boolean;
 }
 
 /**
- * Checkout as one unit of work: claim the idempotency key, hold the units in Redis (explicit lines;
- * a cart already holds them), write the order, take stock with a guarded update in id order, commit —
- * then consume the reservations. Any failure rolls everything back and releases what was held.
+ * Checkout as one unit of work, as a table of contents: claim the idempotency key → hold the units
+ * (a cart's reservations, or explicit lines) → price the lines from the database → write the order →
+ * take stock with a guarded update in id order → commit → consume the hold. Each inventory step is
+ * paired with its undo, which runs if anything after it fails; the transaction undoes the rest.
  */
 export class CheckoutService {
   constructor(private readonly d: CheckoutDeps) {}
 
-  async place(customerId: string, input: PlaceOrderInput, key: string): Promise<StoredOutcome> {
+  async place(customerId: string, input: PlaceOrderInput, key: string): Promise<PlacedOrder> {
     const hash = requestHash('orders.place', input);
-    // The checkout's own holder: a cart hands its reservations over to it, so two checkouts of one
-    // cart (two devices, two keys) cannot both buy it; explicit lines are reserved under it.
-    const holder = `${CHECKOUT_HOLDER_PREFIX}${randomUUID()}`;
-    let holding: 'cart' | 'lines' | undefined;
+    const steps = new Compensations((err) => this.d.log.warn({ err: (err as Error).message }, 'could not undo a checkout step; its hold expires by itself'));
     try {
-      const result = await this.d.em.transactional(async (tx) => {
-        const replay = await this.d.idempotency.claim(tx, customerId, key, hash);
-        if (replay) return replay;
-        let requested: RequestedLine[];
-        if (input.fromCart) {
-          holding = 'cart';
-          const lines = await this.d.reservations.transfer(customerId, holder, CHECKOUT_HOLD_MS);
-          requested = [...lines].map(([productId, quantity]) => ({ productId, quantity, addonIds: [] }));
-        } else requested = input.items!;
-        const plan = await this.plan(tx, requested);
-        if (!input.fromCart) {
-          holding = 'lines';
-          await this.hold(tx, holder, plan.moves);
-        }
-        const view = await this.write(tx, customerId, plan, input);
-        await this.d.idempotency.complete(tx, customerId, key, 201, view);
-        // Stock last, so a hot product's row lock is held only for this statement and the commit. The
-        // KEY SHARE locks that order_items' foreign keys took do not conflict with it (see stock-ledger).
-        const sold = await takeStock(tx, plan.moves);
-        return { view, sold, merchantIds: plan.merchantIds } satisfies Placed;
+      const result = await this.d.uow.run(async (tx, emit) => {
+        const replay = await this.d.idempotency.claim<OrderView>(tx, customerId, key, hash);
+        if (replay) return { order: replay.result, replayed: true as const };
+        const cartHold = input.fromCart ? await steps.step(() => this.d.stock.holdCart(customerId), (h) => this.d.stock.release(h)) : undefined;
+        const plan = await this.plan(tx, cartHold ? linesOf(cartHold) : input.items!);
+        const hold = cartHold ?? (await steps.step(() => this.d.stock.reserve(plan.moves, tx), (h) => this.d.stock.release(h)));
+        const order = await this.write(tx, customerId, plan, input);
+        await this.d.idempotency.complete(tx, customerId, key, order);
+        // Stock last, so a hot product's row lock is held only for this statement and the commit.
+        const sold = await this.d.stock.take(tx, plan.moves);
+        emit('order.created', { order, merchantIds: plan.merchantIds });
+        return { order, replayed: false as const, hold, sold };
       });
-      if ('replayed' in result) return result;
-      await this.afterCommit(holder, result);
-      return { status: 201, body: result.view, replayed: false };
+      if (result.replayed) return result;
+      await this.d.stock.consume(result.hold, result.sold);
+      return { order: result.order, replayed: false };
     } catch (err) {
-      if (holding === 'cart') await this.returnToCart(holder, customerId);
-      if (holding === 'lines') await this.releaseHold(holder);
-      if (err instanceof AppError && err.status < 500 && err.code !== 'IDEMPOTENCY_MISMATCH' && !err.details.replayed) {
-        await this.d.idempotency.recordFailure(this.d.em, customerId, key, hash, err);
+      await steps.rollback();
+      if (err instanceof AppError && err.isRefusal && err.code !== 'IDEMPOTENCY_MISMATCH' && !err.details.replayed) {
+        await this.d.idempotency.recordRefusal(customerId, key, hash, err);
       }
       throw err;
     }
@@ -85,32 +69,10 @@ export class CheckoutService {
 
   private async plan(tx: EntityManager, requested: RequestedLine[]): Promise<OrderPlan> {
     if (requested.length === 0) throw AppError.validation([{ path: 'fromCart', message: 'The cart is empty' }]);
-    const ids = [...new Set(requested.flatMap((r) => [r.productId, ...r.addonIds]))];
-    const rows = await tx.execute<Array<Record<string, any>>>(
-      `select id, merchant_id, name, price_cents, currency, kind, active from products where id in (?)`,
-      [ids],
-    );
-    const products = new Map<string, ProductForSale>(
-      rows.map((r) => [r.id, { id: r.id, merchantId: r.merchant_id, name: r.name, priceCents: r.price_cents, currency: r.currency, kind: r.kind, active: r.active }]),
-    );
-    const pairs = requested.flatMap((r) => r.addonIds.map((a) => [r.productId, a]));
-    const links = pairs.length
-      ? await tx.execute<Array<{ dish_id: string; addon_id: string }>>(`select dish_id, addon_id from dish_addons where dish_id in (?)`, [
-          [...new Set(pairs.map(([d]) => d))],
-        ])
-      : [];
-    return planOrder(requested, products, new Set(links.map((l) => `${l.dish_id}:${l.addon_id}`)));
-  }
-
-  /** Reserves every move for this checkout; one short line fails all, listing every short line. */
-  private async hold(tx: EntityManager, holder: string, moves: StockMove[]): Promise<void> {
-    const short: Array<{ productId: string; requested: number; available: number }> = [];
-    for (const m of moves) {
-      const r = await this.d.reservations.change(holder, m.productId, 'add', m.quantity, CHECKOUT_HOLD_MS, tx);
-      if (r.status === 'QUANTITY_LIMIT') throw AppError.validation([{ path: 'items', message: `At most ${MAX_LINE_QUANTITY} units of one product per order` }]);
-      if (r.status !== 'OK') short.push({ productId: m.productId, requested: m.quantity, available: Math.max(0, r.available) });
-    }
-    if (short.length) throw new AppError('OUT_OF_STOCK', 'Not enough stock for every line', { items: short });
+    const ids = requested.flatMap((r) => [r.productId, ...r.addonIds]);
+    const withAddons = requested.filter((r) => r.addonIds.length > 0).map((r) => r.productId);
+    const [products, links] = await Promise.all([this.d.products.find(ids, tx), this.d.products.addonLinks(withAddons, tx)]);
+    return planOrder(requested, products, links);
   }
 
   private async write(tx: EntityManager, customerId: string, plan: OrderPlan, input: PlaceOrderInput): Promise<OrderView> {
@@ -133,35 +95,11 @@ export class CheckoutService {
     await tx.flush();
     return toOrderView(order, items, [placed]);
   }
+}
 
-  private async afterCommit(holder: string, placed: Placed): Promise<void> {
-    try {
-      await this.d.reservations.consume(holder, placed.sold);
-    } catch (err) {
-      // The order stands; the held units free themselves when the holder expires.
-      this.d.log.warn({ err: (err as Error).message, orderId: placed.view.id }, 'could not consume reservations after checkout');
-    }
-    await this.d.events.publish('stock.committed', { productIds: placed.sold.map((s) => s.productId) });
-    await this.d.events.publish('order.placed', { order: placed.view, merchantIds: placed.merchantIds });
-  }
-
-  /** A failed cart checkout gives the reservations back to the cart (merged with anything added meanwhile). */
-  private async returnToCart(holder: string, customerId: string): Promise<void> {
-    try {
-      await this.d.reservations.transfer(holder, customerId, this.d.cartTtlMs);
-    } catch (err) {
-      this.d.log.warn({ err: (err as Error).message, holder }, 'could not return a checkout hold to the cart; it expires by itself');
-    }
-  }
-
-  private async releaseHold(holder: string): Promise<void> {
-    try {
-      const released = await this.d.reservations.release(holder);
-      await this.d.events.publish('stock.changed', { productIds: released.map((l) => l.productId) });
-    } catch (err) {
-      this.d.log.warn({ err: (err as Error).message, holder }, 'could not release a checkout hold; it expires by itself');
-    }
-  }
+/** A cart's held lines as requested lines (a cart holds products alone, never add-ons). */
+function linesOf(hold: Hold): RequestedLine[] {
+  return [...hold.lines].map(([productId, quantity]) => ({ productId, quantity, addonIds: [] }));
 }
 
 function itemFields(orderId: string, p: ProductForSale, quantity: number, parentItemId: string | null, position: number) {

@@ -5,16 +5,15 @@ import type { Clock } from '../shared/clock.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
-/** What a replay returns: the first request's status and body (errors as `{code, message, details}`). */
-export interface StoredOutcome {
-  status: number;
-  body: unknown;
-  replayed: boolean;
+/** A replayed success: the first request's stored result. (A replayed refusal is thrown again, marked `replayed`.) */
+export interface Replay<T> {
+  result: T;
+  replayed: true;
 }
 
 interface Row {
   request_hash: string;
-  status_code: number;
+  outcome: 'pending' | 'created' | 'refused';
   response: unknown;
 }
 
@@ -33,58 +32,62 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * Idempotency-Key records. `claim` inserts the key inside the caller's transaction: a concurrent
- * request with the same key blocks on the primary key until the first commits, then replays it.
+ * Idempotency-Key records: the outcome of the first request with a key (what it created, or why it
+ * was refused). `claim` inserts the key inside the caller's transaction: a concurrent request with the
+ * same key blocks on the primary key until the first commits, then replays it.
  */
 export class IdempotencyStore {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly clock: Clock,
+  ) {}
 
-  /** Returns null when this request owns the key now; otherwise the stored outcome (or a mismatch error). */
-  async claim(tx: EntityManager, userId: string, key: string, hash: string): Promise<StoredOutcome | null> {
+  /** Null when this request owns the key now; otherwise the stored result (or the stored refusal, thrown). */
+  async claim<T>(tx: EntityManager, userId: string, key: string, hash: string): Promise<Replay<T> | null> {
     const now = this.clock.now();
     const claimed = await tx.execute(
-      `insert into idempotency_keys (user_id, key, request_hash, status_code, response, created_at)
-       values (?, ?, ?, 0, '{}', ?)
+      `insert into idempotency_keys (user_id, key, request_hash, outcome, response, created_at)
+       values (?, ?, ?, 'pending', '{}', ?)
        on conflict (user_id, key) do update
-         set request_hash = excluded.request_hash, status_code = 0, response = '{}', created_at = excluded.created_at
+         set request_hash = excluded.request_hash, outcome = 'pending', response = '{}', created_at = excluded.created_at
          where idempotency_keys.created_at < ?
        returning 1 as claimed`,
       [userId, key, hash, now, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)],
     );
     if (claimed.length) return null;
-    const [row] = await tx.execute<Row[]>(`select request_hash, status_code, response from idempotency_keys where user_id = ? and key = ?`, [userId, key]);
-    return replay(row, hash);
+    const [row] = await tx.execute<Row[]>(`select request_hash, outcome, response from idempotency_keys where user_id = ? and key = ?`, [userId, key]);
+    return replay<T>(row, hash);
   }
 
-  /** Stores the outcome of the request that claimed the key (same transaction). */
-  async complete(tx: EntityManager, userId: string, key: string, status: number, body: unknown): Promise<void> {
-    await tx.execute(`update idempotency_keys set status_code = ?, response = ? where user_id = ? and key = ?`, [status, JSON.stringify(body), userId, key]);
+  /** Stores what the request that claimed the key created (same transaction). */
+  async complete(tx: EntityManager, userId: string, key: string, result: unknown): Promise<void> {
+    await tx.execute(`update idempotency_keys set outcome = 'created', response = ? where user_id = ? and key = ?`, [JSON.stringify(result), userId, key]);
   }
 
-  /** After a rolled-back business failure (e.g. OUT_OF_STOCK), stores it so a retry gets the same answer. */
-  async recordFailure(em: EntityManager, userId: string, key: string, hash: string, error: AppError): Promise<void> {
+  /** After a rolled-back refusal (e.g. OUT_OF_STOCK), stores it so a retry gets the same answer. */
+  async recordRefusal(userId: string, key: string, hash: string, error: AppError): Promise<void> {
     const body = { code: error.code, message: error.message, details: error.details };
-    await em.execute(
-      `insert into idempotency_keys (user_id, key, request_hash, status_code, response, created_at)
-       values (?, ?, ?, ?, ?, ?) on conflict (user_id, key) do nothing`,
-      [userId, key, hash, error.status, JSON.stringify(body), this.clock.now()],
+    await this.em.execute(
+      `insert into idempotency_keys (user_id, key, request_hash, outcome, response, created_at)
+       values (?, ?, ?, 'refused', ?, ?) on conflict (user_id, key) do nothing`,
+      [userId, key, hash, JSON.stringify(body), this.clock.now()],
     );
   }
 
   /** Deletes records older than 24 h; returns how many. */
-  async removeExpired(em: EntityManager): Promise<number> {
-    const res = await em.execute(`delete from idempotency_keys where created_at < ?`, [new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS)], 'run');
+  async removeExpired(): Promise<number> {
+    const res = await this.em.execute(`delete from idempotency_keys where created_at < ?`, [new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS)], 'run');
     return (res as unknown as { affectedRows: number }).affectedRows;
   }
 }
 
-function replay(row: Row, hash: string): StoredOutcome {
+function replay<T>(row: Row, hash: string): Replay<T> {
   if (row.request_hash !== hash) {
     throw new AppError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was used with a different request body');
   }
-  if (row.status_code >= 400) {
+  if (row.outcome === 'refused') {
     const e = row.response as { code: AppError['code']; message: string; details: Record<string, unknown> };
     throw new AppError(e.code, e.message, { ...e.details, replayed: true });
   }
-  return { status: row.status_code, body: row.response, replayed: true };
+  return { result: row.response as T, replayed: true };
 }

@@ -1,15 +1,10 @@
 import { AppError } from '../shared/app-error.js';
-import type { Role } from '../identity/user.entity.js';
+import type { Actor } from '../shared/actor.js';
 import type { Order } from './order.entity.js';
 import type { OrderParty } from './transitions.js';
 
-export interface OrderCaller {
-  id: string;
-  role: Role;
-}
-
 /** How the caller relates to an order. */
-export function partyOf(caller: OrderCaller, order: Pick<Order, 'customerId' | 'driverId'>, merchantIds: string[]): OrderParty {
+export function partyOf(caller: Actor, order: Pick<Order, 'customerId' | 'driverId'>, merchantIds: string[]): OrderParty {
   return {
     role: caller.role,
     isCustomer: order.customerId === caller.id,
@@ -28,7 +23,7 @@ export function canSee(party: OrderParty): boolean {
  * an order that exists but is not theirs, so its existence is not revealed).
  */
 export function visibleTo<R extends { order: Pick<Order, 'customerId' | 'driverId'>; merchantIds: string[] }>(
-  caller: OrderCaller,
+  caller: Actor,
   record: R | undefined,
 ): { record: R; party: OrderParty } {
   const party = record && partyOf(caller, record.order, record.merchantIds);

@@ -1,15 +1,6 @@
+import type { ProductForSale } from '../catalog/index.js';
+import type { StockMove } from '../inventory/index.js';
 import { AppError, type FieldError } from '../shared/app-error.js';
-import type { StockMove } from './stock-ledger.js';
-
-export interface ProductForSale {
-  id: string;
-  merchantId: string;
-  name: string;
-  priceCents: number;
-  currency: string;
-  kind: string;
-  active: boolean;
-}
 
 export interface RequestedLine {
   productId: string;

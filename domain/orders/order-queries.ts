@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../shared/app-error.js';
 import { decodeCursor, encodeCursor, isUuid, type Page, type PageQuery } from '../shared/pagination.js';
-import { visibleTo, type OrderCaller } from './order-access.js';
+import type { Actor } from '../shared/actor.js';
+import { visibleTo } from './order-access.js';
 import { loadOrder, loadOrders, type OrderRecord } from './order-records.js';
 import type { OrderView } from './orders.schemas.js';
 
@@ -28,16 +29,16 @@ export class OrderQueries {
   constructor(private readonly em: EntityManager) {}
 
   /** One order the caller may see; NOT_FOUND otherwise (its existence is not revealed). */
-  async get(caller: OrderCaller, orderId: string): Promise<OrderRecord> {
+  async get(caller: Actor, orderId: string): Promise<OrderRecord> {
     return visibleTo(caller, await loadOrder(this.em, orderId)).record;
   }
 
-  async view(caller: OrderCaller, orderId: string): Promise<OrderView> {
+  async view(caller: Actor, orderId: string): Promise<OrderView> {
     return (await this.get(caller, orderId)).view;
   }
 
   /** The caller's order history, newest first. */
-  async list(caller: OrderCaller, page: PageQuery): Promise<Page<OrderView>> {
+  async list(caller: Actor, page: PageQuery): Promise<Page<OrderView>> {
     const [at, id] = page.cursor ? this.afterCursor(page.cursor) : END;
     const params = [...(caller.role === 'admin' ? [] : [caller.id]), at, id, page.limit + 1];
     const rows = await this.em.execute<ListRow[]>(LISTINGS[caller.role], params);

@@ -1,23 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Logger } from 'pino';
+import type { CheckoutStock, StockMove } from '../inventory/index.js';
+import type { Actor } from '../shared/actor.js';
 import type { Clock } from '../shared/clock.js';
-import type { EventBus } from '../shared/event-bus.js';
-import type { Inventory } from '../cart/inventory.js';
-import { visibleTo, type OrderCaller } from './order-access.js';
+import type { UnitOfWork } from '../shared/unit-of-work.js';
+import { visibleTo } from './order-access.js';
 import { OrderStatusChange, type OrderItem, type OrderStatus } from './order.entity.js';
 import { loadOrder } from './order-records.js';
 import { toOrderView } from './order-view.js';
 import type { OrderView } from './orders.schemas.js';
-import { returnStock, type StockAfter, type StockMove } from './stock-ledger.js';
 import { assertTransition } from './transitions.js';
 
 export interface OrderStatusDeps {
-  em: EntityManager;
-  events: EventBus;
+  uow: UnitOfWork;
   clock: Clock;
-  inventory: Inventory;
-  log: Logger;
+  stock: Pick<CheckoutStock, 'giveBack' | 'restocked'>;
 }
 
 /**
@@ -28,34 +24,24 @@ export interface OrderStatusDeps {
 export class OrderStatusService {
   constructor(private readonly d: OrderStatusDeps) {}
 
-  async change(caller: OrderCaller, orderId: string, to: OrderStatus): Promise<OrderView> {
-    const { view, merchantIds, from, returned } = await this.d.em.transactional(async (tx) => {
+  async change(caller: Actor, orderId: string, to: OrderStatus): Promise<OrderView> {
+    const { view, returned } = await this.d.uow.run(async (tx, emit) => {
       const { record, party } = visibleTo(caller, await loadOrder(tx, orderId, { lock: true }));
       const { order, items, history } = record;
       const from = order.status;
       assertTransition(from, to, party);
-      const returned = to === 'cancelled' ? await returnStock(tx, unitsOf(items)) : [];
+      const returned = to === 'cancelled' ? await this.d.stock.giveBack(tx, unitsOf(items)) : [];
       const now = this.d.clock.now();
       order.status = to;
       order.updatedAt = now;
       const change = tx.create(OrderStatusChange, { id: randomUUID(), orderId, status: to, at: now, byUserId: caller.id, byRole: caller.role });
       await tx.flush();
-      return { view: toOrderView(order, items, [...history, change]), merchantIds: record.merchantIds, from, returned };
+      const view = toOrderView(order, items, [...history, change]);
+      emit('order.status_changed', { order: view, merchantIds: record.merchantIds, from, to, by: caller.id });
+      return { view, returned };
     });
-    await this.publish(caller, view, merchantIds, from, returned);
+    await this.d.stock.restocked(returned);
     return view;
-  }
-
-  private async publish(caller: OrderCaller, order: OrderView, merchantIds: string[], from: OrderStatus, returned: StockAfter[]): Promise<void> {
-    if (returned.length) {
-      // The database is the record; a mirror that missed this write is corrected by the next
-      // versioned write or `npm run inventory:rebuild`, and checkout's guarded update never oversells.
-      await this.d.inventory
-        .applyStock(returned)
-        .catch((err) => this.d.log.warn({ err: (err as Error).message, orderId: order.id }, 'stock mirror not updated after cancel'));
-      await this.d.events.publish('stock.committed', { productIds: returned.map((r) => r.productId) });
-    }
-    await this.d.events.publish('order.status_changed', { order, merchantIds, from, to: order.status, by: caller.id });
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_LINE_QUANTITY } from '../cart/cart.schemas.js';
+import { MAX_LINE_QUANTITY } from '../inventory/index.js';
 import { ORDER_STATUSES } from './order.entity.js';
 
 export const MAX_ORDER_LINES = 100;

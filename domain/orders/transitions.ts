@@ -1,5 +1,5 @@
 import { AppError } from '../shared/app-error.js';
-import type { Role } from '../identity/user.entity.js';
+import type { Role } from '../shared/actor.js';
 import type { OrderStatus } from './order.entity.js';
 
 /** How the caller relates to the order; a role only acts on orders it is party to (admin on any). */

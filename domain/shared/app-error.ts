@@ -1,26 +1,18 @@
-/** Every error code a client can see, with the HTTP status it maps to (../shared/API.md, Conventions). */
-export const ErrorStatus = {
-  BAD_REQUEST: 400,
-  VALIDATION: 422,
-  UNAUTHENTICATED: 401,
-  INVALID_CREDENTIALS: 401,
-  TOKEN_REUSED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  OUT_OF_STOCK: 409,
-  EMAIL_TAKEN: 409,
-  VERSION_CONFLICT: 409,
-  INVALID_TRANSITION: 409,
-  IDEMPOTENCY_MISMATCH: 422,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  RATE_LIMITED: 429,
-  INTERNAL: 500,
-  UNAVAILABLE: 503,
-} as const;
+/**
+ * Every error code a client can see (../shared/API.md, Conventions). How a transport answers each one
+ * (an HTTP status, a socket ack) is the adapters' business: server/platform/error-status.ts.
+ */
+export const ERROR_CODES = [
+  'BAD_REQUEST', 'VALIDATION', 'UNAUTHENTICATED', 'INVALID_CREDENTIALS', 'TOKEN_REUSED', 'FORBIDDEN', 'NOT_FOUND',
+  'CONFLICT', 'OUT_OF_STOCK', 'EMAIL_TAKEN', 'VERSION_CONFLICT', 'INVALID_TRANSITION', 'IDEMPOTENCY_MISMATCH',
+  'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'PRICE_CHANGED', 'ORDERING_CLOSED',
+  'TOO_MANY_CONNECTIONS', 'INTERNAL', 'UNAVAILABLE',
+] as const;
 
-export type ErrorCode = keyof typeof ErrorStatus;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Codes that are our fault or our infrastructure's, not the request's: a retry may succeed. */
+const SERVER_FAULTS: ReadonlySet<ErrorCode> = new Set(['INTERNAL', 'UNAVAILABLE']);
 
 export interface FieldError {
   path: string;
@@ -38,13 +30,9 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 
-  get status(): number {
-    return ErrorStatus[this.code];
-  }
-
-  /** 4xx errors are the client's to see; anything else is answered generically. */
-  get expose(): boolean {
-    return this.status < 500 || this.code === 'UNAVAILABLE';
+  /** The request itself was refused (bad input, a rule, a conflict): the same request gets the same answer. */
+  get isRefusal(): boolean {
+    return !SERVER_FAULTS.has(this.code);
   }
 
   static validation(errors: FieldError[]): AppError {

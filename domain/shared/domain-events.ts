@@ -1,35 +1,20 @@
-import type { OrderView } from '../orders/orders.schemas.js';
-
-/** What the inventory mirror needs to know about a product's committed stock. */
-export interface ProductStockChange {
-  productId: string;
-  merchantId: string;
-  stock: number;
-  stockVersion: number;
-  active: boolean;
-}
-
 /**
- * The one map of in-process domain events: name → payload. Modules publish these after their
- * transaction commits; the realtime layer, webhooks and notifications subscribe.
+ * The one map of domain events: name → payload. It starts empty here and each module adds its own
+ * events to it (`declare module '../shared/domain-events.js'` in `<module>.events.ts`), so shared code
+ * names no module and every publisher and subscriber is still type-checked against one map.
  */
-export interface DomainEvents {
-  'user.registered': { userId: string; role: string };
-  'product.created': ProductStockChange;
-  'product.updated': ProductStockChange;
-  'product.deleted': { productId: string; merchantId: string };
-  /** These products' availability (stock − reserved) may have changed; subscribers read the current values. */
-  'stock.changed': { productIds: string[] };
-  /**
-   * Committed stock changed outside the catalog (a sale, a cancel): cached product copies are stale,
-   * and availability changed too (watchers are told; no separate stock.changed is published).
-   */
-  'stock.committed': { productIds: string[] };
-  'cart.expired': { userId: string; items: Array<{ productId: string; quantity: number }> };
-  'order.placed': { order: OrderView; merchantIds: string[] };
-  'order.status_changed': { order: OrderView; merchantIds: string[]; from: string; to: string; by: string };
-  'order.driver_assigned': { order: OrderView; merchantIds: string[]; driverId: string; distanceM: number; etaSeconds: number };
-  'delivery.location': { orderId: string; lat: number; lng: number; at: string };
+// biome-ignore lint/suspicious/noEmptyInterface: filled by the modules through declaration merging
+export interface DomainEvents {}
+
+export type DomainEventName = keyof DomainEvents & string;
+
+/** An event as it is stored and dispatched: consumers deduplicate by `id` (delivery is at least once). */
+export interface EventEnvelope<K extends DomainEventName = DomainEventName> {
+  id: string;
+  name: K;
+  payload: DomainEvents[K];
+  occurredAt: string;
 }
 
-export type DomainEventName = keyof DomainEvents;
+/** Collects an event inside a unit of work; it is published only after the commit. */
+export type Emit = <K extends DomainEventName>(name: K, payload: DomainEvents[K]) => void;

@@ -1,13 +1,11 @@
-/** Payload of every background job, by job name. The worker's registry must handle each name. */
-export interface JobPayloads {
-  'mail.send': { to: string; subject: string; text: string; html?: string };
-  'identity.cleanup-expired-tokens': Record<string, never>;
-  'catalog.delete-merchant-products': { merchantId: string };
-  'orders.assign-waiting-drivers': Record<string, never>;
-  'orders.cleanup-idempotency-keys': Record<string, never>;
-}
+/**
+ * Payload of every background job, by job name. Empty here: each module adds its jobs
+ * (`declare module '../shared/job-queue.js'`), and the worker's registry must handle each name.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by the modules through declaration merging
+export interface JobPayloads {}
 
-export type JobName = keyof JobPayloads;
+export type JobName = keyof JobPayloads & string;
 
 /** How domain services start background work, without knowing Agenda. */
 export interface JobQueue {

@@ -5,8 +5,8 @@ export const assignWaitingDrivers = defineJob({
   name: 'orders.assign-waiting-drivers',
   schedule: '1 minute',
   concurrency: 1,
-  async handler(_data, { container, log }) {
-    const assigned = await container.services.delivery.assignWaiting();
+  async handler(_data, { modules, log }) {
+    const assigned = await modules.orders.delivery.assignWaiting();
     if (assigned) log.info({ assigned }, 'waiting orders assigned to drivers');
   },
 });

@@ -5,8 +5,8 @@ export const cleanupExpiredTokens = defineJob({
   name: 'identity.cleanup-expired-tokens',
   schedule: '0 3 * * *',
   concurrency: 1,
-  async handler(_data, { container, log }) {
-    const removed = await container.services.tokenCleanup.removeExpired();
+  async handler(_data, { modules, log }) {
+    const removed = await modules.identity.tokenCleanup.removeExpired();
     log.info(removed, 'expired identity tokens removed');
   },
 });

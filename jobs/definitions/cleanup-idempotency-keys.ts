@@ -5,8 +5,8 @@ export const cleanupIdempotencyKeys = defineJob({
   name: 'orders.cleanup-idempotency-keys',
   schedule: '17 * * * *',
   concurrency: 1,
-  async handler(_data, { container, log }) {
-    const removed = await container.services.idempotency.removeExpired(container.deps.em);
+  async handler(_data, { modules, log }) {
+    const removed = await modules.orders.idempotency.removeExpired();
     log.info({ removed }, 'expired idempotency keys removed');
   },
 });

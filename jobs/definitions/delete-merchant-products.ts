@@ -5,8 +5,8 @@ export const deleteMerchantProducts = defineJob({
   name: 'catalog.delete-merchant-products',
   concurrency: 2,
   backoff: ({ attempt }) => (attempt <= 3 ? 10_000 * attempt : null),
-  async handler({ merchantId }, { container, log, touch }) {
-    const deleted = await container.services.catalog.purge.run(merchantId, touch);
+  async handler({ merchantId }, { modules, log, touch }) {
+    const deleted = await modules.catalog.purge.run(merchantId, touch);
     log.info({ merchantId, deleted }, 'merchant products deleted');
   },
 });

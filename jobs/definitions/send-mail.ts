@@ -7,7 +7,7 @@ export const sendMail = defineJob({
   name: 'mail.send',
   concurrency: 5,
   backoff: ({ attempt }) => RETRY_DELAYS_MS[attempt - 1] ?? null,
-  async handler(message, { container }) {
-    await container.services.mailer.send(message);
+  async handler(message, { modules }) {
+    await modules.mail.send(message);
   },
 });

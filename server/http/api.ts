@@ -3,12 +3,13 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { parseInput } from '../../domain/shared/validate.js';
-import type { AccessTokens } from '../../domain/identity/access-token.js';
-import { authorize, type AuthRule, type AuthUser } from './auth.js';
+import type { AccessTokens } from '../../domain/identity/index.js';
+import type { Actor } from '../../domain/shared/actor.js';
+import { authorize, type AuthRule } from './auth.js';
 import { readJsonBody } from './json-body.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-type Caller<A extends AuthRule> = A extends 'public' | 'optional' ? AuthUser | undefined : AuthUser;
+type Caller<A extends AuthRule> = A extends 'public' | 'optional' ? Actor | undefined : Actor;
 
 export interface RouteInput<B, Q, P, A extends AuthRule> {
   body: B;

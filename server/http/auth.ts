@@ -1,12 +1,7 @@
 import type { Context } from 'koa';
 import { AppError } from '../../domain/shared/app-error.js';
-import type { AccessTokens } from '../../domain/identity/access-token.js';
-import type { Role } from '../../domain/identity/user.entity.js';
-
-export interface AuthUser {
-  id: string;
-  role: Role;
-}
+import type { AccessTokens } from '../../domain/identity/index.js';
+import type { Actor, Role } from '../../domain/shared/actor.js';
 
 /** Who may call a route: anyone, anyone (user attached when a valid token is sent), any user, or these roles. */
 export type AuthRule = 'public' | 'optional' | 'user' | readonly Role[];
@@ -18,7 +13,7 @@ export function bearerToken(ctx: Context): string | undefined {
 }
 
 /** Resolves the caller for a route's auth rule; a bad token is refused even on optional routes. */
-export async function authorize(ctx: Context, rule: AuthRule, tokens: AccessTokens): Promise<AuthUser | undefined> {
+export async function authorize(ctx: Context, rule: AuthRule, tokens: AccessTokens): Promise<Actor | undefined> {
   if (rule === 'public') return undefined;
   const token = bearerToken(ctx);
   if (!token) {
@@ -26,7 +21,7 @@ export async function authorize(ctx: Context, rule: AuthRule, tokens: AccessToke
     throw new AppError('UNAUTHENTICATED', ctx.get('authorization') ? 'Malformed Authorization header' : 'Missing access token');
   }
   const claims = await tokens.verify(token);
-  const user: AuthUser = { id: claims.userId, role: claims.role };
+  const user: Actor = { id: claims.userId, role: claims.role };
   if (Array.isArray(rule) && user.role !== 'admin' && !rule.includes(user.role)) {
     throw new AppError('FORBIDDEN', `Requires role ${rule.join(' or ')}`);
   }

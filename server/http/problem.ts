@@ -1,11 +1,11 @@
 import type { Context } from 'koa';
 import { AppError } from '../../domain/shared/app-error.js';
-import { clientError, toAppError } from '../error-mapping.js';
+import { clientError, toAppError } from '../platform/error-mapping.js';
 
 /** Writes an error as RFC 9457 problem+json; unexpected errors get a generic 500 with the request id. */
 export function respondWithProblem(ctx: Context, err: unknown): { expected: boolean } {
-  const { error: problem, expected } = clientError(err, toAppError(err) ?? fromHttpError(err));
-  ctx.status = problem.status;
+  const { error: problem, status, expose, expected } = clientError(err, toAppError(err) ?? fromHttpError(err));
+  ctx.status = status;
   ctx.type = 'application/problem+json';
   if (problem.code === 'RATE_LIMITED' && typeof problem.details.retryAfter === 'number') {
     ctx.set('Retry-After', String(problem.details.retryAfter));
@@ -13,13 +13,13 @@ export function respondWithProblem(ctx: Context, err: unknown): { expected: bool
   if (problem.code === 'UNAVAILABLE') ctx.set('Retry-After', '5');
   ctx.body = {
     type: 'about:blank',
-    title: titleFor(problem.status),
-    status: problem.status,
+    title: titleFor(status),
+    status,
     code: problem.code,
-    detail: problem.expose ? problem.message : `Internal server error (request ${ctx.state.reqId})`,
+    detail: expose ? problem.message : `Internal server error (request ${ctx.state.reqId})`,
     instance: ctx.path,
     requestId: ctx.state.reqId,
-    ...(problem.expose ? problem.details : {}),
+    ...(expose ? problem.details : {}),
   };
   return { expected };
 }

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventBus } from '../../domain/shared/event-bus.js';
-import type { Inventory } from '../../domain/cart/inventory.js';
-import type { OrderView } from '../../domain/orders/orders.schemas.js';
+import type { OrderView } from '../../domain/orders/index.js';
 import type { RoomEmitter } from './room-emitter.js';
 import { rooms } from './rooms.js';
 import { StockPushCoalescer } from './stock-push.js';
@@ -19,7 +18,8 @@ function orderAudience(order: OrderView, merchantIds: string[]): string[] {
 interface BroadcastDeps {
   events: EventBus;
   emitter: RoomEmitter;
-  inventory: Inventory;
+  /** Live units available per product (the inventory's), read when a coalesced push is sent. */
+  availability: (productIds: string[]) => Promise<Map<string, number>>;
   log: Logger;
 }
 
@@ -27,15 +27,15 @@ interface BroadcastDeps {
  * Domain events → room emits, one line per module. Runs in every process (server and worker); the
  * emitter delivers across instances, so each event is pushed once by the process that published it.
  */
-export function subscribeBroadcasts({ events, emitter, inventory, log }: BroadcastDeps): Array<() => void | Promise<void>> {
-  const stock = new StockPushCoalescer((ids) => inventory.available(ids), emitter, log);
+export function subscribeBroadcasts({ events, emitter, availability, log }: BroadcastDeps): Array<() => void | Promise<void>> {
+  const stock = new StockPushCoalescer(availability, emitter, log);
   const pushStock = ({ productIds }: { productIds: string[] }) => productIds.forEach((id) => stock.changed(id));
   return [
     () => stock.stop(),
     events.subscribe('stock.changed', pushStock),
     events.subscribe('stock.committed', pushStock),
     events.subscribe('cart.expired', ({ userId, items }) => emitter.emit(rooms.user(userId), 'cart:expired', { items })),
-    events.subscribe('order.placed', ({ order, merchantIds }) => emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order })),
+    events.subscribe('order.created', ({ order, merchantIds }) => emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order })),
     events.subscribe('order.status_changed', ({ order, merchantIds }) => emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order })),
     events.subscribe('order.driver_assigned', ({ order, merchantIds, driverId, distanceM, etaSeconds }) => {
       emitter.emit(rooms.user(driverId), 'delivery:assigned', { order, distanceM, etaSeconds });

@@ -1,4 +1,4 @@
-import type { Role } from '../../domain/identity/user.entity.js';
+import type { Role } from '../../domain/shared/actor.js';
 
 export interface AckError {
   code: string;

@@ -3,20 +3,15 @@ import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { AppError } from '../../domain/shared/app-error.js';
 import { parseInput } from '../../domain/shared/validate.js';
-import type { Role } from '../../domain/identity/user.entity.js';
-import type { Container } from '../container.js';
-import { clientError } from '../error-mapping.js';
-import { logContext } from '../logger.js';
+import type { Actor } from '../../domain/shared/actor.js';
+import type { AppContext } from '../platform/app-context.js';
+import { clientError } from '../platform/error-mapping.js';
+import { logContext } from '../platform/logger.js';
 import type { Ack, AckFn, ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events.js';
 import { TokenBucket } from './token-bucket.js';
 
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-export interface SocketCaller {
-  id: string;
-  role: Role;
-  socket: AppSocket;
-}
 
 const buckets = new WeakMap<AppSocket, TokenBucket>();
 const SOCKET_BURST = 100;
@@ -33,13 +28,13 @@ function bucketFor(socket: AppSocket): TokenBucket {
  * its own unit of work → ack `{ok,data}` or `{ok:false,error}`. Nothing escapes to the transport.
  */
 export function handle<S extends z.ZodType, R>(
-  container: Container,
+  context: AppContext,
   socket: AppSocket,
   event: string,
   schema: S,
-  run: (input: z.output<S>, caller: SocketCaller) => Promise<R>,
+  run: (input: z.output<S>, caller: Actor) => Promise<R>,
 ): void {
-  const { deps, metrics } = container;
+  const { orm, log, metrics } = context;
   socket.on(event, (...args: unknown[]) => {
     const ack: AckFn = typeof args[args.length - 1] === 'function' ? (args.pop() as AckFn) : () => {};
     const payload = args[0] ?? {};
@@ -54,13 +49,13 @@ export function handle<S extends z.ZodType, R>(
         const retryAfter = bucketFor(socket).take();
         if (retryAfter > 0) throw new AppError('RATE_LIMITED', 'Too many events on this connection', { retryAfter });
         const input = parseInput(schema, payload);
-        const caller = { id: socket.data.userId, role: socket.data.role, socket };
-        const data = await RequestContext.create(deps.orm.em, () => run(input, caller));
+        const caller: Actor = { id: socket.data.userId, role: socket.data.role };
+        const data = await RequestContext.create(orm.em, () => run(input, caller));
         reply({ ok: true, data: data ?? null });
       } catch (err) {
-        const { error: e, expected } = clientError(err);
-        if (!expected) deps.log.error({ err, event }, 'socket handler failed');
-        reply({ ok: false, error: { code: e.code, message: e.expose ? e.message : 'Internal server error', ...(e.expose ? e.details : {}) } });
+        const { error: e, expose, expected } = clientError(err);
+        if (!expected) log.error({ err, event }, 'socket handler failed');
+        reply({ ok: false, error: { code: e.code, message: expose ? e.message : 'Internal server error', ...(expose ? e.details : {}) } });
       }
     });
   });

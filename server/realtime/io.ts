@@ -2,9 +2,9 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
-import type { Container } from '../container.js';
-import { createPubSubRedis } from '../redis.js';
-import { toAppError } from '../error-mapping.js';
+import type { AppContext } from '../platform/app-context.js';
+import { toAppError } from '../platform/error-mapping.js';
+import { createPubSubRedis } from '../platform/redis.js';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events.js';
 import type { AppSocket } from './handle.js';
 import { adapterKey } from './room-emitter.js';
@@ -20,8 +20,9 @@ export interface Realtime {
 }
 
 /** Socket.IO on the Koa http server, with the Redis adapter so every instance reaches every client. */
-export async function createRealtime(httpServer: HttpServer, container: Container): Promise<Realtime> {
-  const { config, log, tokens } = container.deps;
+export async function createRealtime(httpServer: HttpServer, context: AppContext): Promise<Realtime> {
+  const { config, log } = context;
+  const { tokens } = context.modules.identity;
   const pub = createPubSubRedis(config.redisUrl, 'larder-io-pub');
   const sub = pub.duplicate();
   for (const client of [pub, sub]) client.on('error', (err) => log.warn({ err: err.message }, 'socket.io redis error'));
@@ -47,11 +48,11 @@ export async function createRealtime(httpServer: HttpServer, container: Containe
   });
 
   io.on('connection', (socket: AppSocket) => {
-    container.metrics.socketConnections.inc();
-    socket.once('disconnect', () => container.metrics.socketConnections.dec());
+    context.metrics.socketConnections.inc();
+    socket.once('disconnect', () => context.metrics.socketConnections.dec());
     void socket.join(rooms.user(socket.data.userId));
-    scheduleExpiry(socket, container.deps.clock);
-    registerSocketHandlers(container, socket);
+    scheduleExpiry(socket, context.clock);
+    registerSocketHandlers(context, socket);
   });
 
   return {

@@ -5,8 +5,8 @@ import { parseArgs } from 'node:util';
 import { hash, verify } from 'argon2';
 import pg from 'pg';
 import { deleteRedisKeys } from '../support/redis-cleanup.js';
-import { ARGON2_OPTIONS } from '../../domain/identity/password-hasher.js';
-import { defaultArgon2Concurrency } from '../../server/config.js';
+import { ARGON2_OPTIONS } from '../../domain/identity/index.js';
+import { defaultArgon2Concurrency } from '../../server/platform/config.js';
 import { closedLoop, fixedRate, fmt, summarize } from './stats.js';
 import { startServerProcess } from './server-process.js';
 

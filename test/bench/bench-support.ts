@@ -4,10 +4,10 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { deleteRedisKeys } from '../support/redis-cleanup.js';
 import { io, type Socket } from 'socket.io-client';
-import { defineCartScripts } from '../../domain/cart/cart-scripts.js';
-import { cartKeys } from '../../domain/cart/redis-keys.js';
-import { AccessTokens } from '../../domain/identity/access-token.js';
-import type { Role } from '../../domain/identity/user.entity.js';
+import { defineInventoryScripts } from '../../domain/inventory/inventory-scripts.js';
+import { inventoryKeys } from '../../domain/inventory/redis-keys.js';
+import { AccessTokens } from '../../domain/identity/index.js';
+import type { Role } from '../../domain/shared/actor.js';
 import { systemClock } from '../../domain/shared/clock.js';
 
 /** Shared plumbing of the cart and checkout benches: own database, own Redis prefix, seeding, cleanup. */
@@ -93,10 +93,10 @@ export async function insertProducts(db: pg.ClientBase | pg.Pool, merchantId: st
 export async function mirrorStock(env: BenchEnv, stock: Map<string, number>): Promise<void> {
   const redis = new Redis(env.redisUrl, { keyPrefix: env.redisPrefix });
   try {
-    const scripts = defineCartScripts(redis);
+    const scripts = defineInventoryScripts(redis);
     const entries = [...stock];
     for (let i = 0; i < entries.length; i += 1_000) {
-      await Promise.all(entries.slice(i, i + 1_000).map(([id, units]) => scripts.setStock(cartKeys.inventory(id), units, 1)));
+      await Promise.all(entries.slice(i, i + 1_000).map(([id, units]) => scripts.setStock(inventoryKeys.stock(id), units, 1)));
     }
   } finally {
     redis.disconnect();

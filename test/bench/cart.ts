@@ -5,9 +5,9 @@ import { parseArgs, promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Socket } from 'socket.io-client';
-import { defineCartScripts } from '../../domain/cart/cart-scripts.js';
-import { MAX_CART_LINES, MAX_LINE_QUANTITY } from '../../domain/cart/cart.schemas.js';
-import { cartKeys } from '../../domain/cart/redis-keys.js';
+import { defineInventoryScripts } from '../../domain/inventory/inventory-scripts.js';
+import { MAX_CART_LINES, MAX_LINE_QUANTITY } from '../../domain/inventory/index.js';
+import { inventoryKeys } from '../../domain/inventory/redis-keys.js';
 import {
   benchEnv, cleanUp, closeAll, connect, connectMany, cpuMeters, insertProducts, insertUsers, loadAverage, localRedisPid, pause, signTokens,
   type BenchUser,
@@ -27,7 +27,7 @@ import { startServerProcess, type ServerProcess } from './server-process.js';
  *     (b) open loop at a fixed `--rate` spread round-robin over the sockets (5,000/s over 1,000
  *         sockets = 5 events/s each); latency counts from the intended send time, so a slow ack that
  *         delays the socket's next change is charged to that change (no coordinated omission).
- *     Baseline in the same run: the very cart-change Lua script (defineCartScripts → EVALSHA) issued
+ *     Baseline in the same run: the very cart-change Lua script (defineInventoryScripts → EVALSHA) issued
  *     from Node over one ioredis connection with as many calls in flight as there are sockets, before
  *     and after the socket runs; ratio = closed-loop changes/s ÷ raw script calls/s. Also
  *     `redis-benchmark -q -t set -n 200000 -P 1` for reference when it is installed.
@@ -284,14 +284,14 @@ async function openCart(clients: CartClient[], rate: number, durationMs: number)
 /** The cart-change script straight from Node: one ioredis connection, `concurrency` calls in flight. */
 async function rawEvalsha(redisUrl: string, prefix: string, productIds: string[], concurrency: number, durationMs: number) {
   const redis = new Redis(redisUrl, { keyPrefix: prefix });
-  const scripts = defineCartScripts(redis);
+  const scripts = defineInventoryScripts(redis);
   const calls = new Array<number>(concurrency).fill(0);
   const call = async (w: number) => {
     const holder = `bench-raw-${w}`;
     const productId = productIds[w % productIds.length];
     const add = calls[w]++ % 2 === 0;
     const reply = await scripts.cartChange(
-      cartKeys.inventory(productId), cartKeys.cart(holder), cartKeys.expiry,
+      inventoryKeys.stock(productId), inventoryKeys.holder(holder), inventoryKeys.expiry,
       holder, productId, add ? 'add' : 'set', add ? 1 : 0, Date.now(), 900_000, MAX_CART_LINES, MAX_LINE_QUANTITY,
     );
     if (reply[0] !== 'OK') throw new Error(String(reply[0]));

@@ -9,9 +9,7 @@
  * Prints EXPLAIN (ANALYZE, BUFFERS) of a ranked search and a short-prefix search.
  */
 import pg from 'pg';
-import { ListProductsQuery } from '../../domain/catalog/catalog.schemas.js';
-import { isRankedSearch, listingSql } from '../../domain/catalog/listing/listing-sql.js';
-import { expansionsSql } from '../../domain/catalog/listing/search-sql.js';
+import { expansionsSql, isRankedSearch, ListProductsQuery, listingSql } from '../../domain/catalog/index.js';
 import type { Sql } from '../../domain/catalog/listing/sql.js';
 import { startServerProcess } from './server-process.js';
 import { closedLoop, fmt, summarize } from './stats.js';

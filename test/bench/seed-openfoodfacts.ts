@@ -10,7 +10,7 @@ import { parse } from 'csv-parse';
 import { fileURLToPath } from 'node:url';
 import { isValidGtin } from '../../domain/catalog/barcode.js';
 import { ingredientFlags } from '../../domain/catalog/verdict/ingredient-matcher.js';
-import { ALLERGENS } from '../../domain/identity/health-profile.js';
+import { ALLERGENS } from '../../domain/identity/index.js';
 import { ensureMerchant, openMigratedDatabase } from './catalog-data/prepare-database.js';
 import { guessCategory } from './catalog-data/guess-category.js';
 

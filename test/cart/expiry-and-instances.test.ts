@@ -74,7 +74,7 @@ describe('carts across instances and expiry', () => {
     const counts = ownerSockets.map(() => 0);
     ownerSockets.forEach((s, i) => s.on('cart:expired', () => counts[i]++));
     await new Promise((r) => setTimeout(r, 3_000));
-    await Promise.all([a.container.services.cartSweeper.sweep(), b.container.services.cartSweeper.sweep()]);
+    await Promise.all([a.container.modules.inventory.sweeper.sweep(), b.container.modules.inventory.sweeper.sweep()]);
     expect(counts).toEqual(owners.map(() => 1));
     const check = await open(a, await createUser(a));
     expect((await emitAck(check, 'products:watch', { productIds: [product.id] })).data.available[product.id]).toBe(40);

@@ -29,13 +29,13 @@ describe('inventory mirror', () => {
     const shopper = await connectSocket(shop.app.url, (await createUser(shop.app)).token);
     try {
       await emitAck(shopper, 'cart:add', { productId: product.id, quantity: 4 });
-      await shop.app.container.deps.orm.em.fork().execute(`update products set stock = 50 where id = ?`, [product.id]);
-      const { inventory } = shop.app.container.services;
+      await shop.app.container.orm.em.fork().execute(`update products set stock = 50 where id = ?`, [product.id]);
+      const { inventory } = shop.app.container.modules;
       expect((await inventory.available([product.id])).get(product.id)).toBe(6); // stale until rebuilt
-      expect(await inventory.rebuild()).toBeGreaterThanOrEqual(1);
+      expect(await inventory.mirror.rebuild()).toBeGreaterThanOrEqual(1);
       expect((await inventory.available([product.id])).get(product.id)).toBe(46);
       // An older version can never overwrite a newer one.
-      await inventory.applyStock([{ productId: product.id, stock: 10, stockVersion: 1 }]);
+      await inventory.mirror.applyStock([{ productId: product.id, stock: 10, stockVersion: 1 }]);
       expect((await inventory.available([product.id])).get(product.id)).toBe(46);
     } finally {
       shopper.close();

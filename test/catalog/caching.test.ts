@@ -27,7 +27,7 @@ describe('product caching and ETags', () => {
 
   test('When a product is read, then it is cached in Redis; a PATCH invalidates it and the next read is fresh', async () => {
     const p = await createProduct(shop.app, shop.merchant, { name: 'Before', barcode: '96385074' });
-    const redis = shop.app.container.deps.redis;
+    const redis = shop.app.container.redis;
     await shop.http.get(`/api/v1/products/${p.id}`);
     expect(JSON.parse((await redis.get(catalogKeys.product(p.id)))!).name).toBe('Before');
     await shop.http.patch(`/api/v1/products/${p.id}`, { name: 'After' }, shop.merchant.token);
@@ -38,7 +38,7 @@ describe('product caching and ETags', () => {
 
   test('When a barcode was read once, then the next read is answered from the cache entries', async () => {
     const p = await createProduct(shop.app, shop.merchant, { name: 'Stored', barcode: '5449000000996' });
-    const redis = shop.app.container.deps.redis;
+    const redis = shop.app.container.redis;
     await shop.http.get('/api/v1/products/barcode/5449000000996');
     const entry = JSON.parse((await redis.get(catalogKeys.product(p.id)))!);
     await redis.set(catalogKeys.product(p.id), JSON.stringify({ ...entry, name: 'From cache' }));
@@ -58,7 +58,7 @@ describe('product caching and ETags', () => {
     const p = await createProduct(shop.app, shop.merchant, { stock: 5 });
     expect((await shop.http.get(`/api/v1/products/${p.id}`)).body.available).toBe(5);
     const shopper = await createUser(shop.app);
-    await shop.app.container.services.cart.add(shopper.id, { productId: p.id, quantity: 2 });
+    await shop.app.container.modules.cart.cart.add(shopper.id, { productId: p.id, quantity: 2 });
     const res = await shop.http.get(`/api/v1/products/${p.id}`);
     expect(res.body).toMatchObject({ stock: 5, available: 3 });
   });

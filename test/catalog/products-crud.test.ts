@@ -80,7 +80,7 @@ describe('products CRUD and ownership', () => {
 
   test('When products change, then product.created/updated/deleted carry committed stock and stockVersion', async () => {
     const seen: Array<[string, any]> = [];
-    const events = shop.app.container.deps.events;
+    const events = shop.app.container.events;
     const offs = (['product.created', 'product.updated', 'product.deleted'] as const).map((n) => events.subscribe(n, (payload) => void seen.push([n, payload])));
     const p = await createProduct(shop.app, merchant, { stock: 3 });
     await shop.http.patch(`/api/v1/products/${p.id}`, { stock: 4 }, merchant.token);

@@ -11,7 +11,7 @@ afterAll(() => env.close());
 
 const login = (http: HttpClient, email: string, password: string) => http.post('/api/v1/auth/token', { email, password });
 const adminRows = async (app: TestApp, email: string) =>
-  app.container.deps.orm.em.fork().getConnection().execute<Array<{ role: string }>>('select role from users where email = ?', [email]);
+  app.container.orm.em.fork().getConnection().execute<Array<{ role: string }>>('select role from users where email = ?', [email]);
 
 describe('admin bootstrap from ADMIN_EMAIL / ADMIN_PASSWORD', () => {
   test('When instances start with ADMIN_EMAIL set, then exactly one admin account exists and signs in with ADMIN_PASSWORD', async () => {
@@ -54,7 +54,7 @@ describe('admin bootstrap from ADMIN_EMAIL / ADMIN_PASSWORD', () => {
     const res = await http.post('/api/v1/auth/register', { email: 'wannabe@larder.example', password: 'a long enough password', name: 'W', role: 'admin' });
     expect(res.status).toBe(422);
     expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['role']);
-    const rows = await app.container.deps.orm.em.fork().getConnection().execute(
+    const rows = await app.container.orm.em.fork().getConnection().execute(
       `select count(*)::int as n from users where role = 'admin' and email not in ('root@larder.example', 'boss@larder.example')`,
     );
     expect(rows[0].n).toBe(0);

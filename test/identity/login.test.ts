@@ -8,7 +8,7 @@ let app: TestApp;
 let http: HttpClient;
 const login = (email: string, password: string, client = http, headers?: Record<string, string>) =>
   client.post('/api/v1/auth/token', { email, password }, undefined, headers);
-const hashesDone = (a: TestApp = app) => a.container.services.identity.hasher.stats().completed;
+const hashesDone = (a: TestApp = app) => a.container.modules.identity.hasher.stats().completed;
 
 beforeAll(async () => {
   env = await TestEnv.create();
@@ -57,7 +57,7 @@ describe('login with e-mail and password', () => {
   test('When the stored hash has weaker parameters, then a successful login upgrades it', async () => {
     const email = uniqueEmail('legacy');
     const weak = await argon2Hash('legacy password 1', { type: argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 });
-    const em = app.container.deps.orm.em.fork();
+    const em = app.container.orm.em.fork();
     await em.getConnection().execute(`insert into users (id, email, password_hash, name, role) values (gen_random_uuid(), ?, ?, 'Legacy', 'customer')`, [email, weak]);
     expect((await login(email, 'legacy password 1')).status).toBe(200);
     const [row] = await em.getConnection().execute('select password_hash from users where email = ?', [email]);

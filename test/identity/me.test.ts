@@ -37,7 +37,7 @@ describe('GET /me', () => {
 
   test('When the account was deleted but its token is still valid, then 401 UNAUTHENTICATED', async () => {
     const u = await registerUser(http);
-    await app.container.deps.orm.em.fork().getConnection().execute('delete from users where id = ?', [u.user.id]);
+    await app.container.orm.em.fork().getConnection().execute('delete from users where id = ?', [u.user.id]);
     const res = await http.get('/api/v1/me', u.accessToken);
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('UNAUTHENTICATED');

@@ -46,7 +46,7 @@ describe('requesting a code', () => {
     const phone = newPhone();
     await requestCode(phone, newIp());
     const code = await lastCode(phone);
-    const [row] = await app.container.deps.orm.em.fork().getConnection().execute('select code_hash from otp_codes where phone = ?', [phone]);
+    const [row] = await app.container.orm.em.fork().getConnection().execute('select code_hash from otp_codes where phone = ?', [phone]);
     expect(row.code_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(row.code_hash).not.toContain(code);
   });
@@ -148,7 +148,7 @@ describe('verifying a code', () => {
     const code = await lastCode(phone);
     const results = await Promise.all([verify(phone, code, ip), verify(phone, code, ip), verify(phone, code, ip)]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 401, 401]);
-    const users = await app.container.deps.orm.em.fork().getConnection().execute('select count(*)::int as n from users where phone = ?', [phone]);
+    const users = await app.container.orm.em.fork().getConnection().execute('select count(*)::int as n from users where phone = ?', [phone]);
     expect(users[0].n).toBe(1);
   });
 });

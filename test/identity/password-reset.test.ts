@@ -65,7 +65,7 @@ describe('forgot password', () => {
     const u = await registerUser(http);
     const answers = await Promise.all(Array.from({ length: 5 }, () => forgot(u.email)));
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
-    const rows = await app.container.deps.orm.em.fork().getConnection().execute(
+    const rows = await app.container.orm.em.fork().getConnection().execute(
       'select count(*)::int as n from password_reset_tokens where user_id = ?', [u.user.id],
     );
     expect(rows[0].n).toBe(3);

@@ -17,14 +17,14 @@ describe('checkout with an empty stock mirror', () => {
     const merchant = await createUser(app, 'merchant');
     const products = await Promise.all(Array.from({ length: 8 }, () => createProduct(app, merchant, { stock: 5 })));
     // As after a Redis restart: the mirror is gone and is rebuilt lazily by the checkouts themselves.
-    await app.container.deps.redis.del(...products.map((p) => `inv:${p.id}`));
+    await app.container.redis.del(...products.map((p) => `inv:${p.id}`));
     const customers = await Promise.all(products.map(() => createUser(app)));
 
     const results = await Promise.all(products.map((p, i) => placeOrder(app, customers[i], { items: [{ productId: p.id, quantity: 2 }] })));
 
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
     expect(await stockOf(app, ...products.map((p) => p.id))).toEqual(Array(8).fill(3));
-    const available = await app.container.services.inventory.available(products.map((p) => p.id));
+    const available = await app.container.modules.inventory.available(products.map((p) => p.id));
     expect([...available.values()]).toEqual(Array(8).fill(3));
   }, 20_000);
 });

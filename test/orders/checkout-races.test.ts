@@ -40,7 +40,7 @@ describe('checkout under concurrency', () => {
     const [stock] = await stockOf(shop.app, product.id);
     expect(stock).toBeGreaterThanOrEqual(0);
     expect(70 - stock).toBe(sold);
-    const [row] = await shop.app.container.deps.orm.em
+    const [row] = await shop.app.container.orm.em
       .fork()
       .execute<Array<{ n: string }>>(`select coalesce(sum(quantity), 0) as n from order_items where product_id = ?`, [product.id]);
     expect(Number(row.n)).toBe(sold);

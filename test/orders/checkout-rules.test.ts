@@ -58,7 +58,7 @@ describe('checkout rules', () => {
     try {
       await emitAck(socket, 'cart:add', { productId: product.id, quantity: 3 });
       // Stock sold elsewhere behind the mirror's back: the guarded update refuses the checkout.
-      await shop.app.container.deps.orm.em.fork().execute(`update products set stock = 1 where id = ?`, [product.id]);
+      await shop.app.container.orm.em.fork().execute(`update products set stock = 1 where id = ?`, [product.id]);
       const res = await placeOrder(shop.app, shopper, { fromCart: true });
       expect(res.status).toBe(409);
       expect(res.body.items).toEqual([{ productId: product.id, requested: 3, available: 1 }]);

@@ -5,6 +5,7 @@ import { createProduct, type TestProduct } from '../support/products.js';
 import { connectSocket, emitAck, nextEvent } from '../support/sockets.js';
 import { httpClient } from '../support/http.js';
 import { advance, placeOrder } from '../support/orders.js';
+import { eventually } from '../support/eventually.js';
 
 // Lyon: the customer at Bellecour; one driver 600 m away, one about 3 km away.
 const HOME = { line1: '1 place Bellecour', locality: 'Lyon', lat: 45.7578, lng: 4.832 };
@@ -98,10 +99,10 @@ describe('delivery assignment and tracking', () => {
     // A driver who became idle on another path (e.g. set straight in Redis by an instance that crashed
     // before assigning) is picked up by the minute job.
     const driver = await createUser(app, 'driver');
-    const pool = app.container.deps.redis;
+    const pool = app.container.redis;
     await pool.hset(`driver:${driver.id}`, { locality: 'caluire', available: '1', lat: String(NEAR.lat), lng: String(NEAR.lng) });
     await pool.geoadd('drivers:idle:caluire', NEAR.lng, NEAR.lat, driver.id);
-    expect(await app.container.services.delivery.assignWaiting()).toBeGreaterThanOrEqual(1);
+    expect(await app.container.modules.orders.delivery.assignWaiting()).toBeGreaterThanOrEqual(1);
     expect((await httpClient(app.url).get(`/api/v1/orders/${orderId}`, customer.token)).body.driverId).toBe(driver.id);
   });
 
@@ -111,7 +112,11 @@ describe('delivery assignment and tracking', () => {
     const a = await readyOrder(await createUser(app), { ...HOME, locality: 'Oullins' });
     const b = await readyOrder(await createUser(app), { ...HOME, locality: 'Oullins' });
     await Promise.all([advance(app, a, [[merchant, 'ready']]), advance(app, b, [[merchant, 'ready']])]);
-    const rows = await app.container.deps.orm.em.fork().execute<Array<{ driver_id: string | null }>>(`select driver_id from orders where id in (?)`, [[a, b]]);
+    // Assignment follows the status change after the response (an outbox consumer): wait for it to settle.
+    const drivers = () => app.container.orm.em.fork().execute<Array<{ driver_id: string | null }>>(`select driver_id from orders where id in (?)`, [[a, b]]);
+    await eventually(drivers, (rows) => rows.some((r) => r.driver_id !== null));
+    await app.container.modules.outbox.drain();
+    const rows = await drivers();
     expect(rows.filter((r) => r.driver_id === driver.id)).toHaveLength(1);
     expect(rows.filter((r) => r.driver_id === null)).toHaveLength(1);
   });

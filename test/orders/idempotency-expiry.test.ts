@@ -17,11 +17,11 @@ describe('idempotency key expiry', () => {
     const line = (quantity: number) => ({ items: [{ productId: product.id, quantity }] });
     expect((await placeOrder(shop.app, customer, line(1), 'key-old')).status).toBe(201);
     expect((await placeOrder(shop.app, customer, line(1), 'key-young')).status).toBe(201);
-    const em = shop.app.container.deps.orm.em.fork();
+    const em = shop.app.container.orm.em.fork();
     await em.execute(`update idempotency_keys set created_at = now() - interval '25 hours' where key = 'key-old'`);
     await em.execute(`update idempotency_keys set created_at = now() - interval '23 hours' where key = 'key-young'`);
 
-    await shop.app.container.deps.jobs.enqueue('orders.cleanup-idempotency-keys', {});
+    await shop.app.container.scheduler.enqueue('orders.cleanup-idempotency-keys', {});
     await eventually(async () => ((await countRows(shop.app, 'idempotency_keys')) === 1 ? true : undefined));
 
     const keys = await em.execute<Array<{ key: string }>>(`select key from idempotency_keys`);

@@ -47,7 +47,7 @@ describe('order status machine', () => {
   async function orderIn(status: Status): Promise<string> {
     const placed = await placeOrder(app, users.customer, { items: [{ productId: product.id, quantity: 1 }] });
     const id = placed.body.id as string;
-    await app.container.deps.orm.em.fork().execute(`update orders set driver_id = ? where id = ?`, [users.driver.id, id]);
+    await app.container.orm.em.fork().execute(`update orders set driver_id = ? where id = ?`, [users.driver.id, id]);
     const steps = status === 'cancelled' ? [] : PATH.slice(1, PATH.indexOf(status) + 1);
     for (const step of steps) await advance(app, id, [[users.admin, step]]);
     if (status === 'cancelled') await advance(app, id, [[users.admin, 'cancelled']]);
@@ -89,7 +89,7 @@ describe('order status machine', () => {
       ['cancelled', users.customer.id],
     ]);
     expect(await stockOf(app, item.id)).toEqual([8]);
-    expect((await app.container.services.inventory.available([item.id])).get(item.id)).toBe(8);
+    expect((await app.container.modules.inventory.available([item.id])).get(item.id)).toBe(8);
     const again = await httpClient(app.url).post(`/api/v1/orders/${placed.body.id}/cancel`, undefined, users.customer.token);
     expect(again.status).toBe(409);
     expect(await stockOf(app, item.id)).toEqual([8]);

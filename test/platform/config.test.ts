@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { ConfigError, loadConfig } from '../../server/config.js';
+import { ConfigError, loadConfig } from '../../server/platform/config.js';
 
 const base = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/larder_cfg', REDIS_URL: 'redis://127.0.0.1:6379' };
 const failure = (env: Record<string, string>): string => {

@@ -1,4 +1,4 @@
-import { AccessTokens } from '../../domain/identity/access-token.js';
+import { AccessTokens } from '../../domain/identity/index.js';
 import { ManualClock } from '../../domain/shared/clock.js';
 import { TestEnv, type TestApp } from '../support/test-env.js';
 import { connectSocket, emitAck, nextEvent } from '../support/sockets.js';
@@ -12,7 +12,7 @@ function unsignedToken(userId: string): string {
 
 /** Signs with the app's secret but as if issued `ageMs` ago, so it expires sooner. */
 function agedToken(app: TestApp, user: TestUser, ageMs: number): Promise<{ token: string }> {
-  return new AccessTokens(app.container.deps.config.jwtSecret, new ManualClock(new Date(Date.now() - ageMs))).sign(user.id, user.role);
+  return new AccessTokens(app.container.config.jwtSecret, new ManualClock(new Date(Date.now() - ageMs))).sign(user.id, user.role);
 }
 
 describe('socket handshake authentication', () => {

@@ -1,6 +1,6 @@
-import { createLogger } from '../../server/logger.js';
-import { loadConfig } from '../../server/config.js';
-import { initOrm, migrate } from '../../server/orm.js';
+import { createLogger } from '../../server/platform/logger.js';
+import { loadConfig } from '../../server/platform/config.js';
+import { initOrm, migrate } from '../../server/platform/orm.js';
 import { databaseUrl, dropStaleTestDatabases, templateName, withAdmin } from './databases.js';
 
 /**

@@ -10,7 +10,7 @@ export function placeOrder(app: TestApp, customer: TestUser, body: unknown, key:
 
 /** Current stock per product, read from PostgreSQL (the record), not the mirror. */
 export async function stockOf(app: TestApp, ...productIds: string[]): Promise<number[]> {
-  const rows = await app.container.deps.orm.em
+  const rows = await app.container.orm.em
     .fork()
     .execute<Array<{ id: string; stock: number }>>(`select id, stock from products where id in (?)`, [productIds]);
   const byId = new Map(rows.map((r) => [r.id, r.stock]));
@@ -18,7 +18,7 @@ export async function stockOf(app: TestApp, ...productIds: string[]): Promise<nu
 }
 
 export async function countRows(app: TestApp, table: 'orders' | 'order_items' | 'idempotency_keys' | 'order_status_changes'): Promise<number> {
-  const [row] = await app.container.deps.orm.em.fork().execute<Array<{ n: string }>>(`select count(*) as n from ${table}`);
+  const [row] = await app.container.orm.em.fork().execute<Array<{ n: string }>>(`select count(*) as n from ${table}`);
   return Number(row.n);
 }
 

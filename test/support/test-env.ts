@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '../../server/config.js';
-import { startLarder, type Larder } from '../../server/larder.js';
-import type { ContainerOptions } from '../../server/container.js';
+import { loadConfig, type Config } from '../../server/platform/config.js';
+import { startLarder, type Larder } from '../../server/app/larder.js';
+import type { ContainerOptions } from '../../server/app/container.js';
 import { createTestDatabase, databaseUrl, dropDatabase } from './databases.js';
 import { deleteRedisKeys } from './redis-cleanup.js';
 
@@ -37,7 +37,12 @@ export class TestEnv {
   }
 
   config(env: Record<string, string> = {}): Config {
-    return loadConfig({
+    return loadConfig(this.variables(env));
+  }
+
+  /** The environment variables of an instance of this world (also for child processes). */
+  variables(env: Record<string, string> = {}): Record<string, string> {
+    return {
       NODE_ENV: 'test',
       PORT: '0',
       DATABASE_URL: this.databaseUrl,
@@ -50,7 +55,7 @@ export class TestEnv {
       STORAGE_DIR: join(this.dir, 'storage'),
       SHUTDOWN_TIMEOUT_MS: '2000',
       ...env,
-    });
+    };
   }
 
   /** Starts an instance (role `all` unless PROCESS_ROLE says otherwise) on an ephemeral port. */

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { User, type Role } from '../../domain/identity/user.entity.js';
-import type { Larder } from '../../server/larder.js';
+import { User } from '../../domain/identity/index.js';
+import type { Role } from '../../domain/shared/actor.js';
+import type { Larder } from '../../server/app/larder.js';
 
 export interface TestUser {
   id: string;
@@ -16,10 +17,10 @@ let counter = 0;
  * of other modules (identity tests go through the real endpoints instead).
  */
 export async function createUser(app: Larder, role: Role = 'customer', extra: Partial<Pick<User, 'locality' | 'name' | 'healthProfile'>> = {}): Promise<TestUser> {
-  const em = app.container.deps.orm.em.fork() as EntityManager;
+  const em = app.container.orm.em.fork() as EntityManager;
   const email = `${role}-${process.pid}-${++counter}-${Date.now()}@test.larder`;
   const user = em.create(User, { email, role, name: extra.name ?? `${role} ${counter}`, ...extra });
   await em.flush();
-  const { token } = await app.container.deps.tokens.sign(user.id, role);
+  const { token } = await app.container.modules.identity.tokens.sign(user.id, role);
   return { id: user.id, role, email, token };
 }

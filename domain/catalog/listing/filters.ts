@@ -1,4 +1,4 @@
-import type { HealthProfile } from '../../identity/health-profile.js';
+import type { HealthProfile } from '../../identity/index.js';
 import type { ListProductsQuery } from '../catalog.schemas.js';
 import type { Caller } from '../product-access.js';
 import { suitabilityPredicate } from '../verdict/suitability-sql.js';

@@ -1,4 +1,4 @@
-import type { HealthProfile } from '../../identity/health-profile.js';
+import type { HealthProfile } from '../../identity/index.js';
 import { AppError } from '../../shared/app-error.js';
 import { decodeCursor } from '../../shared/pagination.js';
 import type { ListProductsQuery } from '../catalog.schemas.js';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { HealthProfile } from '../../identity/health-profile.js';
+import type { HealthProfile } from '../../identity/index.js';
 import { encodeCursor, type Page } from '../../shared/pagination.js';
 import type { ListProductsQuery } from '../catalog.schemas.js';
 import type { Caller } from '../product-access.js';

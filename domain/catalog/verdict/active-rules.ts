@@ -1,4 +1,4 @@
-import type { HealthProfile } from '../../identity/health-profile.js';
+import type { HealthProfile } from '../../identity/index.js';
 import { LIMIT_NUTRIENTS, RULES, type IngredientRule, type LimitKey, type NutrientRule, type Rule, type Subject } from './rules.js';
 
 function applies(subject: Subject, profile: HealthProfile): boolean {

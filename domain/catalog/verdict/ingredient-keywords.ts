@@ -1,4 +1,4 @@
-import type { Allergen } from '../../identity/health-profile.js';
+import type { Allergen } from '../../identity/index.js';
 
 /**
  * Keyword groups the verdict rules look for in ingredient text, in English and French, written

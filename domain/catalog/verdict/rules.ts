@@ -1,4 +1,4 @@
-import { ALLERGENS, type Allergen, type Condition, type Diet } from '../../identity/health-profile.js';
+import { ALLERGENS, type Allergen, type Condition, type Diet } from '../../identity/index.js';
 import type { Nutrient } from '../product.entity.js';
 import type { IngredientFlag } from './ingredient-keywords.js';
 

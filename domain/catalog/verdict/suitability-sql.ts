@@ -1,4 +1,4 @@
-import type { HealthProfile } from '../../identity/health-profile.js';
+import type { HealthProfile } from '../../identity/index.js';
 import { join, raw, sql, textArray, type Sql } from '../listing/sql.js';
 import { activeRules } from './active-rules.js';
 import type { IngredientRule, NutrientRule } from './rules.js';

@@ -1,4 +1,4 @@
-import type { HealthProfile } from '../../identity/health-profile.js';
+import type { HealthProfile } from '../../identity/index.js';
 import type { Nutrient } from '../product.entity.js';
 import { activeRules } from './active-rules.js';
 import type { IngredientFlag } from './ingredient-keywords.js';

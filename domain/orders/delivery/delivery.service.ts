@@ -1,18 +1,22 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import type { UserDirectory } from '../../identity/index.js';
 import { AppError } from '../../shared/app-error.js';
 import type { Clock } from '../../shared/clock.js';
 import type { EventBus } from '../../shared/event-bus.js';
+import type { UnitOfWork } from '../../shared/unit-of-work.js';
 import { loadOrder } from '../order-records.js';
 import type { DeliveryAddress } from '../order.entity.js';
-import { DriverPool, type DriverState } from './driver-pool.js';
+import type { DriverPool, DriverState } from './driver-pool.js';
 
 export interface DeliveryDeps {
   em: EntityManager;
+  uow: UnitOfWork;
   events: EventBus;
   clock: Clock;
   log: Logger;
   pool: DriverPool;
+  users: Pick<UserDirectory, 'locality'>;
   /** Straight-line travel speed used for the ETA. */
   speedKmh: number;
   /** Farthest driver considered for an order. */
@@ -38,7 +42,7 @@ export class DeliveryService {
   constructor(private readonly d: DeliveryDeps) {}
 
   async setAvailability(driverId: string, input: DriverAvailability): Promise<DriverState> {
-    const locality = input.locality ?? (await this.profileLocality(driverId));
+    const locality = input.locality ?? (await this.d.users.locality(driverId));
     if (!locality) throw AppError.validation([{ path: 'locality', message: 'Give a locality (or set one on your profile)' }]);
     const state = await this.d.pool.setAvailability(driverId, input.available, locality);
     if (state.available && !state.orderId) await this.assignWaiting(state.locality!);
@@ -47,6 +51,7 @@ export class DeliveryService {
 
   async reportLocation(driverId: string, lat: number, lng: number): Promise<DriverState> {
     const state = await this.d.pool.setLocation(driverId, lat, lng);
+    if (state.orderId && !state.delivering) state.delivering = await this.pickedUp(driverId, state.orderId);
     if (state.orderId && state.delivering) {
       await this.d.events.publish('delivery.location', { orderId: state.orderId, lat, lng, at: this.d.clock.now().toISOString() });
     } else if (state.available && !state.orderId && state.locality) {
@@ -94,26 +99,35 @@ export class DeliveryService {
     if (!address || !row.locality) return 'no-address'; // collected at the counter: no driver needed
     const claim = await this.d.pool.claimNearest(row.id, row.locality, address.lat, address.lng, this.d.radiusM);
     if (!claim) return 'no-driver';
-    const now = this.d.clock.now();
-    const updated = await this.d.em.execute<Array<{ id: string }>>(
-      `update orders set driver_id = ?, updated_at = ? where id = ? and status = 'ready' and driver_id is null returning id`,
-      [claim.driverId, now, row.id],
-    );
-    if (updated.length === 0) {
+    const etaSeconds = Math.round(claim.distanceM / ((this.d.speedKmh * 1000) / 3600));
+    const assigned = await this.d.uow.run(async (tx, emit) => {
+      const updated = await tx.execute<Array<{ id: string }>>(
+        `update orders set driver_id = ?, updated_at = ? where id = ? and status = 'ready' and driver_id is null returning id`,
+        [claim.driverId, this.d.clock.now(), row.id],
+      );
+      if (updated.length === 0) return false;
+      const record = (await loadOrder(tx, row.id))!;
+      emit('order.driver_assigned', {
+        order: record.view, merchantIds: record.merchantIds, driverId: claim.driverId, distanceM: Math.round(claim.distanceM), etaSeconds,
+      });
+      return true;
+    });
+    if (!assigned) {
       await this.d.pool.release(claim.driverId, row.id); // another instance assigned it (or it was cancelled) meanwhile
       return 'lost';
     }
-    const record = (await loadOrder(this.d.em.fork(), row.id))!;
-    const etaSeconds = Math.round(claim.distanceM / ((this.d.speedKmh * 1000) / 3600));
     this.d.log.info({ orderId: row.id, driverId: claim.driverId, distanceM: claim.distanceM }, 'driver assigned');
-    await this.d.events.publish('order.driver_assigned', {
-      order: record.view, merchantIds: record.merchantIds, driverId: claim.driverId, distanceM: Math.round(claim.distanceM), etaSeconds,
-    });
     return 'assigned';
   }
 
-  private async profileLocality(userId: string): Promise<string | null> {
-    const [row] = await this.d.em.execute<Array<{ locality: string | null }>>(`select locality from users where id = ?`, [userId]);
-    return row?.locality ?? null;
+  /**
+   * Whether the driver's order is out for delivery. The pool learns it from the status change (an outbox
+   * consumer, so a moment later); the database is asked meanwhile, so no position after pickup is lost.
+   */
+  private async pickedUp(driverId: string, orderId: string): Promise<boolean> {
+    const [row] = await this.d.em.execute<Array<{ status: string }>>(`select status from orders where id = ? and driver_id = ?`, [orderId, driverId]);
+    if (row?.status !== 'out_for_delivery') return false;
+    await this.d.pool.startDelivering(driverId, orderId);
+    return true;
   }
 }

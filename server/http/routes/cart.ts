@@ -1,9 +1,9 @@
-import { Cart } from '../../../domain/cart/cart.schemas.js';
-import type { Container } from '../../container.js';
+import { Cart } from '../../../domain/cart/index.js';
+import type { Modules } from '../../../domain/modules.js';
 import type { Api } from '../api.js';
 
 /** REST mirror of the socket cart: read-only. */
-export function registerCartRoutes(api: Api, { services }: Container): void {
+export function registerCartRoutes(api: Api, { cart }: Modules): void {
   api.add({
     method: 'get',
     path: '/cart',
@@ -11,6 +11,6 @@ export function registerCartRoutes(api: Api, { services }: Container): void {
     tags: ['cart'],
     auth: 'user',
     responses: { 200: { description: 'The cart', schema: Cart } },
-    handler: ({ user }) => services.cart.get(user.id),
+    handler: ({ user }) => cart.cart.get(user.id),
   });
 }

@@ -1,8 +1,8 @@
 import {
   AuthResult, ForgotPasswordInput, LoginInput, LogoutInput, OtpRequested, OtpRequestInput, OtpVerifyInput,
   RefreshInput, RegisterInput, ResetPasswordInput, ResetRequested,
-} from '../../../domain/identity/identity.schemas.js';
-import type { Container } from '../../container.js';
+} from '../../../domain/identity/index.js';
+import type { Modules } from '../../../domain/modules.js';
 import { Reply, type Api, type ResponseDoc } from '../api.js';
 
 const tags = ['identity'];
@@ -10,8 +10,8 @@ const limited: Record<number, ResponseDoc> = { 429: { description: 'Too many att
 const badCredentials: Record<number, ResponseDoc> = { 401: { description: 'INVALID_CREDENTIALS' } };
 
 /** Sign-up, sign-in (password or SMS code), token refresh, logout and password reset. */
-export function registerIdentityRoutes(api: Api, { services }: Container): void {
-  const { auth, otp, passwordReset } = services.identity;
+export function registerIdentityRoutes(api: Api, { identity }: Modules): void {
+  const { auth, otp, passwordReset } = identity;
 
   api.add({
     method: 'post', path: '/auth/register', summary: 'Create an account and sign in', tags, auth: 'public', body: RegisterInput,

@@ -1,13 +1,12 @@
-import { HealthProfile } from '../../../domain/identity/health-profile.js';
-import { UpdateMeInput, UserOutput } from '../../../domain/identity/identity.schemas.js';
-import type { Container } from '../../container.js';
+import { HealthProfile, UpdateMeInput, UserOutput } from '../../../domain/identity/index.js';
+import type { Modules } from '../../../domain/modules.js';
 import type { Api } from '../api.js';
 
 const tags = ['identity'];
 
 /** The signed-in user's account and health profile. */
-export function registerMeRoutes(api: Api, { services }: Container): void {
-  const { profile } = services.identity;
+export function registerMeRoutes(api: Api, { identity }: Modules): void {
+  const { profile } = identity;
 
   api.add({
     method: 'get', path: '/me', summary: 'The signed-in user', tags, auth: 'user',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { AppError } from '../../../domain/shared/app-error.js';
 import { PageQuery, pageSchema } from '../../../domain/shared/pagination.js';
-import { IdempotencyKeyValue, OrderIdParams, OrderStatusInput, OrderView, PlaceOrderInput } from '../../../domain/orders/orders.schemas.js';
-import type { Container } from '../../container.js';
+import type { Modules } from '../../../domain/modules.js';
+import { IdempotencyKeyValue, OrderIdParams, OrderStatusInput, OrderView, PlaceOrderInput } from '../../../domain/orders/index.js';
 import { Reply, type Api } from '../api.js';
 
 const tags = ['orders'];
@@ -18,8 +18,8 @@ function idempotencyKey(header: string | undefined): string {
 }
 
 /** Checkout, history and status moves. */
-export function registerOrderRoutes(api: Api, { services }: Container): void {
-  const { checkout, orderQueries, orderStatus } = services;
+export function registerOrderRoutes(api: Api, { orders }: Modules): void {
+  const { checkout, queries, status } = orders;
 
   api.add({
     method: 'post', path: '/orders', summary: 'Place an order from the cart or explicit lines (header Idempotency-Key required)', tags,
@@ -31,21 +31,21 @@ export function registerOrderRoutes(api: Api, { services }: Container): void {
     },
     handler: async ({ user, body, ctx }) => {
       const key = idempotencyKey(ctx.get('idempotency-key') || undefined);
-      const outcome = await checkout.place(user.id, body, key);
-      return new Reply(outcome.status, outcome.body, outcome.replayed ? { 'Idempotent-Replayed': 'true' } : {});
+      const placed = await checkout.place(user.id, body, key);
+      return new Reply(201, placed.order, placed.replayed ? { 'Idempotent-Replayed': 'true' } : {});
     },
   });
   api.add({
     method: 'get', path: '/orders', summary: 'Order history, newest first (customer: own; merchant: with own products; driver: assigned)', tags,
     auth: 'user', query: PageQuery,
     responses: { 200: { description: 'A page of orders', schema: pageSchema(OrderView) } },
-    handler: ({ user, query }) => orderQueries.list(user, query),
+    handler: ({ user, query }) => queries.list(user, query),
   });
   api.add({
     method: 'get', path: '/orders/:id', summary: 'One order (its customer, merchants, driver, or an admin)', tags,
     auth: 'user', params: OrderIdParams,
     responses: { 200: { description: 'The order', schema: OrderView }, 404: { description: 'No such order visible to the caller' } },
-    handler: ({ user, params }) => orderQueries.view(user, params.id),
+    handler: ({ user, params }) => queries.view(user, params.id),
   });
   api.add({
     method: 'post', path: '/orders/:id/cancel', summary: 'Cancel the order and return its stock', tags,
@@ -55,7 +55,7 @@ export function registerOrderRoutes(api: Api, { services }: Container): void {
       403: { description: 'The caller may not cancel it now' },
       409: { description: 'INVALID_TRANSITION' },
     },
-    handler: ({ user, params }) => orderStatus.change(user, params.id, 'cancelled'),
+    handler: ({ user, params }) => status.change(user, params.id, 'cancelled'),
   });
   api.add({
     method: 'post', path: '/orders/:id/status', summary: 'Move the order to another status', tags,
@@ -65,6 +65,6 @@ export function registerOrderRoutes(api: Api, { services }: Container): void {
       403: { description: 'The move is legal but not for this caller' },
       409: { description: 'INVALID_TRANSITION' },
     },
-    handler: ({ user, params, body }) => orderStatus.change(user, params.id, body.status),
+    handler: ({ user, params, body }) => status.change(user, params.id, body.status),
   });
 }

@@ -1,23 +1,23 @@
 import Router from '@koa/router';
-import type { Container } from '../../container.js';
-import { checkReadiness } from '../../readiness.js';
+import type { Metrics } from '../../platform/metrics.js';
+import type { Readiness } from '../../platform/readiness.js';
 import { DOCS_HTML } from '../openapi.js';
 
 /** Liveness, readiness, metrics and the API description (outside /api/v1, no auth). */
-export function platformRouter(container: Container, openApi: object): Router {
+export function platformRouter(platform: { metrics: Metrics; readiness: () => Promise<Readiness> }, openApi: object): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
   router.get('/readyz', async (ctx) => {
-    const { ready, checks } = await checkReadiness(container.deps);
+    const { ready, checks } = await platform.readiness();
     const failing = Object.entries(checks).filter(([, c]) => !c.ok).map(([name]) => name);
     ctx.status = ready ? 200 : 503;
     ctx.body = ready ? { status: 'ready', checks } : { status: 'unavailable', failing, checks };
   });
   router.get('/metrics', async (ctx) => {
-    ctx.type = container.metrics.registry.contentType;
-    ctx.body = await container.metrics.registry.metrics();
+    ctx.type = platform.metrics.registry.contentType;
+    ctx.body = await platform.metrics.registry.metrics();
   });
   router.get('/openapi.json', (ctx) => {
     ctx.body = openApi;

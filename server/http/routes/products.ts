@@ -1,9 +1,9 @@
-import {
-  BarcodeParams, CategoryOutput, CreateProductInput, DeleteProductsQuery, JobAccepted, ListProductsQuery, ProductIdParams,
-  ProductOutput, ProductPage, ProductWithVerdict, UpdateProductInput, VerdictOutput,
-} from '../../../domain/catalog/catalog.schemas.js';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
+import {
+  BarcodeParams, CategoryOutput, CreateProductInput, DeleteProductsQuery, DishAddonsInput, DishAddonsView, JobAccepted, ListProductsQuery,
+  ProductIdParams, ProductOutput, ProductPage, ProductWithVerdict, UpdateProductInput, VerdictOutput,
+} from '../../../domain/catalog/index.js';
+import type { Modules } from '../../../domain/modules.js';
 import { Reply, type Api, type ResponseDoc } from '../api.js';
 import { withEtag } from '../etag.js';
 
@@ -12,9 +12,10 @@ const managers = ['merchant'] as const; // admins pass every role rule
 const notFound: Record<number, ResponseDoc> = { 404: { description: 'No such product (or another merchant\'s)' } };
 const cached: Record<number, ResponseDoc> = { 304: { description: 'Not modified (If-None-Match matched the ETag)' } };
 
-/** Products, barcode look-up, verdicts and categories. */
-export function registerProductRoutes(api: Api, { services }: Container): void {
-  const catalog = services.catalog.service;
+/** Products, barcode look-up, verdicts, add-on links and categories. */
+export function registerProductRoutes(api: Api, modules: Modules): void {
+  const catalog = modules.catalog.service;
+  const { addons, categories } = modules.catalog;
 
   api.add({
     method: 'get', path: '/products', summary: 'List or search products', tags, auth: 'optional', query: ListProductsQuery,
@@ -59,6 +60,17 @@ export function registerProductRoutes(api: Api, { services }: Container): void {
   api.add({
     method: 'get', path: '/categories', summary: 'Categories with their product counts', tags, auth: 'public',
     responses: { 200: { description: 'Categories', schema: z.array(CategoryOutput) } },
-    handler: () => services.catalog.categories.list(),
+    handler: () => categories.list(),
+  });
+  api.add({
+    method: 'get', path: '/products/:id/addons', summary: 'The add-ons a dish may be ordered with', tags, auth: 'public', params: ProductIdParams,
+    responses: { 200: { description: 'Add-on ids', schema: DishAddonsView }, 404: { description: 'No such active dish' } },
+    handler: ({ params }) => addons.get(params.id),
+  });
+  api.add({
+    method: 'put', path: '/products/:id/addons', summary: "Replace a dish's add-ons (the merchant's own add-on products)", tags,
+    auth: managers, params: ProductIdParams, body: DishAddonsInput,
+    responses: { 200: { description: 'The stored list', schema: DishAddonsView }, 404: { description: 'Not your dish' } },
+    handler: ({ user, params, body }) => addons.replace(user, params.id, body),
   });
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../../../domain/shared/app-error.js';
-import { CartAddInput, CartRemoveInput, CartUpdateInput, EmptyInput, WatchInput } from '../../../domain/cart/cart.schemas.js';
-import type { Container } from '../../container.js';
+import { CartAddInput, CartRemoveInput, CartUpdateInput, EmptyInput, WatchInput } from '../../../domain/cart/index.js';
+import type { AppContext } from '../../platform/app-context.js';
 import { handle, type AppSocket } from '../handle.js';
 import { rooms } from '../rooms.js';
 
@@ -8,17 +8,18 @@ import { rooms } from '../rooms.js';
 export const MAX_WATCHED_PER_SOCKET = 2_000;
 
 /** cart:get/add/update/remove/clear and products:watch/unwatch. */
-export function registerCartHandlers(container: Container, socket: AppSocket): void {
-  const { cart, inventory } = container.services;
-  handle(container, socket, 'cart:get', EmptyInput, (_input, caller) => cart.get(caller.id));
-  handle(container, socket, 'cart:add', CartAddInput, (input, caller) => cart.add(caller.id, input));
-  handle(container, socket, 'cart:update', CartUpdateInput, (input, caller) => cart.update(caller.id, input));
-  handle(container, socket, 'cart:remove', CartRemoveInput, (input, caller) => cart.remove(caller.id, input.productId));
-  handle(container, socket, 'cart:clear', EmptyInput, (_input, caller) => cart.clear(caller.id));
+export function registerCartHandlers(context: AppContext, socket: AppSocket): void {
+  const { cart } = context.modules.cart;
+  const { inventory } = context.modules;
+  handle(context, socket, 'cart:get', EmptyInput, (_input, caller) => cart.get(caller.id));
+  handle(context, socket, 'cart:add', CartAddInput, (input, caller) => cart.add(caller.id, input));
+  handle(context, socket, 'cart:update', CartUpdateInput, (input, caller) => cart.update(caller.id, input));
+  handle(context, socket, 'cart:remove', CartRemoveInput, (input, caller) => cart.remove(caller.id, input.productId));
+  handle(context, socket, 'cart:clear', EmptyInput, (_input, caller) => cart.clear(caller.id));
 
   // The ack carries current availability, so a client cannot miss a change made between its
   // list request and the watch.
-  handle(container, socket, 'products:watch', WatchInput, async ({ productIds }) => {
+  handle(context, socket, 'products:watch', WatchInput, async ({ productIds }) => {
     const watched = [...socket.rooms].filter((r) => r.startsWith('product:')).length;
     const adding = productIds.filter((id) => !socket.rooms.has(rooms.product(id)));
     if (watched + adding.length > MAX_WATCHED_PER_SOCKET) {
@@ -27,7 +28,7 @@ export function registerCartHandlers(container: Container, socket: AppSocket): v
     await socket.join(adding.map(rooms.product));
     return { available: Object.fromEntries(await inventory.available(productIds)) };
   });
-  handle(container, socket, 'products:unwatch', WatchInput, async ({ productIds }) => {
+  handle(context, socket, 'products:unwatch', WatchInput, async ({ productIds }) => {
     for (const id of productIds) await socket.leave(rooms.product(id));
     return null;
   });

@@ -1,12 +1,12 @@
-import type { Container } from '../../container.js';
+import type { AppContext } from '../../platform/app-context.js';
 import type { AppSocket } from '../handle.js';
 import { registerSessionHandlers } from './session.js';
 import { registerCartHandlers } from './cart.js';
 import { registerOrderHandlers } from './orders.js';
 
 /** Every module's socket handlers, one line per module. */
-export function registerSocketHandlers(container: Container, socket: AppSocket): void {
-  registerSessionHandlers(container, socket);
-  registerCartHandlers(container, socket);
-  registerOrderHandlers(container, socket);
+export function registerSocketHandlers(context: AppContext, socket: AppSocket): void {
+  registerSessionHandlers(context, socket);
+  registerCartHandlers(context, socket);
+  registerOrderHandlers(context, socket);
 }

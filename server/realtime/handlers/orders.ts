@@ -1,37 +1,37 @@
 import { AppError } from '../../../domain/shared/app-error.js';
-import { DriverAvailabilityInput, DriverLocationInput, OrderWatchInput, PlaceOrderSocketInput } from '../../../domain/orders/orders.schemas.js';
-import type { Container } from '../../container.js';
-import { handle, type SocketCaller } from '../handle.js';
-import type { AppSocket } from '../handle.js';
+import { DriverAvailabilityInput, DriverLocationInput, OrderWatchInput, PlaceOrderSocketInput } from '../../../domain/orders/index.js';
+import type { Actor } from '../../../domain/shared/actor.js';
+import type { AppContext } from '../../platform/app-context.js';
+import { handle, type AppSocket } from '../handle.js';
 import { rooms } from '../rooms.js';
 
-function requireRole(caller: SocketCaller, role: 'customer' | 'driver'): void {
+function requireRole(caller: Actor, role: 'customer' | 'driver'): void {
   if (caller.role !== role) throw new AppError('FORBIDDEN', `Only ${role}s may do this`);
 }
 
 /** order:place/watch/unwatch and the drivers' driver:availability/location. */
-export function registerOrderHandlers(container: Container, socket: AppSocket): void {
-  const { checkout, orderQueries, delivery } = container.services;
+export function registerOrderHandlers(context: AppContext, socket: AppSocket): void {
+  const { checkout, queries, delivery } = context.modules.orders;
 
   // Same semantics as POST /orders; a replay acks the first outcome (errors replay as ok:false).
-  handle(container, socket, 'order:place', PlaceOrderSocketInput, async ({ idempotencyKey, ...input }, caller) => {
+  handle(context, socket, 'order:place', PlaceOrderSocketInput, async ({ idempotencyKey, ...input }, caller) => {
     requireRole(caller, 'customer');
-    return (await checkout.place(caller.id, input, idempotencyKey)).body;
+    return (await checkout.place(caller.id, input, idempotencyKey)).order;
   });
-  handle(container, socket, 'order:watch', OrderWatchInput, async ({ orderId }, caller) => {
-    const order = await orderQueries.view(caller, orderId);
+  handle(context, socket, 'order:watch', OrderWatchInput, async ({ orderId }, caller) => {
+    const order = await queries.view(caller, orderId);
     await socket.join(rooms.order(orderId));
     return order;
   });
-  handle(container, socket, 'order:unwatch', OrderWatchInput, async ({ orderId }) => {
+  handle(context, socket, 'order:unwatch', OrderWatchInput, async ({ orderId }) => {
     await socket.leave(rooms.order(orderId));
     return null;
   });
-  handle(container, socket, 'driver:availability', DriverAvailabilityInput, async (input, caller) => {
+  handle(context, socket, 'driver:availability', DriverAvailabilityInput, async (input, caller) => {
     requireRole(caller, 'driver');
     return delivery.setAvailability(caller.id, input);
   });
-  handle(container, socket, 'driver:location', DriverLocationInput, async ({ lat, lng }, caller) => {
+  handle(context, socket, 'driver:location', DriverLocationInput, async ({ lat, lng }, caller) => {
     requireRole(caller, 'driver');
     await delivery.reportLocation(caller.id, lat, lng);
     return null;

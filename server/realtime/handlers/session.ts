@@ -1,19 +1,19 @@
 import { z } from 'zod';
 import { AppError } from '../../../domain/shared/app-error.js';
-import type { Container } from '../../container.js';
+import type { AppContext } from '../../platform/app-context.js';
 import { handle, type AppSocket } from '../handle.js';
 import { scheduleExpiry } from '../session-expiry.js';
 
 export const RenewInput = z.object({ token: z.string().min(1).max(4096) }).strict();
 
 /** `auth:renew {token}`: a fresh access token for the same user extends the live socket. */
-export function registerSessionHandlers(container: Container, socket: AppSocket): void {
-  handle(container, socket, 'auth:renew', RenewInput, async ({ token }) => {
-    const claims = await container.deps.tokens.verify(token);
+export function registerSessionHandlers(context: AppContext, socket: AppSocket): void {
+  handle(context, socket, 'auth:renew', RenewInput, async ({ token }) => {
+    const claims = await context.modules.identity.tokens.verify(token);
     if (claims.userId !== socket.data.userId) throw new AppError('FORBIDDEN', 'Token belongs to another user');
     socket.data.role = claims.role;
     socket.data.expiresAt = claims.expiresAt;
-    scheduleExpiry(socket, container.deps.clock);
+    scheduleExpiry(socket, context.clock);
     return { expiresAt: new Date(claims.expiresAt).toISOString() };
   });
 }

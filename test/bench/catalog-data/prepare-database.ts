@@ -1,7 +1,7 @@
 import pg from 'pg';
-import { loadConfig } from '../../../server/config.js';
-import { createLogger } from '../../../server/logger.js';
-import { ensureDatabase, initOrm, migrate } from '../../../server/orm.js';
+import { loadConfig } from '../../../server/platform/config.js';
+import { createLogger } from '../../../server/platform/logger.js';
+import { ensureDatabase, initOrm, migrate } from '../../../server/platform/orm.js';
 
 /** Creates and migrates DATABASE_URL (default: the development database); returns a connected client. */
 export async function openMigratedDatabase(): Promise<{ client: pg.Client; url: string }> {

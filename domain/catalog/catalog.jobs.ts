@@ -1,0 +1,7 @@
+declare module '../shared/job-queue.js' {
+  interface JobPayloads {
+    'catalog.delete-merchant-products': { merchantId: string };
+  }
+}
+
+export {};

@@ -1,0 +1,67 @@
+import type { UserDirectory } from '../identity/index.js';
+import type { ModuleDeps } from '../shared/module-deps.js';
+import { CatalogService, type Availability } from './catalog.service.js';
+import { Categories } from './categories.js';
+import { DishAddons } from './dish-addons.js';
+import { ProductListing } from './listing/product-listing.js';
+import { MerchantPurge } from './merchant-purge.js';
+import { ProductCache } from './product-cache.js';
+import { ProductReader } from './product-reader.js';
+import { ProductsForSale } from './products-for-sale.js';
+import { ProductWriter } from './product-writer.js';
+import './catalog.events.js';
+import './catalog.jobs.js';
+
+export * from './catalog.schemas.js';
+export type { ProductStockChange } from './catalog.events.js';
+export type { Availability } from './catalog.service.js';
+export { DishAddonsInput, DishAddonsView } from './dish-addons.js';
+export type { ProductForSale, ProductsForSale } from './products-for-sale.js';
+export { Product, NUTRIENTS, PRODUCT_KINDS, type Nutrient, type ProductKind } from './product.entity.js';
+export { isValidGtin, checkDigit, gtinKey } from './barcode.js';
+export { foldText } from './verdict/ingredient-matcher.js';
+export { listingSql, isRankedSearch } from './listing/listing-sql.js';
+export { expansionsSql } from './listing/search-sql.js';
+
+/** The catalog: products, listings and search, verdicts, add-on links, and what selling a product needs. */
+export interface CatalogModule {
+  service: CatalogService;
+  listing: ProductListing;
+  categories: Categories;
+  purge: MerchantPurge;
+  addons: DishAddons;
+  /** The read interface for carts and orders: price, currency, kind, active, stock version. */
+  forSale: ProductsForSale;
+}
+
+export interface CatalogDeps {
+  /** Live units available to buy (the inventory module's stock − reservations). */
+  availability: Availability;
+  users: Pick<UserDirectory, 'healthProfile' | 'isMerchant'>;
+}
+
+/** Builds the catalog. The caches forget products on every change event, whoever published it. */
+export function createCatalogModule(deps: ModuleDeps, { availability, users }: CatalogDeps): CatalogModule {
+  const { em, redis, events, jobs, log, uow } = deps;
+  const cache = new ProductCache(redis, log);
+  const reader = new ProductReader(em, cache);
+  const writer = new ProductWriter(uow, reader, users);
+  const listing = new ProductListing(em);
+  const forSale = new ProductsForSale(em);
+  const forget = (ids: string[]) => {
+    for (const id of ids) forSale.forget(id);
+    return cache.forget(ids);
+  };
+  events.subscribe('product.created', ({ productId }) => forSale.forget(productId));
+  events.subscribe('product.updated', ({ productId }) => forget([productId]));
+  events.subscribe('product.deleted', ({ productId }) => forget([productId]));
+  events.subscribe('stock.committed', ({ productIds }) => cache.forget(productIds));
+  return {
+    service: new CatalogService({ users, reader, writer, listing, jobs, availability }),
+    listing,
+    categories: new Categories(em, redis),
+    purge: new MerchantPurge(uow),
+    addons: new DishAddons(em),
+    forSale,
+  };
+}

@@ -1,0 +1,92 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ProductKind } from './product.entity.js';
+
+/** What selling a product needs to know of it: the catalog's read interface for carts and orders. */
+export interface ProductForSale {
+  id: string;
+  merchantId: string;
+  name: string;
+  priceCents: number;
+  currency: string;
+  kind: ProductKind;
+  active: boolean;
+  stockVersion: number;
+}
+
+interface Row {
+  id: string;
+  merchant_id: string;
+  name: string;
+  price_cents: number;
+  currency: string;
+  kind: ProductKind;
+  active: boolean;
+  stock_version: string;
+}
+
+const CACHE_TTL_MS = 2_000;
+const CACHE_MAX = 50_000;
+
+/**
+ * Products as sold. `find` reads the committed rows (inside the caller's transaction when given one:
+ * checkout prices come from there); `findRecent` answers from a two-second in-process cache, for cart
+ * views whose prices are informative (checkout re-reads them).
+ */
+export class ProductsForSale {
+  private readonly cache = new Map<string, { at: number; product: ProductForSale | null }>();
+
+  constructor(private readonly em: EntityManager) {}
+
+  async find(ids: readonly string[], em: EntityManager = this.em): Promise<Map<string, ProductForSale>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await em.execute<Row[]>(
+      `select id, merchant_id, name, price_cents, currency, kind, active, stock_version from products where id in (?)`,
+      [unique],
+    );
+    return new Map(rows.map((r) => [r.id, toProduct(r)]));
+  }
+
+  async findRecent(ids: readonly string[]): Promise<Map<string, ProductForSale>> {
+    const now = Date.now();
+    const result = new Map<string, ProductForSale>();
+    const misses: string[] = [];
+    for (const id of new Set(ids)) {
+      const hit = this.cache.get(id);
+      if (hit && now - hit.at < CACHE_TTL_MS) {
+        if (hit.product) result.set(id, hit.product);
+      } else misses.push(id);
+    }
+    if (misses.length) {
+      const found = await this.find(misses);
+      for (const id of misses) {
+        const product = found.get(id) ?? null;
+        this.cache.set(id, { at: now, product });
+        if (product) result.set(id, product);
+      }
+      if (this.cache.size > CACHE_MAX) this.cache.clear();
+    }
+    return result;
+  }
+
+  /** Which of the given (dish, add-on) pairs are allowed, as `dishId:addonId` strings. */
+  async addonLinks(dishIds: readonly string[], em: EntityManager = this.em): Promise<Set<string>> {
+    if (dishIds.length === 0) return new Set();
+    const rows = await em.execute<Array<{ dish_id: string; addon_id: string }>>(`select dish_id, addon_id from dish_addons where dish_id in (?)`, [
+      [...new Set(dishIds)],
+    ]);
+    return new Set(rows.map((l) => `${l.dish_id}:${l.addon_id}`));
+  }
+
+  /** Forgets a cached product (called when the catalog changes it). */
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
+}
+
+function toProduct(r: Row): ProductForSale {
+  return {
+    id: r.id, merchantId: r.merchant_id, name: r.name, priceCents: r.price_cents, currency: r.currency, kind: r.kind, active: r.active,
+    stockVersion: Number(r.stock_version),
+  };
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { AppError } from '../shared/app-error.js';
+import type { EventBus } from '../shared/event-bus.js';
+import { holders } from './redis-keys.js';
+import { MAX_LINE_QUANTITY } from './reservation-limits.js';
+import type { Reservations } from './reservations.js';
+import type { StockMirror } from './stock-mirror.js';
+import { returnStock, takeStock, type StockAfter, type StockMove } from './stock-ledger.js';
+
+/** How long a checkout in flight holds its units; the expiry sweeper frees them if the process died. */
+export const CHECKOUT_HOLD_MS = 120_000;
+
+/** Units held for one checkout in flight. */
+export interface Hold {
+  holder: string;
+  /** The customer whose cart handed its reservations over (they go back there on failure), else null. */
+  cartOwner: string | null;
+  lines: Map<string, number>;
+}
+
+/**
+ * Stock as a checkout moves it, each action paired with its undo: hold (a cart's reservations, or
+ * explicit lines) ↔ release; take (the guarded decrement, inside the order's transaction) is undone by
+ * that transaction's rollback; after the commit the hold is consumed. Cancels give stock back.
+ */
+export class CheckoutStock {
+  constructor(
+    private readonly reservations: Reservations,
+    private readonly mirror: StockMirror,
+    private readonly events: EventBus,
+    private readonly log: Logger,
+    private readonly cartTtlMs: number,
+  ) {}
+
+  /** The customer's cart hands every reservation to a new hold: a second checkout of the same cart finds it empty. */
+  async holdCart(customerId: string): Promise<Hold> {
+    const holder = holders.checkout(randomUUID());
+    const lines = await this.reservations.transfer(holders.cart(customerId), holder, CHECKOUT_HOLD_MS);
+    return { holder, cartOwner: customerId, lines };
+  }
+
+  /**
+   * Reserves every move under a new hold (loading the mirror through `em`, the caller's transaction).
+   * One short line fails them all, listing every short line, and what was reserved is released.
+   */
+  async reserve(moves: readonly StockMove[], em: EntityManager): Promise<Hold> {
+    const hold: Hold = { holder: holders.checkout(randomUUID()), cartOwner: null, lines: new Map() };
+    const short: Array<{ productId: string; requested: number; available: number }> = [];
+    try {
+      for (const m of moves) {
+        const r = await this.reservations.change(hold.holder, m.productId, 'add', m.quantity, CHECKOUT_HOLD_MS, em);
+        if (r.status === 'QUANTITY_LIMIT') throw AppError.validation([{ path: 'items', message: `At most ${MAX_LINE_QUANTITY} units of one product per order` }]);
+        if (r.status === 'OK') hold.lines.set(m.productId, m.quantity);
+        else short.push({ productId: m.productId, requested: m.quantity, available: Math.max(0, r.available) });
+      }
+      if (short.length) throw new AppError('OUT_OF_STOCK', 'Not enough stock for every line', { items: short });
+    } catch (err) {
+      await this.release(hold);
+      throw err;
+    }
+    return hold;
+  }
+
+  /** The undo of a hold: a cart's units go back to the cart (merged with anything added meanwhile); explicit lines are released. */
+  async release(hold: Hold): Promise<void> {
+    if (hold.cartOwner) {
+      await this.reservations.transfer(hold.holder, holders.cart(hold.cartOwner), this.cartTtlMs);
+      return;
+    }
+    const released = await this.reservations.release(hold.holder);
+    if (released.length) await this.events.publish('stock.changed', { productIds: released.map((l) => l.productId) });
+  }
+
+  /** Guarded decrement in the order's transaction (OUT_OF_STOCK listing every short line); rolled back with it. */
+  take(tx: EntityManager, moves: readonly StockMove[]): Promise<StockAfter[]> {
+    return takeStock(tx, [...moves]);
+  }
+
+  /** After the sale committed: the hold's units are consumed and the mirror takes the new stock; watchers are told. */
+  async consume(hold: Hold, sold: StockAfter[]): Promise<void> {
+    try {
+      await this.reservations.consume(hold.holder, sold);
+    } catch (err) {
+      // The sale stands; the held units free themselves when the hold expires.
+      this.log.warn({ err: (err as Error).message, holder: hold.holder }, 'could not consume reservations after checkout');
+    }
+    await this.events.publish('stock.committed', { productIds: sold.map((s) => s.productId) });
+  }
+
+  /** Returns units to stock (a cancelled order), in the caller's transaction. */
+  giveBack(tx: EntityManager, moves: readonly StockMove[]): Promise<StockAfter[]> {
+    return returnStock(tx, [...moves]);
+  }
+
+  /** After a return committed: the mirror takes the new stock and watchers are told. */
+  async restocked(returned: StockAfter[]): Promise<void> {
+    if (returned.length === 0) return;
+    // The database is the record; a mirror that missed this write is corrected by the next versioned
+    // write or `npm run inventory:rebuild`, and checkout's guarded update never oversells.
+    await this.mirror.applyStock(returned).catch((err) => this.log.warn({ err: (err as Error).message }, 'stock mirror not updated after a return'));
+    await this.events.publish('stock.committed', { productIds: returned.map((r) => r.productId) });
+  }
+}

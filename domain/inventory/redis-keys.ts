@@ -1,0 +1,22 @@
+/**
+ * Redis keys owned by the inventory module (the client adds the deployment prefix). Lua scripts that
+ * reach keys by name (release-cart.lua, consume.lua) build the same strings: keep both in step.
+ */
+export const inventoryKeys = {
+  /** hash {stock, reserved, v}: the stock mirror, live reservations and the mirrored stock_version. */
+  stock: (productId: string) => `inv:${productId}`,
+  /** hash productId → quantity held by one holder. No TTL: only the expiry sweeper or the owner releases it. */
+  holder: (holder: string) => `cart:${holder}`,
+  /** zset holder → expiresAt (ms): the source of truth for expiry across instances and restarts. */
+  expiry: 'carts:expiry',
+} as const;
+
+/**
+ * Who holds reservations: a shopper's cart (the holder is the user id) or a checkout in flight
+ * (`checkout:<uuid>`, never a UUID alone, so the two cannot collide).
+ */
+export const holders = {
+  cart: (userId: string) => userId,
+  checkout: (checkoutId: string) => `checkout:${checkoutId}`,
+  isCart: (holder: string) => !holder.startsWith('checkout:'),
+} as const;

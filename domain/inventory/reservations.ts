@@ -1,0 +1,114 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
+import type { Clock } from '../shared/clock.js';
+import { keyPrefixOf } from '../shared/redis-scripts.js';
+import type { InventoryScripts } from './inventory-scripts.js';
+import { inventoryKeys } from './redis-keys.js';
+import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './reservation-limits.js';
+import type { CommittedStock, StockMirror } from './stock-mirror.js';
+
+export type ChangeStatus = 'OK' | 'MISSING' | 'OUT_OF_STOCK' | 'LINE_LIMIT' | 'QUANTITY_LIMIT';
+export interface ChangeResult {
+  status: ChangeStatus;
+  available: number;
+  lineQuantity: number;
+  /** With OK: the holder's lines after the change and when they expire (epoch ms, null when empty). */
+  lines?: Map<string, number>;
+  expiresAt?: number | null;
+}
+/** One released line: its units are available again. */
+export interface ReleasedLine {
+  productId: string;
+  quantity: number;
+}
+/** A line sold from a holder, with the product's stock after the sale. */
+export interface SoldLine extends CommittedStock {
+  quantity: number;
+}
+
+/**
+ * Reservations held by a holder (a shopper's cart, or a checkout in flight): every call is one Lua
+ * script, so stock is never reserved twice and a failure never leaves a half-applied change.
+ */
+export class Reservations {
+  constructor(
+    private readonly redis: Redis,
+    private readonly scripts: InventoryScripts,
+    private readonly mirror: StockMirror,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Sets (or adds to) one line; loads the stock mirror from PostgreSQL the first time a product is
+   * seen (through `em`, the caller's transaction if it has one).
+   */
+  async change(holder: string, productId: string, mode: 'add' | 'set', quantity: number, ttlMs: number, em?: EntityManager): Promise<ChangeResult> {
+    const keys = [inventoryKeys.stock(productId), inventoryKeys.holder(holder), inventoryKeys.expiry] as const;
+    const run = () =>
+      this.scripts.cartChange(...keys, holder, productId, mode, quantity, this.clock.now().getTime(), ttlMs, MAX_CART_LINES, MAX_LINE_QUANTITY);
+    let reply = await run();
+    if (reply[0] === 'MISSING') {
+      await this.mirror.syncFromDatabase([productId], em);
+      reply = await run();
+    }
+    const result: ChangeResult = { status: reply[0] as ChangeStatus, available: Number(reply[1]), lineQuantity: Number(reply[2]) };
+    if (result.status === 'OK') {
+      result.lines = linesOf(reply[4] as unknown as string[]);
+      result.expiresAt = Number(reply[3]) || null;
+    }
+    return result;
+  }
+
+  /** When the holder's reservations expire (epoch ms), or null when it holds nothing. */
+  async expiresAt(holder: string): Promise<number | null> {
+    const score = await this.redis.zscore(inventoryKeys.expiry, holder);
+    return score === null ? null : Number(score);
+  }
+
+  /** The holder's lines: productId → quantity. */
+  async lines(holder: string): Promise<Map<string, number>> {
+    const raw = await this.redis.hgetall(inventoryKeys.holder(holder));
+    return new Map(Object.entries(raw).map(([id, q]) => [id, Number(q)]));
+  }
+
+  /**
+   * Moves every line from one holder to another in one step (a cart handing its reservations to a
+   * checkout, or getting them back), merging into the receiver's lines; returns the moved lines.
+   */
+  async transfer(from: string, to: string, ttlMs: number): Promise<Map<string, number>> {
+    return linesOf(await this.scripts.transferCart(inventoryKeys.holder(from), inventoryKeys.holder(to), inventoryKeys.expiry, from, to, this.clock.now().getTime() + ttlMs));
+  }
+
+  /** Releases everything the holder reserved. */
+  async release(holder: string): Promise<ReleasedLine[]> {
+    return releasedLines(await this.scripts.cartClear(inventoryKeys.holder(holder), this.prefix, holder));
+  }
+
+  /** Claims and releases up to `batch` holders whose expiry has passed (each exactly once, whoever sweeps). */
+  async releaseExpired(batch: number): Promise<Array<{ holder: string; lines: ReleasedLine[] }>> {
+    const claimed = await this.scripts.releaseExpired(inventoryKeys.expiry, this.prefix, this.clock.now().getTime(), batch);
+    return claimed.map(([holder, released]) => ({ holder, lines: releasedLines(released) }));
+  }
+
+  /** After a committed sale: drops the sold units from the holder and mirrors the new stock. */
+  async consume(holder: string, sold: SoldLine[]): Promise<void> {
+    const args = sold.flatMap((s) => [s.productId, s.quantity, s.stock, s.stockVersion]);
+    await this.scripts.consume(inventoryKeys.holder(holder), inventoryKeys.expiry, this.prefix, holder, ...args);
+  }
+
+  private get prefix(): string {
+    return keyPrefixOf(this.redis);
+  }
+}
+
+/** A cart hash as the scripts return it (flat productId, quantity, …). */
+function linesOf(flat: Array<string | number> = []): Map<string, number> {
+  const lines = new Map<string, number>();
+  for (let i = 0; i < flat.length; i += 2) lines.set(String(flat[i]), Number(flat[i + 1]));
+  return lines;
+}
+
+/** release-cart.lua's answer: flat productId, quantity, … */
+function releasedLines(flat: Array<string | number>): ReleasedLine[] {
+  return [...linesOf(flat)].map(([productId, quantity]) => ({ productId, quantity }));
+}

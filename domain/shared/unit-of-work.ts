@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Clock } from './clock.js';
+import type { DomainEventName, DomainEvents, Emit, EventEnvelope } from './domain-events.js';
+import type { EventBus } from './event-bus.js';
+import type { Outbox } from './outbox.js';
+
+/**
+ * One transaction and the events it causes. `work` emits events as it goes; durable ones (those with an
+ * outbox consumer) are written to the outbox inside the same transaction, and after the commit every
+ * event is published in-process. Nobody ever sees a change that was rolled back, and nothing a consumer
+ * needs is lost if the process dies right after the commit. Not for nesting inside another transaction.
+ */
+export class UnitOfWork {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events: EventBus,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+  ) {}
+
+  async run<T>(work: (tx: EntityManager, emit: Emit) => Promise<T>): Promise<T> {
+    let pending: EventEnvelope[] = [];
+    let durable = 0;
+    const result = await this.em.transactional(async (tx) => {
+      pending = [];
+      const emit: Emit = (name, payload) => void pending.push(this.envelope(name, payload));
+      const value = await work(tx, emit);
+      durable = await this.outbox.write(tx, pending, this.clock.now());
+      return value;
+    });
+    await this.publish(pending);
+    if (durable) this.outbox.committed();
+    return result;
+  }
+
+  private envelope<K extends DomainEventName>(name: K, payload: DomainEvents[K]): EventEnvelope {
+    return { id: randomUUID(), name, payload, occurredAt: this.clock.now().toISOString() } as EventEnvelope;
+  }
+
+  private async publish(events: EventEnvelope[]): Promise<void> {
+    for (const e of events) await this.events.publish(e.name, e.payload as never);
+  }
+}

@@ -1,0 +1,91 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startWorker, type Worker } from '../../jobs/worker.js';
+import { createHttpApp } from '../http/app.js';
+import type { Config } from '../platform/config.js';
+import { checkReadiness } from '../platform/readiness.js';
+import { createPubSubRedis } from '../platform/redis.js';
+import { subscribeBroadcasts } from '../realtime/broadcasts.js';
+import { createRealtime, type Realtime } from '../realtime/io.js';
+import { adapterKey, ioRoomEmitter, redisRoomEmitter, type RoomEmitter } from '../realtime/room-emitter.js';
+import { createContainer, type Container, type ContainerOptions } from './container.js';
+
+export interface Larder {
+  container: Container;
+  /** Set when this process serves HTTP + Socket.IO. */
+  http?: HttpServer;
+  realtime?: Realtime;
+  port?: number;
+  emitter: RoomEmitter;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the roles of one process: `server` (Koa + Socket.IO), `worker` (Agenda jobs, the outbox
+ * dispatcher, the reservation sweeper), or `all`. Stop order on shutdown: stop accepting, finish
+ * in-flight requests and jobs, close sockets, then pools.
+ */
+export async function startLarder(config: Config, options: ContainerOptions = {}): Promise<Larder> {
+  const container = await createContainer(config, options);
+  const { log, modules } = container;
+  const serves = config.role !== 'worker';
+  const works = config.role !== 'server';
+  await modules.identity.ensureAdmin();
+
+  let http: HttpServer | undefined;
+  let realtime: Realtime | undefined;
+  let emitterRedis: ReturnType<typeof createPubSubRedis> | undefined;
+  let emitter: RoomEmitter;
+  if (serves) {
+    const app = createHttpApp(container, () => checkReadiness(container));
+    http = createServer(app.callback());
+    http.keepAliveTimeout = 65_000;
+    realtime = await createRealtime(http, container);
+    emitter = ioRoomEmitter(realtime.io);
+    await new Promise<void>((resolve, reject) => {
+      http!.once('error', reject);
+      http!.listen(config.port, resolve);
+    });
+  } else {
+    emitterRedis = createPubSubRedis(config.redisUrl, 'larder-emitter');
+    await emitterRedis.connect();
+    emitter = redisRoomEmitter(emitterRedis, adapterKey(config.redisPrefix));
+  }
+  const unsubscribe = subscribeBroadcasts({ events: container.events, emitter, availability: modules.inventory.available, log });
+  if (works) {
+    modules.inventory.sweeper.start(config.cartSweepIntervalMs);
+    modules.outbox.start(config.outboxPollIntervalMs);
+  }
+  const worker: Worker | undefined = works ? await startWorker(container) : undefined;
+  const port = http ? (http.address() as AddressInfo).port : undefined;
+  log.info({ role: config.role, port, scheduler: container.scheduler.store }, 'larder started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info('shutting down');
+      // Every step runs even if an earlier one failed: a skipped step would leave sockets or pools open.
+      const step = async (name: string, work: () => unknown) => {
+        try {
+          await work();
+        } catch (err) {
+          log.warn({ err, step: name }, 'shutdown step failed');
+        }
+      };
+      const closed = http ? new Promise<void>((resolve) => http!.close(() => resolve())) : Promise.resolve();
+      http?.closeIdleConnections();
+      await step('reservation sweeper', () => modules.inventory.sweeper.stop());
+      await step('outbox dispatcher', () => modules.outbox.stop());
+      await step('worker', () => worker?.stop(config.shutdownTimeoutMs));
+      // Domain events stop turning into emits before the adapter's Redis clients close under them.
+      await step('broadcasts', () => Promise.all(unsubscribe.map((u) => u())));
+      await step('realtime', () => realtime?.close());
+      http?.closeAllConnections();
+      await closed;
+      emitterRedis?.disconnect();
+      await step('container', () => container.close());
+      log.info('stopped');
+    })());
+
+  return { container, http, realtime, port, emitter, stop };
+}

@@ -1,0 +1,138 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const DEV_JWT_SECRET = 'larder-development-secret-change-me-0123456789';
+
+/** Every environment variable Larder reads; README's configuration table mirrors this. */
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PROCESS_ROLE: z.enum(['all', 'server', 'worker']).default('all'),
+    DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/larder'),
+    DATABASE_REPLICA_URLS: csv.pipe(z.array(z.url())).default([]),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+    REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+    REDIS_PREFIX: z.string().max(64).default('larder:'),
+    MONGO_URL: z.url().optional(),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
+    ADMIN_EMAIL: z.email().optional(),
+    ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+    SMTP_URL: z.url().optional(),
+    MAIL_FROM: z.string().default('Larder <no-reply@larder.local>'),
+    MAIL_OUTBOX_FILE: z.string().default('var/mail-outbox.jsonl'),
+    SMS_OUTBOX_FILE: z.string().default('var/sms-outbox.jsonl'),
+    STORAGE_DIR: z.string().default('var/storage'),
+    PUBLIC_URL: z.url().default('http://localhost:3000'),
+    CART_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    DRIVER_SPEED_KMH: z.coerce.number().positive().max(200).default(25),
+    DELIVERY_RADIUS_KM: z.coerce.number().positive().max(500).default(30),
+    WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+    TRUST_PROXY: bool.default(false),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    AUTH_IP_LIMIT_PER_5MIN: z.coerce.number().int().min(1).default(100),
+    ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.JWT_SECRET !== DEV_JWT_SECRET, {
+    path: ['JWT_SECRET'],
+    message: 'must be set in production',
+  })
+  .refine((env) => !env.ADMIN_EMAIL === !env.ADMIN_PASSWORD, {
+    path: ['ADMIN_PASSWORD'],
+    message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together',
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  role: Env['PROCESS_ROLE'];
+  databaseUrl: string;
+  replicaUrls: string[];
+  databasePoolMax: number;
+  redisUrl: string;
+  redisPrefix: string;
+  mongoUrl?: string;
+  jwtSecret: string;
+  usesDevJwtSecret: boolean;
+  admin?: { email: string; password: string };
+  smtpUrl?: string;
+  mailFrom: string;
+  mailOutboxFile: string;
+  smsOutboxFile: string;
+  storageDir: string;
+  publicUrl: string;
+  cartTtlSeconds: number;
+  /** How often the worker asks Redis for expired carts (not an env variable: tests shorten it). */
+  cartSweepIntervalMs: number;
+  /** How often a worker polls the outbox when no local commit woke it (not an env variable). */
+  outboxPollIntervalMs: number;
+  driverSpeedKmh: number;
+  deliveryRadiusKm: number;
+  webhookAllowPrivate: boolean;
+  trustProxy: boolean;
+  logLevel: Env['LOG_LEVEL'];
+  authIpLimitPer5Min: number;
+  argon2Concurrency: number;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Password hashes in flight when ARGON2_CONCURRENCY is unset: one per core (more only time-slice the
+ * cores and thrash the caches with 19 MiB each), and always fewer than libuv's thread pool
+ * (UV_THREADPOOL_SIZE, 4 by default) so JWT signing, DNS lookups and file I/O never queue behind hashes.
+ */
+export function defaultArgon2Concurrency(source: Record<string, string | undefined> = process.env): number {
+  const threadPool = Number(source.UV_THREADPOOL_SIZE) || 4;
+  return Math.max(1, Math.min(availableParallelism(), threadPool - 1));
+}
+
+/** Reads and validates the environment; a bad value stops startup naming the variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    role: e.PROCESS_ROLE,
+    databaseUrl: e.DATABASE_URL,
+    replicaUrls: e.DATABASE_REPLICA_URLS,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    mongoUrl: e.MONGO_URL,
+    jwtSecret: e.JWT_SECRET,
+    usesDevJwtSecret: e.JWT_SECRET === DEV_JWT_SECRET,
+    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    mailOutboxFile: e.MAIL_OUTBOX_FILE,
+    smsOutboxFile: e.SMS_OUTBOX_FILE,
+    storageDir: e.STORAGE_DIR,
+    publicUrl: e.PUBLIC_URL,
+    cartTtlSeconds: e.CART_TTL_SECONDS,
+    cartSweepIntervalMs: 1_000,
+    outboxPollIntervalMs: 500,
+    driverSpeedKmh: e.DRIVER_SPEED_KMH,
+    deliveryRadiusKm: e.DELIVERY_RADIUS_KM,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    authIpLimitPer5Min: e.AUTH_IP_LIMIT_PER_5MIN,
+    argon2Concurrency: e.ARGON2_CONCURRENCY ?? defaultArgon2Concurrency(source),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,26 @@
+import type { ErrorCode } from '../../domain/shared/app-error.js';
+
+/** The HTTP status of every domain error code (../shared/API.md, Conventions): the one mapping. */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  VALIDATION: 422,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  TOKEN_REUSED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  OUT_OF_STOCK: 409,
+  EMAIL_TAKEN: 409,
+  VERSION_CONFLICT: 409,
+  INVALID_TRANSITION: 409,
+  PRICE_CHANGED: 409,
+  ORDERING_CLOSED: 409,
+  IDEMPOTENCY_MISMATCH: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  TOO_MANY_CONNECTIONS: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+};

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'socket.io-client';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ManualClock } from '../../domain/shared/clock.js';
+import { EventBus } from '../../domain/shared/event-bus.js';
+import { Outbox } from '../../domain/shared/outbox.js';
+import { OutboxDispatcher } from '../../domain/shared/outbox-dispatcher.js';
+import { UnitOfWork } from '../../domain/shared/unit-of-work.js';
+import { createLogger } from '../../server/platform/logger.js';
+import { startChildLarder } from '../support/child-larder.js';
+import { eventually } from '../support/eventually.js';
+import { httpClient } from '../support/http.js';
+import { advance, placeOrder } from '../support/orders.js';
+import { createProduct } from '../support/products.js';
+import { connectSocket, emitAck } from '../support/sockets.js';
+import { TestEnv, type TestApp } from '../support/test-env.js';
+import { createUser } from '../support/users.js';
+
+const HOME = { line1: '1 place Bellecour', locality: 'Lyon', lat: 45.7578, lng: 4.832 };
+
+describe('durable events (transactional outbox)', () => {
+  let env: TestEnv;
+  let server: TestApp;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    env = await TestEnv.create();
+    server = await env.start({ PROCESS_ROLE: 'server' }); // serves, never dispatches
+  });
+  afterEach(() => sockets.splice(0).forEach((s) => s.close()));
+  afterAll(() => env.close());
+
+  const em = () => server.container.orm.em.fork() as EntityManager;
+  const outboxRows = (name: string) =>
+    em().execute<Array<{ id: string; dispatched_at: Date | null; attempts: number }>>(
+      `select id, dispatched_at, attempts from outbox where name = ? order by seq`,
+      [name],
+    );
+
+  test('When the process that committed a status change is killed before dispatch, then a worker started later delivers the event once', async () => {
+    const merchant = await createUser(server, 'merchant');
+    const customer = await createUser(server);
+    const driver = await createUser(server, 'driver');
+    const product = await createProduct(server, merchant, { kind: 'dish', stock: 5 });
+    const driverSocket = await connectSocket(server.url, driver.token);
+    sockets.push(driverSocket);
+    await emitAck(driverSocket, 'driver:location', { lat: 45.7625, lng: 4.8358 });
+    await emitAck(driverSocket, 'driver:availability', { available: true, locality: 'Lyon' });
+    const assignments: unknown[] = [];
+    driverSocket.on('delivery:assigned', (p) => assignments.push(p));
+
+    const placed = await placeOrder(server, customer, { items: [{ productId: product.id, quantity: 1 }], deliveryAddress: HOME });
+    const orderId = placed.body.id as string;
+    await advance(server, orderId, [[merchant, 'confirmed'], [merchant, 'preparing']]);
+
+    // A real process commits the move to `ready` and dies at once (SIGKILL: no shutdown, no dispatch).
+    const doomed = await startChildLarder(env, { PROCESS_ROLE: 'server' });
+    const moved = await httpClient(doomed.url).post(`/api/v1/orders/${orderId}/status`, { status: 'ready' }, merchant.token);
+    expect(moved.status).toBe(200);
+    await doomed.kill('SIGKILL');
+
+    const [ready] = await em().execute<Array<{ dispatched_at: Date | null }>>(
+      `select dispatched_at from outbox where name = 'order.status_changed' and payload->>'to' = 'ready' and payload->'order'->>'id' = ?`,
+      [orderId],
+    );
+    expect(ready).toEqual({ dispatched_at: null });
+    expect((await httpClient(server.url).get(`/api/v1/orders/${orderId}`, customer.token)).body.driverId).toBeNull();
+
+    await env.start({ PROCESS_ROLE: 'worker' });
+    await eventually(async () => (await outboxRows('order.status_changed')).every((r) => r.dispatched_at !== null), Boolean, 10_000);
+    await eventually(async () => assignments.length, (n) => n >= 1);
+    await new Promise((r) => setTimeout(r, 300)); // room for a second, wrong delivery
+    expect(assignments).toHaveLength(1);
+    expect((await httpClient(server.url).get(`/api/v1/orders/${orderId}`, customer.token)).body.driverId).toBe(driver.id);
+  }, 60_000);
+
+  describe('the dispatcher', () => {
+    const log = createLogger('silent');
+    let clock: ManualClock;
+    let outbox: Outbox;
+    let uow: UnitOfWork;
+    const seen: string[] = [];
+
+    beforeEach(async () => {
+      await em().execute(`delete from outbox`);
+      clock = new ManualClock(new Date());
+      outbox = new Outbox();
+      seen.length = 0;
+      uow = new UnitOfWork(server.container.orm.em as EntityManager, new EventBus(log), outbox, clock);
+    });
+
+    const commitEvents = (n: number) =>
+      uow.run(async (_tx, emit) => {
+        for (let i = 0; i < n; i++) emit('user.registered', { userId: randomUUID(), role: 'customer' });
+      });
+    const dispatcher = () => new OutboxDispatcher(server.container.orm.em as EntityManager, outbox, clock, log, { batch: 25 });
+
+    test('When a transaction rolls back, then none of its events are stored', async () => {
+      outbox.consume('user.registered', 'test.record', async (e) => void seen.push(e.id));
+      await expect(
+        uow.run(async (_tx, emit) => {
+          emit('user.registered', { userId: randomUUID(), role: 'customer' });
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(await outboxRows('user.registered')).toHaveLength(0);
+    });
+
+    test('When two dispatchers drain 200 events at once, then every event is handled exactly once', async () => {
+      outbox.consume('user.registered', 'test.record', async (e) => {
+        await new Promise((r) => setTimeout(r, Math.random() * 2));
+        seen.push(e.id);
+      });
+      await commitEvents(200);
+      await Promise.all([dispatcher().drain(), dispatcher().drain()]);
+      expect(seen).toHaveLength(200);
+      expect(new Set(seen).size).toBe(200);
+      expect((await outboxRows('user.registered')).every((r) => r.dispatched_at !== null)).toBe(true);
+    });
+
+    test('When a consumer fails, then the event is retried after a backoff with the same id, and later events are not held up', async () => {
+      let failures = 1;
+      outbox.consume('user.registered', 'test.flaky', async (e) => {
+        if (failures-- > 0) throw new Error('receiver down');
+        seen.push(e.id);
+      });
+      await commitEvents(3);
+      const d = dispatcher();
+      await d.drain();
+      expect(seen).toHaveLength(2); // the first event failed; the two after it went through
+      const [first] = await outboxRows('user.registered');
+      expect(first).toMatchObject({ dispatched_at: null, attempts: 1 });
+
+      await d.drain();
+      expect(seen).toHaveLength(2); // not due yet
+      clock.advance(2_100);
+      await d.drain();
+      expect(seen).toHaveLength(3);
+      expect(seen[2]).toBe(first.id);
+    });
+
+    test('When a claimed event is never completed (its worker died), then another worker takes it after the lease', async () => {
+      outbox.consume('user.registered', 'test.record', async (e) => void seen.push(e.id));
+      await commitEvents(1);
+      await em().execute(`update outbox set available_at = ?, attempts = 1`, [new Date(clock.now().getTime() + 60_000)]);
+      await dispatcher().drain();
+      expect(seen).toHaveLength(0);
+      clock.advance(60_001);
+      await dispatcher().drain();
+      expect(seen).toHaveLength(1);
+    });
+  });
+});
