@@ -45,6 +45,15 @@ export const OrderWatchInput = z.object({ orderId: z.uuid() }).strict();
 export const OrderStatusInput = z.object({ status: z.enum(ORDER_STATUSES) }).strict();
 export const DriverLocationInput = z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).strict();
 export const DriverAvailabilityInput = z.object({ available: z.boolean(), locality: z.string().trim().min(1).max(100).optional() }).strict();
+export const DriverStateOutput = z.object({
+  locality: z.string().nullable(),
+  lat: z.number().nullable(),
+  lng: z.number().nullable(),
+  available: z.boolean(),
+  orderId: z.uuid().nullable().describe('the order the driver is assigned to'),
+  delivering: z.boolean().describe('the order is out for delivery: positions are streamed to its watchers'),
+});
+export type DriverStateOutput = z.infer<typeof DriverStateOutput>;
 
 const OrderItemView = z.object({
   productId: z.uuid(),

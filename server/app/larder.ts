@@ -5,6 +5,7 @@ import { createHttpApp } from '../http/app.js';
 import type { Config } from '../platform/config.js';
 import { checkReadiness } from '../platform/readiness.js';
 import { createPubSubRedis } from '../platform/redis.js';
+import { buildAsyncApiDocument } from '../realtime/asyncapi.js';
 import { subscribeBroadcasts } from '../realtime/broadcasts.js';
 import { createRealtime, type Realtime } from '../realtime/io.js';
 import { adapterKey, ioRoomEmitter, redisRoomEmitter, type RoomEmitter } from '../realtime/room-emitter.js';
@@ -37,7 +38,7 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
   let emitterRedis: ReturnType<typeof createPubSubRedis> | undefined;
   let emitter: RoomEmitter;
   if (serves) {
-    const app = createHttpApp(container, () => checkReadiness(container));
+    const app = createHttpApp(container, () => checkReadiness(container), buildAsyncApiDocument(config.publicUrl));
     http = createServer(app.callback());
     http.keepAliveTimeout = 65_000;
     realtime = await createRealtime(http, container);

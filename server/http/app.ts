@@ -13,7 +13,7 @@ import { buildOpenApiDocument } from './openapi.js';
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** The Koa application: request id + logs, metrics, problem+json errors, a unit of work per request, routers. */
-export function createHttpApp(context: AppContext, readiness: () => Promise<Readiness>): Koa {
+export function createHttpApp(context: AppContext, readiness: () => Promise<Readiness>, asyncApi: object): Koa {
   const { config, log, metrics, orm, modules } = context;
   const app = new Koa({ proxy: config.trustProxy });
   const api = new Api(modules.identity.tokens);
@@ -41,7 +41,7 @@ export function createHttpApp(context: AppContext, readiness: () => Promise<Read
     });
   });
   app.use((ctx, next) => RequestContext.create(orm.em, next));
-  app.use(platformRouter({ metrics, readiness }, openApi).routes());
+  app.use(platformRouter({ metrics, readiness }, { openApi, asyncApi }).routes());
   app.use(api.router.routes());
   app.use(api.router.allowedMethods());
   app.use((ctx) => {

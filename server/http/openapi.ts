@@ -8,7 +8,7 @@ export function buildOpenApiDocument(registry: OpenAPIRegistry, publicUrl: strin
     info: {
       title: 'Larder API',
       version: '1.0.0',
-      description: 'Realtime food-commerce backend. Socket.IO events are described in README.md.',
+      description: 'Realtime food-commerce backend. The Socket.IO events are described by the AsyncAPI document at /asyncapi.json.',
     },
     servers: [{ url: publicUrl }],
   });
@@ -19,5 +19,5 @@ export const DOCS_HTML = `<!doctype html>
 <html><head><meta charset="utf-8"><title>Larder API</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body><redoc spec-url="/openapi.json"></redoc>
-<noscript>The machine-readable contract is at <a href="/openapi.json">/openapi.json</a>.</noscript>
+<p>Machine-readable contracts: REST <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1), Socket.IO events <a href="/asyncapi.json">/asyncapi.json</a> (AsyncAPI 3).</p>
 <script src="https://cdn.redoc.ly/redoc/v2.1.5/bundles/redoc.standalone.js"></script></body></html>`;

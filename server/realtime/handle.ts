@@ -1,17 +1,19 @@
 import { RequestContext } from '@mikro-orm/core';
 import type { Socket } from 'socket.io';
-import type { z } from 'zod';
+import type { Actor } from '../../domain/shared/actor.js';
 import { AppError } from '../../domain/shared/app-error.js';
 import { parseInput } from '../../domain/shared/validate.js';
-import type { Actor } from '../../domain/shared/actor.js';
 import type { AppContext } from '../platform/app-context.js';
 import { clientError } from '../platform/error-mapping.js';
 import { logContext } from '../platform/logger.js';
-import type { Ack, AckFn, ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events.js';
+import { clientEvents, type Ack, type AckData, type ClientEventName, type EventArgs } from './contract.js';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events.js';
 import { TokenBucket } from './token-bucket.js';
 
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
+/** The socket as the transport really delivers events: any arguments, since clients can send anything. */
+type RawListener = { on(event: string, listener: (...args: unknown[]) => void): unknown };
 
 const buckets = new WeakMap<AppSocket, TokenBucket>();
 const SOCKET_BURST = 100;
@@ -24,22 +26,24 @@ function bucketFor(socket: AppSocket): TokenBucket {
 }
 
 /**
- * Registers a client event: rate limit → validate the payload with the schema → run the service in
- * its own unit of work → ack `{ok,data}` or `{ok:false,error}`. Nothing escapes to the transport.
+ * Registers the handler of a client event of the contract (contract.ts): rate limit → validate the
+ * payload with the event's schema → run the service in its own unit of work → ack `{ok,data}` or
+ * `{ok:false,error}`. Nothing escapes to the transport. The event name, the input the handler gets and
+ * the data it returns are checked against the contract at compile time.
  */
-export function handle<S extends z.ZodType, R>(
+export function handle<E extends ClientEventName>(
   context: AppContext,
   socket: AppSocket,
-  event: string,
-  schema: S,
-  run: (input: z.output<S>, caller: Actor) => Promise<R>,
+  event: E,
+  run: (input: EventArgs<E>, caller: Actor) => Promise<AckData<E>>,
 ): void {
   const { orm, log, metrics } = context;
-  socket.on(event, (...args: unknown[]) => {
-    const ack: AckFn = typeof args[args.length - 1] === 'function' ? (args.pop() as AckFn) : () => {};
+  const schema = clientEvents[event].input;
+  (socket as unknown as RawListener).on(event, (...args: unknown[]) => {
+    const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (response: Ack<unknown>) => void) : () => {};
     const payload = args[0] ?? {};
     const started = process.hrtime.bigint();
-    const reply = (response: Ack) => {
+    const reply = (response: Ack<unknown>) => {
       metrics.socketEvents.inc({ event, outcome: response.ok ? 'ok' : response.error.code });
       metrics.socketDuration.observe({ event }, Number(process.hrtime.bigint() - started) / 1e9);
       ack(response);
@@ -48,7 +52,7 @@ export function handle<S extends z.ZodType, R>(
       try {
         const retryAfter = bucketFor(socket).take();
         if (retryAfter > 0) throw new AppError('RATE_LIMITED', 'Too many events on this connection', { retryAfter });
-        const input = parseInput(schema, payload);
+        const input = parseInput(schema, payload) as EventArgs<E>;
         const caller: Actor = { id: socket.data.userId, role: socket.data.role };
         const data = await RequestContext.create(orm.em, () => run(input, caller));
         reply({ ok: true, data: data ?? null });

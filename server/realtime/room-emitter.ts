@@ -1,11 +1,11 @@
 import type { Server } from 'socket.io';
 import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
-import type { ServerToClientEvents } from './events.js';
+import type { ServerEventName, ServerPayload } from './contract.js';
 
 /** Emits to a room on every instance: through the local io (and its Redis adapter) or, in a worker, the Redis emitter. */
 export interface RoomEmitter {
-  emit<E extends keyof ServerToClientEvents & string>(room: string | string[], event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void;
+  emit<E extends ServerEventName>(room: string | string[], event: E, payload: ServerPayload<E>): void;
 }
 
 export function ioRoomEmitter(io: Server): RoomEmitter {

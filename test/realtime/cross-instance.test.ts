@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { rooms } from '../../server/realtime/rooms.js';
 import { TestEnv, type TestApp } from '../support/test-env.js';
 import { connectSocket, nextEvent } from '../support/sockets.js';
@@ -18,9 +19,10 @@ describe('room emits across instances', () => {
   test('When instance A emits to user:<id>, then the client connected to instance B receives it', async () => {
     const user = await createUser(a, 'customer');
     const socket = await connectSocket(b.url, user.token);
-    const received = nextEvent(socket, 'notification');
-    a.emitter.emit(rooms.user(user.id), 'notification', { id: 'n1', title: 'hello from A' });
-    expect(await received).toEqual({ id: 'n1', title: 'hello from A' });
+    const received = nextEvent(socket, 'cart:expired');
+    const items = [{ productId: randomUUID(), quantity: 2 }];
+    a.emitter.emit(rooms.user(user.id), 'cart:expired', { items });
+    expect(await received).toEqual({ items });
     socket.close();
   });
 
@@ -29,9 +31,9 @@ describe('room emits across instances', () => {
     const bob = await createUser(a, 'customer');
     const bobSocket = await connectSocket(b.url, bob.token);
     const aliceSocket = await connectSocket(b.url, alice.token);
-    const aliceGot = nextEvent(aliceSocket, 'notification');
-    const bobGot = nextEvent(bobSocket, 'notification', 500).then(() => 'leaked', () => 'nothing');
-    a.emitter.emit(rooms.user(alice.id), 'notification', { id: 'private' });
+    const aliceGot = nextEvent(aliceSocket, 'cart:expired');
+    const bobGot = nextEvent(bobSocket, 'cart:expired', 500).then(() => 'leaked', () => 'nothing');
+    a.emitter.emit(rooms.user(alice.id), 'cart:expired', { items: [] });
     await aliceGot;
     expect(await bobGot).toBe('nothing');
     bobSocket.close();
@@ -43,9 +45,9 @@ describe('room emits across instances', () => {
     expect(worker.http).toBeUndefined();
     const user = await createUser(a, 'driver');
     const socket = await connectSocket(a.url, user.token);
-    const received = nextEvent(socket, 'notification');
-    worker.emitter.emit(rooms.user(user.id), 'notification', { id: 'from-worker' });
-    expect(await received).toEqual({ id: 'from-worker' });
+    const received = nextEvent(socket, 'auth:expired');
+    worker.emitter.emit(rooms.user(user.id), 'auth:expired', { message: 'from the worker' });
+    expect(await received).toEqual({ message: 'from the worker' });
     socket.close();
   });
 });

@@ -1,16 +1,9 @@
 import type { Redis } from 'ioredis';
 import { defineScripts, keyPrefixOf, luaLoader } from '../../shared/redis-scripts.js';
+import type { DriverStateOutput } from '../orders.schemas.js';
 
-export interface DriverState {
-  locality: string | null;
-  lat: number | null;
-  lng: number | null;
-  available: boolean;
-  /** The order the driver is assigned to, if any. */
-  orderId: string | null;
-  /** Set while that order is out for delivery: locations are streamed to its watchers. */
-  delivering: boolean;
-}
+/** A driver's live state: availability, position, the order assigned, whether it is out for delivery. */
+export type DriverState = DriverStateOutput;
 
 const keys = {
   idle: (locality: string) => `drivers:idle:${normalizeLocality(locality)}`,

@@ -4,7 +4,13 @@ import type { Readiness } from '../../platform/readiness.js';
 import { DOCS_HTML } from '../openapi.js';
 
 /** Liveness, readiness, metrics and the API description (outside /api/v1, no auth). */
-export function platformRouter(platform: { metrics: Metrics; readiness: () => Promise<Readiness> }, openApi: object): Router {
+export interface ApiDocuments {
+  openApi: object;
+  /** The socket contract's AsyncAPI document (built by the realtime adapter). */
+  asyncApi: object;
+}
+
+export function platformRouter(platform: { metrics: Metrics; readiness: () => Promise<Readiness> }, documents: ApiDocuments): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
@@ -20,7 +26,10 @@ export function platformRouter(platform: { metrics: Metrics; readiness: () => Pr
     ctx.body = await platform.metrics.registry.metrics();
   });
   router.get('/openapi.json', (ctx) => {
-    ctx.body = openApi;
+    ctx.body = documents.openApi;
+  });
+  router.get('/asyncapi.json', (ctx) => {
+    ctx.body = documents.asyncApi;
   });
   router.get('/docs', (ctx) => {
     ctx.type = 'text/html';

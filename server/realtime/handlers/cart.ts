@@ -1,5 +1,4 @@
 import { AppError } from '../../../domain/shared/app-error.js';
-import { CartAddInput, CartRemoveInput, CartUpdateInput, EmptyInput, WatchInput } from '../../../domain/cart/index.js';
 import type { AppContext } from '../../platform/app-context.js';
 import { handle, type AppSocket } from '../handle.js';
 import { rooms } from '../rooms.js';
@@ -11,15 +10,15 @@ export const MAX_WATCHED_PER_SOCKET = 2_000;
 export function registerCartHandlers(context: AppContext, socket: AppSocket): void {
   const { cart } = context.modules.cart;
   const { inventory } = context.modules;
-  handle(context, socket, 'cart:get', EmptyInput, (_input, caller) => cart.get(caller.id));
-  handle(context, socket, 'cart:add', CartAddInput, (input, caller) => cart.add(caller.id, input));
-  handle(context, socket, 'cart:update', CartUpdateInput, (input, caller) => cart.update(caller.id, input));
-  handle(context, socket, 'cart:remove', CartRemoveInput, (input, caller) => cart.remove(caller.id, input.productId));
-  handle(context, socket, 'cart:clear', EmptyInput, (_input, caller) => cart.clear(caller.id));
+  handle(context, socket, 'cart:get', (_input, caller) => cart.get(caller.id));
+  handle(context, socket, 'cart:add', (input, caller) => cart.add(caller.id, input));
+  handle(context, socket, 'cart:update', (input, caller) => cart.update(caller.id, input));
+  handle(context, socket, 'cart:remove', (input, caller) => cart.remove(caller.id, input.productId));
+  handle(context, socket, 'cart:clear', (_input, caller) => cart.clear(caller.id));
 
   // The ack carries current availability, so a client cannot miss a change made between its
   // list request and the watch.
-  handle(context, socket, 'products:watch', WatchInput, async ({ productIds }) => {
+  handle(context, socket, 'products:watch', async ({ productIds }) => {
     const watched = [...socket.rooms].filter((r) => r.startsWith('product:')).length;
     const adding = productIds.filter((id) => !socket.rooms.has(rooms.product(id)));
     if (watched + adding.length > MAX_WATCHED_PER_SOCKET) {
@@ -28,7 +27,7 @@ export function registerCartHandlers(context: AppContext, socket: AppSocket): vo
     await socket.join(adding.map(rooms.product));
     return { available: Object.fromEntries(await inventory.available(productIds)) };
   });
-  handle(context, socket, 'products:unwatch', WatchInput, async ({ productIds }) => {
+  handle(context, socket, 'products:unwatch', async ({ productIds }) => {
     for (const id of productIds) await socket.leave(rooms.product(id));
     return null;
   });

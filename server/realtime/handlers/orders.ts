@@ -1,5 +1,4 @@
 import { AppError } from '../../../domain/shared/app-error.js';
-import { DriverAvailabilityInput, DriverLocationInput, OrderWatchInput, PlaceOrderSocketInput } from '../../../domain/orders/index.js';
 import type { Actor } from '../../../domain/shared/actor.js';
 import type { AppContext } from '../../platform/app-context.js';
 import { handle, type AppSocket } from '../handle.js';
@@ -14,24 +13,24 @@ export function registerOrderHandlers(context: AppContext, socket: AppSocket): v
   const { checkout, queries, delivery } = context.modules.orders;
 
   // Same semantics as POST /orders; a replay acks the first outcome (errors replay as ok:false).
-  handle(context, socket, 'order:place', PlaceOrderSocketInput, async ({ idempotencyKey, ...input }, caller) => {
+  handle(context, socket, 'order:place', async ({ idempotencyKey, ...input }, caller) => {
     requireRole(caller, 'customer');
     return (await checkout.place(caller.id, input, idempotencyKey)).order;
   });
-  handle(context, socket, 'order:watch', OrderWatchInput, async ({ orderId }, caller) => {
+  handle(context, socket, 'order:watch', async ({ orderId }, caller) => {
     const order = await queries.view(caller, orderId);
     await socket.join(rooms.order(orderId));
     return order;
   });
-  handle(context, socket, 'order:unwatch', OrderWatchInput, async ({ orderId }) => {
+  handle(context, socket, 'order:unwatch', async ({ orderId }) => {
     await socket.leave(rooms.order(orderId));
     return null;
   });
-  handle(context, socket, 'driver:availability', DriverAvailabilityInput, async (input, caller) => {
+  handle(context, socket, 'driver:availability', async (input, caller) => {
     requireRole(caller, 'driver');
     return delivery.setAvailability(caller.id, input);
   });
-  handle(context, socket, 'driver:location', DriverLocationInput, async ({ lat, lng }, caller) => {
+  handle(context, socket, 'driver:location', async ({ lat, lng }, caller) => {
     requireRole(caller, 'driver');
     await delivery.reportLocation(caller.id, lat, lng);
     return null;

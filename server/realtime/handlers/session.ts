@@ -1,14 +1,11 @@
-import { z } from 'zod';
 import { AppError } from '../../../domain/shared/app-error.js';
 import type { AppContext } from '../../platform/app-context.js';
 import { handle, type AppSocket } from '../handle.js';
 import { scheduleExpiry } from '../session-expiry.js';
 
-export const RenewInput = z.object({ token: z.string().min(1).max(4096) }).strict();
-
 /** `auth:renew {token}`: a fresh access token for the same user extends the live socket. */
 export function registerSessionHandlers(context: AppContext, socket: AppSocket): void {
-  handle(context, socket, 'auth:renew', RenewInput, async ({ token }) => {
+  handle(context, socket, 'auth:renew', async ({ token }) => {
     const claims = await context.modules.identity.tokens.verify(token);
     if (claims.userId !== socket.data.userId) throw new AppError('FORBIDDEN', 'Token belongs to another user');
     socket.data.role = claims.role;
