@@ -22,6 +22,9 @@ export interface JobDefinition<N extends JobName = JobName> {
   handler(data: JobPayloads[N], ctx: JobContext): Promise<void>;
 }
 
+/** A definition of any one job (a union over the job names, so each keeps its own payload type). */
+export type AnyJobDefinition = { [N in JobName]: JobDefinition<N> }[JobName];
+
 export function defineJob<N extends JobName>(definition: JobDefinition<N>): JobDefinition<N> {
   return definition;
 }

@@ -11,7 +11,7 @@ export interface Worker {
 
 /** Registers every job definition, schedules the recurring ones and starts processing. */
 export async function startWorker(context: AppContext & { scheduler: Scheduler }): Promise<Worker> {
-  assertRegistry(definitions);
+  assertRegistry();
   const { agenda } = context.scheduler;
   for (const d of definitions) {
     agenda.define(d.name, runJob(context, d), {

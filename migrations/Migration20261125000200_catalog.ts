@@ -92,8 +92,12 @@ export class Migration20261125000200_catalog extends Migration {
         end if;
         return null;
       end $$`);
-    this.addSql(`create trigger product_words_on_insert after insert on products referencing new table as added for each statement execute function product_words_collect()`);
-    this.addSql(`create trigger product_words_on_update after update on products referencing new table as added old table as removed for each statement execute function product_words_collect()`);
+    this.addSql(
+      `create trigger product_words_on_insert after insert on products referencing new table as added for each statement execute function product_words_collect()`,
+    );
+    this.addSql(
+      `create trigger product_words_on_update after update on products referencing new table as added old table as removed for each statement execute function product_words_collect()`,
+    );
 
     this.addSql(`create unique index products_merchant_sku_key on products (merchant_id, lower(sku))`);
     // UPC-A and EAN-13 spell the same GTIN with and without a leading zero: unique on the 14-digit form.

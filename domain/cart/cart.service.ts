@@ -60,7 +60,8 @@ export class CartService {
   private async change(userId: string, productId: string, mode: 'add' | 'set', quantity: number): Promise<Cart> {
     const r = await this.d.reservations.change(userId, productId, mode, quantity, this.d.ttlSeconds * 1000);
     if (r.status === 'MISSING') throw new AppError('NOT_FOUND', 'Product not found', { productId });
-    if (r.status === 'OUT_OF_STOCK') throw new AppError('OUT_OF_STOCK', `Only ${r.available} available`, { productId, available: r.available, inCart: r.lineQuantity });
+    if (r.status === 'OUT_OF_STOCK')
+      throw new AppError('OUT_OF_STOCK', `Only ${r.available} available`, { productId, available: r.available, inCart: r.lineQuantity });
     if (r.status === 'QUANTITY_LIMIT') throw AppError.validation([{ path: 'quantity', message: `At most ${MAX_LINE_QUANTITY} per line` }]);
     if (r.status === 'LINE_LIMIT') throw AppError.validation([{ path: 'productId', message: `A cart holds at most ${MAX_CART_LINES} lines` }]);
     await this.d.events.publish('stock.changed', { productIds: [productId] });
@@ -73,7 +74,7 @@ export class CartService {
     const other = [...lines.keys()].find((id) => id !== productId);
     const products = await this.d.products.findRecent(other ? [productId, other] : [productId]);
     const product = products.get(productId);
-    if (!product || !product.active) throw new AppError('NOT_FOUND', 'Product not found', { productId });
+    if (!product?.active) throw new AppError('NOT_FOUND', 'Product not found', { productId });
     const otherCurrency = other ? products.get(other)?.currency : undefined;
     if (otherCurrency && otherCurrency !== product.currency) {
       throw AppError.validation([{ path: 'productId', message: `Cart is in ${otherCurrency}; this product is priced in ${product.currency}` }]);

@@ -23,7 +23,13 @@ const grams = z.number().min(0).max(100).nullable();
 export const Nutrition = z
   .object({
     energyKcal: z.number().min(0).max(1000).nullable(),
-    protein: grams, fat: grams, saturatedFat: grams, carbohydrate: grams, sugars: grams, fibre: grams, salt: grams,
+    protein: grams,
+    fat: grams,
+    saturatedFat: grams,
+    carbohydrate: grams,
+    sugars: grams,
+    fibre: grams,
+    salt: grams,
     iodineUg: z.number().min(0).max(100_000).nullable(),
   })
   .partial()
@@ -99,7 +105,9 @@ export const DeleteProductsQuery = z
   })
   .strict();
 
-const NutritionOutput = z.object(Object.fromEntries(NUTRIENTS.map((n) => [n, z.number().nullable()])) as Record<(typeof NUTRIENTS)[number], z.ZodNullable<z.ZodNumber>>);
+const NutritionOutput = z.object(
+  Object.fromEntries(NUTRIENTS.map((n) => [n, z.number().nullable()])) as Record<(typeof NUTRIENTS)[number], z.ZodNullable<z.ZodNumber>>,
+);
 
 export const ProductOutput = z.object({
   id: z.uuid(),

@@ -25,7 +25,7 @@ export class DishAddons {
 
   async get(dishId: string): Promise<DishAddonsView> {
     const [dish] = await this.em.execute<ProductRow[]>(`select id, merchant_id, kind from products where id = ? and active`, [dishId]);
-    if (!dish || dish.kind !== 'dish') throw new AppError('NOT_FOUND', 'Dish not found');
+    if (dish?.kind !== 'dish') throw new AppError('NOT_FOUND', 'Dish not found');
     const rows = await this.em.execute<Array<{ addon_id: string }>>(`select addon_id from dish_addons where dish_id = ? order by addon_id`, [dishId]);
     return { dishId, addonIds: rows.map((r) => r.addon_id) };
   }
@@ -37,9 +37,7 @@ export class DishAddons {
       const [dish] = await tx.execute<ProductRow[]>(`select id, merchant_id, kind from products where id = ? for no key update`, [dishId]);
       if (!dish || (caller.role !== 'admin' && dish.merchant_id !== caller.id)) throw new AppError('NOT_FOUND', 'Product not found');
       if (dish.kind !== 'dish') throw AppError.validation([{ path: 'id', message: 'Only a dish has add-ons' }]);
-      const addons = addonIds.length
-        ? await tx.execute<ProductRow[]>(`select id, merchant_id, kind from products where id in (?)`, [addonIds])
-        : [];
+      const addons = addonIds.length ? await tx.execute<ProductRow[]>(`select id, merchant_id, kind from products where id in (?)`, [addonIds]) : [];
       const byId = new Map(addons.map((a) => [a.id, a]));
       const errors = addonIds.flatMap((id, i) => {
         const addon = byId.get(id);
@@ -50,7 +48,10 @@ export class DishAddons {
       if (errors.length) throw AppError.validation(errors);
       await tx.execute(`delete from dish_addons where dish_id = ?`, [dishId]);
       if (addonIds.length) {
-        await tx.execute(`insert into dish_addons (dish_id, addon_id) values ${addonIds.map(() => '(?, ?)').join(', ')}`, addonIds.flatMap((a) => [dishId, a]));
+        await tx.execute(
+          `insert into dish_addons (dish_id, addon_id) values ${addonIds.map(() => '(?, ?)').join(', ')}`,
+          addonIds.flatMap((a) => [dishId, a]),
+        );
       }
     });
     return this.get(dishId);

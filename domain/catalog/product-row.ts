@@ -35,6 +35,7 @@ export interface ProductRow {
 }
 
 /** Every column a product response needs, qualified by the alias `p`. */
+// biome-ignore format: a column list, not one per line
 export const PRODUCT_COLUMNS: Sql = raw(
   [
     'id', 'merchant_id', 'sku', 'name', 'description', 'price_cents', 'currency', 'stock', 'barcode', 'category', 'kind',
@@ -66,8 +67,15 @@ export function toProductData(r: ProductRow): ProductData {
     allergens: r.allergens,
     ingredients: r.ingredients,
     nutrition: {
-      energyKcal: num(r.energy_kcal), protein: num(r.protein), fat: num(r.fat), saturatedFat: num(r.saturated_fat),
-      carbohydrate: num(r.carbohydrate), sugars: num(r.sugars), fibre: num(r.fibre), salt: num(r.salt), iodineUg: num(r.iodine_ug),
+      energyKcal: num(r.energy_kcal),
+      protein: num(r.protein),
+      fat: num(r.fat),
+      saturatedFat: num(r.saturated_fat),
+      carbohydrate: num(r.carbohydrate),
+      sugars: num(r.sugars),
+      fibre: num(r.fibre),
+      salt: num(r.salt),
+      iodineUg: num(r.iodine_ug),
     },
     active: r.active,
     createdAt: iso(r.created_at),

@@ -18,7 +18,10 @@ export const Product = defineEntity({
   name: 'Product',
   tableName: 'products',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     merchantId: p.uuid(),
     sku: p.string(),
     name: p.string(),
@@ -46,7 +49,10 @@ export const Product = defineEntity({
     active: p.boolean().default(true),
     version: p.integer().default(1),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type Product = InferEntity<typeof Product>;

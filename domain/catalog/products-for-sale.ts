@@ -40,10 +40,9 @@ export class ProductsForSale {
   async find(ids: readonly string[], em: EntityManager = this.em): Promise<Map<string, ProductForSale>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const rows = await em.execute<Row[]>(
-      `select id, merchant_id, name, price_cents, currency, kind, active, stock_version from products where id in (?)`,
-      [unique],
-    );
+    const rows = await em.execute<Row[]>(`select id, merchant_id, name, price_cents, currency, kind, active, stock_version from products where id in (?)`, [
+      unique,
+    ]);
     return new Map(rows.map((r) => [r.id, toProduct(r)]));
   }
 
@@ -86,7 +85,13 @@ export class ProductsForSale {
 
 function toProduct(r: Row): ProductForSale {
   return {
-    id: r.id, merchantId: r.merchant_id, name: r.name, priceCents: r.price_cents, currency: r.currency, kind: r.kind, active: r.active,
+    id: r.id,
+    merchantId: r.merchant_id,
+    name: r.name,
+    priceCents: r.price_cents,
+    currency: r.currency,
+    kind: r.kind,
+    active: r.active,
     stockVersion: Number(r.stock_version),
   };
 }

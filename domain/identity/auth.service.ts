@@ -72,15 +72,20 @@ export class AuthService {
    * per-query bookkeeping costs more event-loop time than the query itself on this hottest path).
    */
   private async findLoginUser(email: string): Promise<(SessionUser & { passwordHash: string | null }) | null> {
-    const rows = await this.deps.em.getConnection().execute<LoginRow[]>(
-      'select id, email, phone, name, role, locality, created_at, password_hash from users where email = ? limit 1',
-      [email],
-    );
+    const rows = await this.deps.em
+      .getConnection()
+      .execute<LoginRow[]>('select id, email, phone, name, role, locality, created_at, password_hash from users where email = ? limit 1', [email]);
     const row = rows[0];
     if (!row) return null;
     return {
-      id: row.id, email: row.email, phone: row.phone, name: row.name, role: row.role, locality: row.locality,
-      createdAt: new Date(row.created_at), passwordHash: row.password_hash,
+      id: row.id,
+      email: row.email,
+      phone: row.phone,
+      name: row.name,
+      role: row.role,
+      locality: row.locality,
+      createdAt: new Date(row.created_at),
+      passwordHash: row.password_hash,
     };
   }
 

@@ -6,8 +6,20 @@ export const CONDITIONS = ['low-salt', 'iodine-restricted', 'low-fibre', 'low-st
 export const DIETS = ['vegan', 'vegetarian', 'halal', 'gluten-free'] as const;
 /** The 14 allergens EU Regulation 1169/2011 (Annex II) requires to be declared. */
 export const ALLERGENS = [
-  'gluten', 'crustaceans', 'eggs', 'fish', 'peanuts', 'soybeans', 'milk', 'nuts',
-  'celery', 'mustard', 'sesame', 'sulphites', 'lupin', 'molluscs',
+  'gluten',
+  'crustaceans',
+  'eggs',
+  'fish',
+  'peanuts',
+  'soybeans',
+  'milk',
+  'nuts',
+  'celery',
+  'mustard',
+  'sesame',
+  'sulphites',
+  'lupin',
+  'molluscs',
 ] as const;
 
 export type Condition = (typeof CONDITIONS)[number];
@@ -19,8 +31,15 @@ const limit = z.number().nonnegative().max(100_000);
 /** Optional personal limits per 100 g (grams unless the name says otherwise); they override rule defaults. */
 export const HealthLimits = z
   .object({
-    saltG: limit, sugarG: limit, fatG: limit, saturatedFatG: limit, fibreG: limit,
-    carbohydrateG: limit, proteinG: limit, energyKcal: limit, iodineUg: limit,
+    saltG: limit,
+    sugarG: limit,
+    fatG: limit,
+    saturatedFatG: limit,
+    fibreG: limit,
+    carbohydrateG: limit,
+    proteinG: limit,
+    energyKcal: limit,
+    iodineUg: limit,
   })
   .partial()
   .strict();

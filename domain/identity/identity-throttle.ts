@@ -7,7 +7,10 @@ import { identityKeys as keys, identityLimits as limits } from './redis-keys.js'
  * so a flood of attempts costs us one Redis round trip each, not an argon2 hash.
  */
 export class IdentityThrottle {
-  constructor(private readonly limiter: RateLimiter, private readonly ipLimitPer5Min: number) {}
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly ipLimitPer5Min: number,
+  ) {}
 
   /**
    * Counts a login attempt per IP, then per account (the account counter is reset on success), in

@@ -6,7 +6,10 @@ export const PasswordResetToken = defineEntity({
   name: 'PasswordResetToken',
   tableName: 'password_reset_tokens',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     userId: p.uuid(),
     tokenHash: p.string(),
     expiresAt: p.datetime(),

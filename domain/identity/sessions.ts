@@ -19,7 +19,10 @@ export type Rotation = { kind: 'rotated'; result: AuthResult } | { kind: 'reused
  * (one of them stole it), so the whole family dies.
  */
 export class Sessions {
-  constructor(private readonly tokens: AccessTokens, private readonly clock: Clock) {}
+  constructor(
+    private readonly tokens: AccessTokens,
+    private readonly clock: Clock,
+  ) {}
 
   /** Adds a refresh token (a new family unless one is given) to `em`'s unit of work and signs an access token. */
   async open(em: EntityManager, user: SessionUser, familyId: string = randomUUID()): Promise<{ tokenId: string; result: AuthResult }> {

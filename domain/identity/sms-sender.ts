@@ -21,7 +21,7 @@ export function createOutboxSmsSender(outboxFile: string, log: Logger): SmsSende
   return {
     async send({ to, text }) {
       await mkdir(dirname(outboxFile), { recursive: true });
-      await appendFile(outboxFile, JSON.stringify({ at: new Date().toISOString(), to, text }) + '\n');
+      await appendFile(outboxFile, `${JSON.stringify({ at: new Date().toISOString(), to, text })}\n`);
       log.info({ to: maskPhone(to), via: 'outbox' }, 'sms sent');
     },
   };

@@ -13,7 +13,10 @@ export const User = defineEntity({
   name: 'User',
   tableName: 'users',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     email: p.string().nullable(),
     phone: p.string().nullable(),
     passwordHash: p.string().nullable().hidden(),
@@ -22,7 +25,10 @@ export const User = defineEntity({
     locality: p.string().nullable(),
     healthProfile: p.json<HealthProfileData>().onCreate(() => ({ conditions: [], diets: [], allergens: [] })),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type User = InferEntity<typeof User>;

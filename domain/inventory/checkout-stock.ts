@@ -51,7 +51,8 @@ export class CheckoutStock {
     try {
       for (const m of moves) {
         const r = await this.reservations.change(hold.holder, m.productId, 'add', m.quantity, CHECKOUT_HOLD_MS, em);
-        if (r.status === 'QUANTITY_LIMIT') throw AppError.validation([{ path: 'items', message: `At most ${MAX_LINE_QUANTITY} units of one product per order` }]);
+        if (r.status === 'QUANTITY_LIMIT')
+          throw AppError.validation([{ path: 'items', message: `At most ${MAX_LINE_QUANTITY} units of one product per order` }]);
         if (r.status === 'OK') hold.lines.set(m.productId, m.quantity);
         else short.push({ productId: m.productId, requested: m.quantity, available: Math.max(0, r.available) });
       }

@@ -23,9 +23,13 @@ export class ExpirySweeper {
 
   start(intervalMs = 1_000): void {
     this.timer = setInterval(() => {
-      this.running ??= this.sweep()
+      if (this.running) return;
+      this.running = this.sweep()
+        .then(() => undefined)
         .catch((err) => this.log.warn({ err: (err as Error).message }, 'reservation expiry sweep failed'))
-        .then(() => void (this.running = undefined));
+        .finally(() => {
+          this.running = undefined;
+        });
     }, intervalMs);
     this.timer.unref();
   }

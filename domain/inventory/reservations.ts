@@ -44,8 +44,7 @@ export class Reservations {
    */
   async change(holder: string, productId: string, mode: 'add' | 'set', quantity: number, ttlMs: number, em?: EntityManager): Promise<ChangeResult> {
     const keys = [inventoryKeys.stock(productId), inventoryKeys.holder(holder), inventoryKeys.expiry] as const;
-    const run = () =>
-      this.scripts.cartChange(...keys, holder, productId, mode, quantity, this.clock.now().getTime(), ttlMs, MAX_CART_LINES, MAX_LINE_QUANTITY);
+    const run = () => this.scripts.cartChange(...keys, holder, productId, mode, quantity, this.clock.now().getTime(), ttlMs, MAX_CART_LINES, MAX_LINE_QUANTITY);
     let reply = await run();
     if (reply[0] === 'MISSING') {
       await this.mirror.syncFromDatabase([productId], em);
@@ -76,7 +75,9 @@ export class Reservations {
    * checkout, or getting them back), merging into the receiver's lines; returns the moved lines.
    */
   async transfer(from: string, to: string, ttlMs: number): Promise<Map<string, number>> {
-    return linesOf(await this.scripts.transferCart(inventoryKeys.holder(from), inventoryKeys.holder(to), inventoryKeys.expiry, from, to, this.clock.now().getTime() + ttlMs));
+    return linesOf(
+      await this.scripts.transferCart(inventoryKeys.holder(from), inventoryKeys.holder(to), inventoryKeys.expiry, from, to, this.clock.now().getTime() + ttlMs),
+    );
   }
 
   /** Releases everything the holder reserved. */

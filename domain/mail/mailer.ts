@@ -19,16 +19,14 @@ export interface Mailer {
 
 export function createMailer(options: { smtpUrl?: string; from: string; outboxFile: string; log: Logger }): Mailer {
   const { smtpUrl, from, outboxFile, log } = options;
-  const transport: Transporter = smtpUrl
-    ? nodemailer.createTransport(smtpUrl)
-    : nodemailer.createTransport({ jsonTransport: true });
+  const transport: Transporter = smtpUrl ? nodemailer.createTransport(smtpUrl) : nodemailer.createTransport({ jsonTransport: true });
   return {
     async send(message) {
       const info = await transport.sendMail({ from, ...message });
       if (!smtpUrl) {
         await mkdir(dirname(outboxFile), { recursive: true });
         const line = JSON.stringify({ at: new Date().toISOString(), messageId: info.messageId, from, ...message });
-        await appendFile(outboxFile, line + '\n');
+        await appendFile(outboxFile, `${line}\n`);
       }
       log.info({ to: message.to, subject: message.subject, messageId: info.messageId, via: smtpUrl ? 'smtp' : 'outbox' }, 'mail sent');
       return { messageId: info.messageId };

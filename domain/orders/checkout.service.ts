@@ -45,9 +45,19 @@ export class CheckoutService {
       const result = await this.d.uow.run(async (tx, emit) => {
         const replay = await this.d.idempotency.claim<OrderView>(tx, customerId, key, hash);
         if (replay) return { order: replay.result, replayed: true as const };
-        const cartHold = input.fromCart ? await steps.step(() => this.d.stock.holdCart(customerId), (h) => this.d.stock.release(h)) : undefined;
+        const cartHold = input.fromCart
+          ? await steps.step(
+              () => this.d.stock.holdCart(customerId),
+              (h) => this.d.stock.release(h),
+            )
+          : undefined;
         const plan = await this.plan(tx, cartHold ? linesOf(cartHold) : input.items!);
-        const hold = cartHold ?? (await steps.step(() => this.d.stock.reserve(plan.moves, tx), (h) => this.d.stock.release(h)));
+        const hold =
+          cartHold ??
+          (await steps.step(
+            () => this.d.stock.reserve(plan.moves, tx),
+            (h) => this.d.stock.release(h),
+          ));
         const order = await this.write(tx, customerId, plan, input);
         await this.d.idempotency.complete(tx, customerId, key, order);
         // Stock last, so a hot product's row lock is held only for this statement and the commit.
@@ -78,9 +88,16 @@ export class CheckoutService {
   private async write(tx: EntityManager, customerId: string, plan: OrderPlan, input: PlaceOrderInput): Promise<OrderView> {
     const now = this.d.clock.now();
     const order = tx.create(Order, {
-      id: randomUUID(), customerId, status: 'placed', totalCents: plan.totalCents, currency: plan.currency,
-      deliveryAddress: input.deliveryAddress ?? null, locality: input.deliveryAddress?.locality ?? null,
-      driverId: null, createdAt: now, updatedAt: now,
+      id: randomUUID(),
+      customerId,
+      status: 'placed',
+      totalCents: plan.totalCents,
+      currency: plan.currency,
+      deliveryAddress: input.deliveryAddress ?? null,
+      locality: input.deliveryAddress?.locality ?? null,
+      driverId: null,
+      createdAt: now,
+      updatedAt: now,
     });
     // The entities carry plain id columns (no ORM relations), so the parent row goes in first.
     await tx.flush();

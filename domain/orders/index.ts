@@ -48,7 +48,12 @@ export function createOrdersModule(deps: ModuleDeps, { inventory, catalog, users
   const { em, uow, events, clock, log } = deps;
   const idempotency = new IdempotencyStore(em, clock);
   const delivery = new DeliveryService({
-    em, uow, events, clock, log, users,
+    em,
+    uow,
+    events,
+    clock,
+    log,
+    users,
     pool: new DriverPool(deps.redis),
     speedKmh: settings.driverSpeedKmh,
     radiusM: settings.deliveryRadiusKm * 1000,

@@ -29,10 +29,16 @@ export interface OrderPlan {
 export function planOrder(requested: RequestedLine[], products: Map<string, ProductForSale>, addonLinks: Set<string>): OrderPlan {
   const errors: FieldError[] = [];
   const lines: PlannedLine[] = [];
-  requested.forEach((r, i) => {
+  for (const [i, r] of requested.entries()) {
     const product = products.get(r.productId);
-    if (!product || !product.active) return void errors.push({ path: `items.${i}.productId`, message: 'Unknown or unavailable product' });
-    if (product.kind === 'addon') return void errors.push({ path: `items.${i}.productId`, message: 'An add-on is ordered with its dish' });
+    if (!product?.active) {
+      errors.push({ path: `items.${i}.productId`, message: 'Unknown or unavailable product' });
+      continue;
+    }
+    if (product.kind === 'addon') {
+      errors.push({ path: `items.${i}.productId`, message: 'An add-on is ordered with its dish' });
+      continue;
+    }
     const addons: ProductForSale[] = [];
     r.addonIds.forEach((addonId, j) => {
       const addon = products.get(addonId);
@@ -41,7 +47,7 @@ export function planOrder(requested: RequestedLine[], products: Map<string, Prod
       else addons.push(addon);
     });
     lines.push({ product, quantity: r.quantity, addons });
-  });
+  }
   if (errors.length) throw new AppError('VALIDATION', errors[0].message, { errors });
 
   const currencies = new Set(lines.flatMap((l) => [l.product.currency, ...l.addons.map((a) => a.currency)]));

@@ -43,7 +43,10 @@ export class OrderQueries {
     const params = [...(caller.role === 'admin' ? [] : [caller.id]), at, id, page.limit + 1];
     const rows = await this.em.execute<ListRow[]>(LISTINGS[caller.role], params);
     const served = rows.slice(0, page.limit);
-    const records = await loadOrders(this.em, served.map((r) => r.id));
+    const records = await loadOrders(
+      this.em,
+      served.map((r) => r.id),
+    );
     const last = served[served.length - 1];
     return {
       items: served.flatMap((r) => records.get(r.id)?.view ?? []),

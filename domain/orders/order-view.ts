@@ -9,17 +9,13 @@ export function toOrderView(order: Order, items: OrderItem[], history: OrderStat
     id: order.id,
     customerId: order.customerId,
     status: order.status,
-    items: sorted
-      .filter((i) => !i.parentItemId)
-      .map((i) => ({ ...line(i), addons: sorted.filter((a) => a.parentItemId === i.id).map(line) })),
+    items: sorted.filter((i) => !i.parentItemId).map((i) => ({ ...line(i), addons: sorted.filter((a) => a.parentItemId === i.id).map(line) })),
     totalCents: Number(order.totalCents),
     currency: order.currency,
     deliveryAddress: order.deliveryAddress ?? null,
     driverId: order.driverId ?? null,
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
-    history: [...history]
-      .sort((a, b) => a.at.getTime() - b.at.getTime())
-      .map((h) => ({ status: h.status, at: h.at.toISOString(), by: h.byUserId ?? null })),
+    history: [...history].sort((a, b) => a.at.getTime() - b.at.getTime()).map((h) => ({ status: h.status, at: h.at.toISOString(), by: h.byUserId ?? null })),
   };
 }

@@ -8,5 +8,3 @@ declare module '../shared/domain-events.js' {
     'delivery.location': { orderId: string; lat: number; lng: number; at: string };
   }
 }
-
-export {};

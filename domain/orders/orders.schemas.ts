@@ -32,13 +32,21 @@ function cartOrItems(v: { fromCart?: true; items?: unknown[] }, ctx: z.Refinemen
   if (!v.fromCart === !v.items) ctx.addIssue({ code: 'custom', path: ['items'], message: 'Give either fromCart: true or items, not both' });
 }
 
-export const IdempotencyKeyValue = z.string().trim().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+export const IdempotencyKeyValue = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
 /** The body of POST /orders: the caller's cart, or explicit lines. */
 export const PlaceOrderInput = z.object(orderFields).strict().superRefine(cartOrItems);
 export type PlaceOrderInput = z.output<typeof PlaceOrderInput>;
 /** order:place: the same fields plus the idempotency key (a header over REST). */
-export const PlaceOrderSocketInput = z.object({ ...orderFields, idempotencyKey: IdempotencyKeyValue }).strict().superRefine(cartOrItems);
+export const PlaceOrderSocketInput = z
+  .object({ ...orderFields, idempotencyKey: IdempotencyKeyValue })
+  .strict()
+  .superRefine(cartOrItems);
 
 export const OrderIdParams = z.object({ id: z.uuid() }).strict();
 export const OrderWatchInput = z.object({ orderId: z.uuid() }).strict();

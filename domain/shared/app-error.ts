@@ -2,6 +2,7 @@
  * Every error code a client can see (../shared/API.md, Conventions). How a transport answers each one
  * (an HTTP status, a socket ack) is the adapters' business: server/platform/error-status.ts.
  */
+// biome-ignore format: a list of names, not one per line
 export const ERROR_CODES = [
   'BAD_REQUEST', 'VALIDATION', 'UNAUTHENTICATED', 'INVALID_CREDENTIALS', 'TOKEN_REUSED', 'FORBIDDEN', 'NOT_FOUND',
   'CONFLICT', 'OUT_OF_STOCK', 'EMAIL_TAKEN', 'VERSION_CONFLICT', 'INVALID_TRANSITION', 'IDEMPOTENCY_MISMATCH',

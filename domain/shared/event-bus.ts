@@ -14,8 +14,8 @@ export class EventBus {
   constructor(private readonly log: Logger) {}
 
   subscribe<K extends DomainEventName>(name: K, handler: Handler<K>): () => void {
-    let set = this.handlers.get(name);
-    if (!set) this.handlers.set(name, (set = new Set()));
+    const set = this.handlers.get(name) ?? new Set();
+    this.handlers.set(name, set);
     set.add(handler as Handler<never>);
     return () => set.delete(handler as Handler<never>);
   }

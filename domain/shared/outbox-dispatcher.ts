@@ -126,7 +126,10 @@ export class OutboxDispatcher {
 
   private async dispatch(row: ClaimedRow): Promise<void> {
     const event = {
-      id: row.id, name: row.name, payload: row.payload, occurredAt: new Date(row.occurred_at).toISOString(),
+      id: row.id,
+      name: row.name,
+      payload: row.payload,
+      occurredAt: new Date(row.occurred_at).toISOString(),
     } as EventEnvelope;
     const failures: string[] = [];
     for (const consumer of this.outbox.consumersOf(row.name)) {
@@ -148,7 +151,10 @@ export class OutboxDispatcher {
     const parked = row.attempts >= this.maxAttempts;
     const retryAt = new Date(this.clock.now().getTime() + Math.min(RETRY_CAP_MS, 1000 * 2 ** row.attempts));
     await em.execute(`update outbox set available_at = ?, last_error = ?, failed_at = ? where seq = ?`, [
-      retryAt, failures.join('; ').slice(0, 2000), parked ? this.clock.now() : null, row.seq,
+      retryAt,
+      failures.join('; ').slice(0, 2000),
+      parked ? this.clock.now() : null,
+      row.seq,
     ]);
     if (parked) this.log.error({ eventId: row.id, event: row.name, attempts: row.attempts, failures }, 'outbox event parked after repeated failures');
   }

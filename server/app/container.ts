@@ -37,7 +37,15 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const metrics = new Metrics(config.env !== 'test');
   const { modules, events } = createModules({ config, log, orm, redis, clock, jobs: scheduler, metrics }, options);
   return {
-    config, log, orm, clock, metrics, modules, redis, events, scheduler,
+    config,
+    log,
+    orm,
+    clock,
+    metrics,
+    modules,
+    redis,
+    events,
+    scheduler,
     async close() {
       await scheduler.close().catch((err) => log.warn({ err }, 'closing scheduler failed'));
       modules.mail.close();

@@ -1,11 +1,11 @@
-import { ConfigError, loadConfig } from '../platform/config.js';
+import { type Config, ConfigError, loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { ensureDatabase, initOrm, migrate } from '../platform/orm.js';
 import { startLarder } from './larder.js';
 
 /** Entry point: config → database + migrations → roles; SIGTERM/SIGINT stop gracefully. */
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {

@@ -47,15 +47,25 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
   const cartTtlSeconds = config.cartTtlSeconds;
 
   const identity = createIdentityModule(deps, {
-    jwtSecret: config.jwtSecret, argon2Concurrency: config.argon2Concurrency, authIpLimitPer5Min: config.authIpLimitPer5Min,
-    smsOutboxFile: config.smsOutboxFile, publicUrl: config.publicUrl, admin: config.admin, sms: overrides.sms,
+    jwtSecret: config.jwtSecret,
+    argon2Concurrency: config.argon2Concurrency,
+    authIpLimitPer5Min: config.authIpLimitPer5Min,
+    smsOutboxFile: config.smsOutboxFile,
+    publicUrl: config.publicUrl,
+    admin: config.admin,
+    sms: overrides.sms,
   });
   const inventory = createInventoryModule(deps, { cartTtlSeconds });
   const catalog = createCatalogModule(deps, { availability: (ids) => inventory.available(ids), users: identity.users });
   const cart = createCartModule(deps, { inventory, catalog }, { cartTtlSeconds });
-  const orders = createOrdersModule(deps, { inventory, catalog, users: identity.users }, {
-    driverSpeedKmh: config.driverSpeedKmh, deliveryRadiusKm: config.deliveryRadiusKm,
-  });
+  const orders = createOrdersModule(
+    deps,
+    { inventory, catalog, users: identity.users },
+    {
+      driverSpeedKmh: config.driverSpeedKmh,
+      deliveryRadiusKm: config.deliveryRadiusKm,
+    },
+  );
   const mail = overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxFile: config.mailOutboxFile, log });
   const dispatcher = new OutboxDispatcher(em, outbox, clock, log, {
     observe: (consumer, outcome) => metrics.outboxConsumers.inc({ consumer, outcome }),

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { parseInput } from '../../domain/shared/validate.js';
 import type { AccessTokens } from '../../domain/identity/index.js';
@@ -43,7 +43,11 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
 
 /** A response with an explicit status (and headers) instead of the route's default. */
 export class Reply {
-  constructor(readonly status: number, readonly body?: unknown, readonly headers: Record<string, string> = {}) {}
+  constructor(
+    readonly status: number,
+    readonly body?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {}
 }
 
 const ERROR_RESPONSES: Record<number, ResponseDoc> = {
@@ -99,7 +103,7 @@ export class Api {
     );
     this.registry.registerPath({
       method: spec.method,
-      path: '/api/v1' + spec.path.replace(/:(\w+)/g, '{$1}'),
+      path: `/api/v1${spec.path.replace(/:(\w+)/g, '{$1}')}`,
       summary: spec.summary,
       tags: spec.tags,
       security: spec.auth === 'public' ? [] : [{ bearerAuth: [] }],

@@ -40,7 +40,7 @@ export function createHttpApp(context: AppContext, readiness: () => Promise<Read
       log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
     });
   });
-  app.use((ctx, next) => RequestContext.create(orm.em, next));
+  app.use((_ctx, next) => RequestContext.create(orm.em, next));
   app.use(platformRouter({ metrics, readiness }, { openApi, asyncApi }).routes());
   app.use(api.router.routes());
   app.use(api.router.allowedMethods());

@@ -3,8 +3,4 @@ import { Product } from '../../domain/catalog/index.js';
 import { IdempotencyKey, Order, OrderItem, OrderMerchant, OrderStatusChange } from '../../domain/orders/index.js';
 
 /** Every MikroORM entity, one line per module's entities. */
-export const entities = [
-  User, RefreshToken, OtpCode, PasswordResetToken,
-  Product,
-  Order, OrderItem, OrderMerchant, OrderStatusChange, IdempotencyKey,
-];
+export const entities = [User, RefreshToken, OtpCode, PasswordResetToken, Product, Order, OrderItem, OrderMerchant, OrderStatusChange, IdempotencyKey];

@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 /** Per-entry-point log context (reqId, socketId, jobId) carried across awaits. */
 export const logContext = new AsyncLocalStorage<Record<string, string>>();
 
+// biome-ignore format: a list of paths, not one per line
 const REDACT = [
   'password', '*.password', 'token', '*.token', 'accessToken', '*.accessToken', 'refreshToken', '*.refreshToken',
   'req.headers.authorization', 'req.headers.cookie', 'secret', '*.secret',

@@ -53,7 +53,12 @@ export function buildAsyncApiDocument(publicUrl: string): object {
     const id = idOf(event);
     messages[id] = { name: event, title: event, payload: jsonSchema(spec.payload, 'output') };
     channels[id] = { address: event, messages: { push: { $ref: `#/components/messages/${id}` } } };
-    operations[`${id}.push`] = { action: 'send', summary: spec.summary, channel: { $ref: `#/channels/${id}` }, messages: [{ $ref: `#/channels/${id}/messages/push` }] };
+    operations[`${id}.push`] = {
+      action: 'send',
+      summary: spec.summary,
+      channel: { $ref: `#/channels/${id}` },
+      messages: [{ $ref: `#/channels/${id}/messages/push` }],
+    };
   }
 
   return {

@@ -7,12 +7,7 @@ import { StockPushCoalescer } from './stock-push.js';
 
 /** Everyone told about an order's changes: its customer, merchants, driver, and sockets watching it. */
 function orderAudience(order: OrderView, merchantIds: string[]): string[] {
-  return [
-    rooms.user(order.customerId),
-    ...merchantIds.map(rooms.user),
-    ...(order.driverId ? [rooms.user(order.driverId)] : []),
-    rooms.order(order.id),
-  ];
+  return [rooms.user(order.customerId), ...merchantIds.map(rooms.user), ...(order.driverId ? [rooms.user(order.driverId)] : []), rooms.order(order.id)];
 }
 
 interface BroadcastDeps {
@@ -29,7 +24,9 @@ interface BroadcastDeps {
  */
 export function subscribeBroadcasts({ events, emitter, availability, log }: BroadcastDeps): Array<() => void | Promise<void>> {
   const stock = new StockPushCoalescer(availability, emitter, log);
-  const pushStock = ({ productIds }: { productIds: string[] }) => productIds.forEach((id) => stock.changed(id));
+  const pushStock = ({ productIds }: { productIds: string[] }) => {
+    for (const id of productIds) stock.changed(id);
+  };
   return [
     () => stock.stop(),
     events.subscribe('stock.changed', pushStock),

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { Cart, CartAddInput, CartRemoveInput, CartUpdateInput, EmptyInput, WatchInput } from '../../domain/cart/index.js';
 import {
-  DriverAvailabilityInput, DriverLocationInput, DriverStateOutput, OrderView, OrderWatchInput, PlaceOrderSocketInput,
+  DriverAvailabilityInput,
+  DriverLocationInput,
+  DriverStateOutput,
+  OrderView,
+  OrderWatchInput,
+  PlaceOrderSocketInput,
 } from '../../domain/orders/index.js';
 import { ERROR_CODES, type ErrorCode } from '../../domain/shared/app-error.js';
 
@@ -48,10 +53,22 @@ export const clientEvents = {
     input: PlaceOrderSocketInput,
     ack: OrderView,
   },
-  'order:watch': { summary: "Receive the order's updates and its driver's position (customer, its merchants, its driver, admin)", input: OrderWatchInput, ack: OrderView },
+  'order:watch': {
+    summary: "Receive the order's updates and its driver's position (customer, its merchants, its driver, admin)",
+    input: OrderWatchInput,
+    ack: OrderView,
+  },
   'order:unwatch': { summary: "Stop receiving the order's updates", input: OrderWatchInput, ack: z.null() },
-  'driver:availability': { summary: 'Drivers: go on or off duty in a locality (defaults to the profile\'s)', input: DriverAvailabilityInput, ack: DriverStateOutput },
-  'driver:location': { summary: "Drivers: report the current position (streamed to the order's watchers while out for delivery)", input: DriverLocationInput, ack: z.null() },
+  'driver:availability': {
+    summary: "Drivers: go on or off duty in a locality (defaults to the profile's)",
+    input: DriverAvailabilityInput,
+    ack: DriverStateOutput,
+  },
+  'driver:location': {
+    summary: "Drivers: report the current position (streamed to the order's watchers while out for delivery)",
+    input: DriverLocationInput,
+    ack: z.null(),
+  },
 } as const satisfies Record<string, ClientEventSpec>;
 
 const OrderPush = z.object({ order: OrderView });

@@ -20,8 +20,8 @@ const SOCKET_BURST = 100;
 const SOCKET_EVENTS_PER_SECOND = 50;
 
 function bucketFor(socket: AppSocket): TokenBucket {
-  let bucket = buckets.get(socket);
-  if (!bucket) buckets.set(socket, (bucket = new TokenBucket(SOCKET_BURST, SOCKET_EVENTS_PER_SECOND)));
+  const bucket = buckets.get(socket) ?? new TokenBucket(SOCKET_BURST, SOCKET_EVENTS_PER_SECOND);
+  buckets.set(socket, bucket);
   return bucket;
 }
 

@@ -3,7 +3,10 @@ export class TokenBucket {
   private tokens: number;
   private last = Date.now();
 
-  constructor(private readonly capacity: number, private readonly perSecond: number) {
+  constructor(
+    private readonly capacity: number,
+    private readonly perSecond: number,
+  ) {
     this.tokens = capacity;
   }
 

@@ -12,7 +12,10 @@ const MAX_QUERY_WORDS = 5;
 
 /** The query's words, split where larder_fold would split them (each is folded again in SQL). */
 function queryWords(q: string): string[] {
-  return foldText(q).split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, MAX_QUERY_WORDS);
+  return foldText(q)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, MAX_QUERY_WORDS);
 }
 
 /**
@@ -39,7 +42,11 @@ function expansionOf(word: string): Sql {
  */
 export function expansionsSql(q: string): Sql {
   const words = queryWords(q);
-  return sql`select ${join(words.map((w, i) => sql`${expansionOf(w)} as ${raw(`e${i}`)}`), ', ', "'{}'::text[] as e0")}`;
+  return sql`select ${join(
+    words.map((w, i) => sql`${expansionOf(w)} as ${raw(`e${i}`)}`),
+    ', ',
+    "'{}'::text[] as e0",
+  )}`;
 }
 
 /**
@@ -56,7 +63,12 @@ export function expansionsSql(q: string): Sql {
  */
 export function searchCandidates(q: string, expanded: string[][], filter: Sql): Sql {
   const hasAll = expanded.length > 0 && expanded.every((e) => e.length > 0);
-  const wordMatch = hasAll ? join(expanded.map((e) => sql`p.name_words && ${textArray(e)}`), ' and ') : raw('false');
+  const wordMatch = hasAll
+    ? join(
+        expanded.map((e) => sql`p.name_words && ${textArray(e)}`),
+        ' and ',
+      )
+    : raw('false');
   const pattern = sql`larder_fold(${likeEscape(q)})`;
   return sql`(select p.id from products p where p.search_name like ${pattern} || '%' escape '!' and ${filter} order by p.search_name limit ${raw(String(CANDIDATES.prefix))})
       union

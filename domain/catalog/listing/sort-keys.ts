@@ -31,17 +31,19 @@ export function orderBy(key: Sql, id: Sql, desc: boolean): Sql {
   return sql`${key} ${dir}, ${id} ${dir}`;
 }
 
-const CURSOR_VALUE: Record<string, RegExp> = {
-  timestamptz: /^\d{4}-\d\d-\d\d[ T][\d:.]+(?:[+-]\d\d(?::?\d\d)?|Z)?$/,
-  text: /^[^\u0000]{0,400}$/,
-  integer: /^-?\d{1,10}$/,
-  'double precision': /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i,
+const matches = (pattern: RegExp) => (value: string) => pattern.test(value);
+/** What a cursor value may look like per sort type (PostgreSQL text may not hold NUL). */
+const CURSOR_VALUE: Record<string, (value: string) => boolean> = {
+  timestamptz: matches(/^\d{4}-\d\d-\d\d[ T][\d:.]+(?:[+-]\d\d(?::?\d\d)?|Z)?$/),
+  text: (value) => value.length <= 400 && !value.includes('\0'),
+  integer: matches(/^-?\d{1,10}$/),
+  'double precision': matches(/^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i),
 };
 
 /** True when a decoded cursor fits the sort (so a forged cursor is a 422, not a database error). */
 export function cursorFits(sort: SortKey, cursor: unknown[]): boolean {
   const [value, id] = cursor;
-  return typeof value === 'string' && isUuid(id) && CURSOR_VALUE[sort.cast].test(value);
+  return typeof value === 'string' && isUuid(id) && CURSOR_VALUE[sort.cast](value);
 }
 
 /** The keyset condition: rows strictly after the cursor in the sort's direction. */

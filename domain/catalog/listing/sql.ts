@@ -3,7 +3,10 @@
  * `em.execute(sql, params)` takes. Values never enter the text; fragments nest.
  */
 export class Sql {
-  constructor(readonly text: string, readonly params: readonly unknown[] = []) {}
+  constructor(
+    readonly text: string,
+    readonly params: readonly unknown[] = [],
+  ) {}
 }
 
 /** Tagged template: interpolated Sql fragments are inlined, anything else becomes a `?` parameter. */
@@ -31,7 +34,10 @@ export function raw(text: string): Sql {
 /** Joins fragments with a separator (e.g. ' and '); an empty list gives `empty`. */
 export function join(parts: readonly Sql[], separator: string, empty = ''): Sql {
   if (parts.length === 0) return new Sql(empty);
-  return new Sql(parts.map((p) => p.text).join(separator), parts.flatMap((p) => p.params));
+  return new Sql(
+    parts.map((p) => p.text).join(separator),
+    parts.flatMap((p) => p.params),
+  );
 }
 
 /** A text[] literal from values (MikroORM expands an array parameter into a comma list). */

@@ -9,9 +9,7 @@ import type { Allergen } from '../../identity/index.js';
  * The allergen groups carry the names of the 14 EU allergens (Regulation 1169/2011, Annex II), so a
  * match can be compared with a profile's allergens and a product's declared allergens directly.
  */
-export type DietFlag =
-  | 'pork' | 'meat' | 'gelatin' | 'alcohol' | 'honey' | 'animal-derived' | 'raw-milk'
-  | 'liver' | 'high-mercury-fish' | 'iodine-rich';
+export type DietFlag = 'pork' | 'meat' | 'gelatin' | 'alcohol' | 'honey' | 'animal-derived' | 'raw-milk' | 'liver' | 'high-mercury-fish' | 'iodine-rich';
 export type IngredientFlag = DietFlag | Allergen;
 
 export interface KeywordGroup {
@@ -19,8 +17,10 @@ export interface KeywordGroup {
   except?: string[];
 }
 
+// biome-ignore format: keyword lists are data, kept one group per line
 const PLANT_MILKS = ['coconut milk', 'lait de coco', 'almond milk', 'lait d amande', 'soy milk', 'soya milk', 'lait de soja', 'oat milk', 'rice milk', 'lait de riz', 'lait d avoine'];
 
+// biome-ignore format: keyword lists are data, kept one group per line
 export const KEYWORD_GROUPS: Record<IngredientFlag, KeywordGroup> = {
   pork: {
     terms: ['pork', 'porc', 'pig', 'lard', 'lardon', 'bacon', 'ham', 'jambon', 'saindoux', 'prosciutto', 'pancetta', 'chorizo', 'salami', 'pepperoni', 'gelatine de porc', 'couenne'],

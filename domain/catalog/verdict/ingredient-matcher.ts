@@ -12,7 +12,8 @@ const WORD = '[\\p{L}\\p{N}]+';
 // "sans gluten", "no added sugar", "alcohol-free": a negated term is not an ingredient.
 const NEGATED = new RegExp(`(?<= )(?:(?:sans|without|no|free from|free of|zero) (?:added |ajoute )?${WORD}|${WORD} free)(?= )`, 'gu');
 // Precautionary labelling ("may contain…") names traces, not ingredients.
-const TRACE_MARKER = /may (?:also )?contain|can contain|peut (?:aussi |egalement )?contenir|traces? (?:of|de|d')|(?:made|produced|manufactured|processed|packed) in an? (?:factory|facility|site|environment)|fabrique dans un atelier|elabore dans un atelier/;
+const TRACE_MARKER =
+  /may (?:also )?contain|can contain|peut (?:aussi |egalement )?contenir|traces? (?:of|de|d')|(?:made|produced|manufactured|processed|packed) in an? (?:factory|facility|site|environment)|fabrique dans un atelier|elabore dans un atelier/;
 
 const PATTERNS = Object.entries(KEYWORD_GROUPS).map(([flag, group]) => ({
   flag: flag as IngredientFlag,
@@ -27,7 +28,13 @@ function alternation(terms: string[], suffix: string): RegExp {
 
 /** Lower case, accents and ligatures folded: "Gélatine de PORC, Œufs" → "gelatine de porc, oeufs". */
 export function foldText(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/œ/g, 'oe').replace(/æ/g, 'ae').replace(/ß/g, 'ss');
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')
+    .replace(/ß/g, 'ss');
 }
 
 function words(folded: string): string {

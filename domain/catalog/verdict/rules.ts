@@ -47,6 +47,7 @@ const FSA = 'UK FSA/DH front-of-pack guidance (2016), per 100 g';
 const NHS_PREGNANCY = 'NHS, Foods to avoid in pregnancy (nhs.uk)';
 const ANNEX_II = 'EU Regulation 1169/2011 Annex II (allergens)';
 
+// biome-ignore format: the rule table reads as a table, one rule per line
 export const RULES: Rule[] = [
   // Salt: FSA "low" ≤ 0.3 g/100 g, "high" > 1.5 g/100 g.
   { kind: 'nutrient', id: 'low-salt', when: { condition: 'low-salt' }, nutrient: 'salt', caution: 0.3, avoid: 1.5, limitKey: 'saltG', source: FSA },
@@ -86,11 +87,26 @@ export const RULES: Rule[] = [
 
 /** Personal limits without a rule of their own: `limits.fatG` alone still warns above it. */
 export const LIMIT_NUTRIENTS: Record<LimitKey, Exclude<RuleNutrient, 'starch'>> = {
-  saltG: 'salt', sugarG: 'sugars', fatG: 'fat', saturatedFatG: 'saturatedFat', fibreG: 'fibre',
-  carbohydrateG: 'carbohydrate', proteinG: 'protein', energyKcal: 'energyKcal', iodineUg: 'iodineUg',
+  saltG: 'salt',
+  sugarG: 'sugars',
+  fatG: 'fat',
+  saturatedFatG: 'saturatedFat',
+  fibreG: 'fibre',
+  carbohydrateG: 'carbohydrate',
+  proteinG: 'protein',
+  energyKcal: 'energyKcal',
+  iodineUg: 'iodineUg',
 };
 
 export const NUTRIENT_UNITS: Record<RuleNutrient, string> = {
-  energyKcal: 'kcal', iodineUg: 'µg', protein: 'g', fat: 'g', saturatedFat: 'g', carbohydrate: 'g',
-  sugars: 'g', fibre: 'g', salt: 'g', starch: 'g',
+  energyKcal: 'kcal',
+  iodineUg: 'µg',
+  protein: 'g',
+  fat: 'g',
+  saturatedFat: 'g',
+  carbohydrate: 'g',
+  sugars: 'g',
+  fibre: 'g',
+  salt: 'g',
+  starch: 'g',
 };

@@ -4,8 +4,15 @@ import { activeRules } from './active-rules.js';
 import type { IngredientRule, NutrientRule } from './rules.js';
 
 const COLUMNS = {
-  energyKcal: 'energy_kcal', protein: 'protein', fat: 'fat', saturatedFat: 'saturated_fat', carbohydrate: 'carbohydrate',
-  sugars: 'sugars', fibre: 'fibre', salt: 'salt', iodineUg: 'iodine_ug',
+  energyKcal: 'energy_kcal',
+  protein: 'protein',
+  fat: 'fat',
+  saturatedFat: 'saturated_fat',
+  carbohydrate: 'carbohydrate',
+  sugars: 'sugars',
+  fibre: 'fibre',
+  salt: 'salt',
+  iodineUg: 'iodine_ug',
 } as const;
 
 /** Unknown values are a caution, not an avoid, so they pass; starch is rounded as the engine rounds it. */

@@ -30,13 +30,25 @@ export interface VerdictProduct {
 }
 
 const NUTRIENT_NAMES: Record<RuleNutrient, string> = {
-  energyKcal: 'Energy', protein: 'Protein', fat: 'Fat', saturatedFat: 'Saturated fat', carbohydrate: 'Carbohydrate',
-  sugars: 'Sugars', fibre: 'Fibre', salt: 'Salt', iodineUg: 'Iodine', starch: 'Starch (carbohydrate − sugars)',
+  energyKcal: 'Energy',
+  protein: 'Protein',
+  fat: 'Fat',
+  saturatedFat: 'Saturated fat',
+  carbohydrate: 'Carbohydrate',
+  sugars: 'Sugars',
+  fibre: 'Fibre',
+  salt: 'Salt',
+  iodineUg: 'Iodine',
+  starch: 'Starch (carbohydrate − sugars)',
 };
 
 const FLAG_NAMES: Partial<Record<IngredientFlag, string>> = {
-  gelatin: 'gelatine', 'animal-derived': 'an animal-derived ingredient', 'raw-milk': 'raw (unpasteurised) milk',
-  liver: 'liver', 'high-mercury-fish': 'a high-mercury fish', 'iodine-rich': 'an iodine-rich ingredient',
+  gelatin: 'gelatine',
+  'animal-derived': 'an animal-derived ingredient',
+  'raw-milk': 'raw (unpasteurised) milk',
+  liver: 'liver',
+  'high-mercury-fish': 'a high-mercury fish',
+  'iodine-rich': 'an iodine-rich ingredient',
 };
 
 function subjectName(subject: Subject): string {
@@ -59,13 +71,24 @@ function judgeNutrient(rule: NutrientRule, nutrition: VerdictProduct['nutrition'
   const base = { rule: rule.id, nutrient: rule.nutrient };
   const value = nutrientValue(rule.nutrient, nutrition);
   if (value === null) {
-    return { ...base, level: 'caution', limit: rule.avoid, message: `${name} is unknown, so it cannot be checked against ${limitName} of ${rule.avoid} ${unit}` };
+    return {
+      ...base,
+      level: 'caution',
+      limit: rule.avoid,
+      message: `${name} is unknown, so it cannot be checked against ${limitName} of ${rule.avoid} ${unit}`,
+    };
   }
   if (value > rule.avoid) {
     return { ...base, level: 'avoid', value, limit: rule.avoid, message: `${name} ${value} ${unit} is above ${limitName} of ${rule.avoid} ${unit}` };
   }
   if (rule.caution !== undefined && value > rule.caution) {
-    return { ...base, level: 'caution', value, limit: rule.caution, message: `${name} ${value} ${unit} is above the ${subjectName(rule.when)} caution level of ${rule.caution} ${unit}` };
+    return {
+      ...base,
+      level: 'caution',
+      value,
+      limit: rule.caution,
+      message: `${name} ${value} ${unit} is above the ${subjectName(rule.when)} caution level of ${rule.caution} ${unit}`,
+    };
   }
   return null;
 }

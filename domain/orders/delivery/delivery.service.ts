@@ -108,7 +108,11 @@ export class DeliveryService {
       if (updated.length === 0) return false;
       const record = (await loadOrder(tx, row.id))!;
       emit('order.driver_assigned', {
-        order: record.view, merchantIds: record.merchantIds, driverId: claim.driverId, distanceM: Math.round(claim.distanceM), etaSeconds,
+        order: record.view,
+        merchantIds: record.merchantIds,
+        driverId: claim.driverId,
+        distanceM: Math.round(claim.distanceM),
+        etaSeconds,
       });
       return true;
     });

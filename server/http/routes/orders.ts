@@ -22,8 +22,12 @@ export function registerOrderRoutes(api: Api, { orders }: Modules): void {
   const { checkout, queries, status } = orders;
 
   api.add({
-    method: 'post', path: '/orders', summary: 'Place an order from the cart or explicit lines (header Idempotency-Key required)', tags,
-    auth: ['customer'], body: PlaceOrderInput,
+    method: 'post',
+    path: '/orders',
+    summary: 'Place an order from the cart or explicit lines (header Idempotency-Key required)',
+    tags,
+    auth: ['customer'],
+    body: PlaceOrderInput,
     responses: {
       201: { description: 'The order (a replay answers the first status and body, with Idempotent-Replayed: true)', schema: OrderView },
       409: { description: 'OUT_OF_STOCK listing every short line; nothing was written' },
@@ -36,20 +40,33 @@ export function registerOrderRoutes(api: Api, { orders }: Modules): void {
     },
   });
   api.add({
-    method: 'get', path: '/orders', summary: 'Order history, newest first (customer: own; merchant: with own products; driver: assigned)', tags,
-    auth: 'user', query: PageQuery,
+    method: 'get',
+    path: '/orders',
+    summary: 'Order history, newest first (customer: own; merchant: with own products; driver: assigned)',
+    tags,
+    auth: 'user',
+    query: PageQuery,
     responses: { 200: { description: 'A page of orders', schema: pageSchema(OrderView) } },
     handler: ({ user, query }) => queries.list(user, query),
   });
   api.add({
-    method: 'get', path: '/orders/:id', summary: 'One order (its customer, merchants, driver, or an admin)', tags,
-    auth: 'user', params: OrderIdParams,
+    method: 'get',
+    path: '/orders/:id',
+    summary: 'One order (its customer, merchants, driver, or an admin)',
+    tags,
+    auth: 'user',
+    params: OrderIdParams,
     responses: { 200: { description: 'The order', schema: OrderView }, 404: { description: 'No such order visible to the caller' } },
     handler: ({ user, params }) => queries.view(user, params.id),
   });
   api.add({
-    method: 'post', path: '/orders/:id/cancel', summary: 'Cancel the order and return its stock', tags,
-    auth: 'user', params: OrderIdParams, body: z.object({}).strict(),
+    method: 'post',
+    path: '/orders/:id/cancel',
+    summary: 'Cancel the order and return its stock',
+    tags,
+    auth: 'user',
+    params: OrderIdParams,
+    body: z.object({}).strict(),
     responses: {
       200: { description: 'The cancelled order', schema: OrderView },
       403: { description: 'The caller may not cancel it now' },
@@ -58,8 +75,13 @@ export function registerOrderRoutes(api: Api, { orders }: Modules): void {
     handler: ({ user, params }) => status.change(user, params.id, 'cancelled'),
   });
   api.add({
-    method: 'post', path: '/orders/:id/status', summary: 'Move the order to another status', tags,
-    auth: 'user', params: OrderIdParams, body: OrderStatusInput,
+    method: 'post',
+    path: '/orders/:id/status',
+    summary: 'Move the order to another status',
+    tags,
+    auth: 'user',
+    params: OrderIdParams,
+    body: OrderStatusInput,
     responses: {
       200: { description: 'The order', schema: OrderView },
       403: { description: 'The move is legal but not for this caller' },

@@ -17,7 +17,9 @@ export function platformRouter(platform: { metrics: Metrics; readiness: () => Pr
   });
   router.get('/readyz', async (ctx) => {
     const { ready, checks } = await platform.readiness();
-    const failing = Object.entries(checks).filter(([, c]) => !c.ok).map(([name]) => name);
+    const failing = Object.entries(checks)
+      .filter(([, c]) => !c.ok)
+      .map(([name]) => name);
     ctx.status = ready ? 200 : 503;
     ctx.body = ready ? { status: 'ready', checks } : { status: 'unavailable', failing, checks };
   });
