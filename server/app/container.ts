@@ -9,6 +9,7 @@ import { createLogger } from '../platform/logger.js';
 import { Metrics } from '../platform/metrics.js';
 import { initOrm } from '../platform/orm.js';
 import { createRedis } from '../platform/redis.js';
+import { createObjectStorage } from '../platform/storage/index.js';
 import { createModules, type ModuleOverrides } from './modules.js';
 
 /** One process's infrastructure and modules, built once with plain factories. */
@@ -35,7 +36,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
   await redis.connect();
   const scheduler = createScheduler(config, log);
   const metrics = new Metrics(config.env !== 'test');
-  const { modules, events } = createModules({ config, log, orm, redis, clock, jobs: scheduler, metrics }, options);
+  const storage = createObjectStorage(config);
+  const { modules, events } = createModules({ config, log, orm, redis, clock, jobs: scheduler, metrics, storage }, options);
   return {
     config,
     log,
@@ -43,12 +45,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
     clock,
     metrics,
     modules,
+    storage,
     redis,
     events,
     scheduler,
     async close() {
       await scheduler.close().catch((err) => log.warn({ err }, 'closing scheduler failed'));
       modules.mail.close();
+      storage.close();
       redis.disconnect();
       await orm.close();
     },

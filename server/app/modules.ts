@@ -11,6 +11,7 @@ import { createOrdersModule } from '../../domain/orders/index.js';
 import type { Clock } from '../../domain/shared/clock.js';
 import { EventBus } from '../../domain/shared/event-bus.js';
 import type { JobQueue } from '../../domain/shared/job-queue.js';
+import type { ObjectStorage } from '../../domain/shared/object-storage.js';
 import type { ModuleDeps } from '../../domain/shared/module-deps.js';
 import { Outbox } from '../../domain/shared/outbox.js';
 import { OutboxDispatcher } from '../../domain/shared/outbox-dispatcher.js';
@@ -32,6 +33,7 @@ export interface Infrastructure {
   clock: Clock;
   jobs: JobQueue;
   metrics: Metrics;
+  storage: ObjectStorage;
 }
 
 /**

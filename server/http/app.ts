@@ -6,6 +6,7 @@ import { logContext } from '../platform/logger.js';
 import type { Readiness } from '../platform/readiness.js';
 import { respondWithProblem } from './problem.js';
 import { Api } from './api.js';
+import { filesRouter } from './routes/files.js';
 import { platformRouter } from './routes/platform.js';
 import { registerRoutes } from './routes/index.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -42,6 +43,7 @@ export function createHttpApp(context: AppContext, readiness: () => Promise<Read
   });
   app.use((_ctx, next) => RequestContext.create(orm.em, next));
   app.use(platformRouter({ metrics, readiness }, { openApi, asyncApi }).routes());
+  app.use(filesRouter(context.storage).routes());
   app.use(api.router.routes());
   app.use(api.router.allowedMethods());
   app.use((ctx) => {

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/shared/clock.js';
+import type { ObjectStorage } from '../../domain/shared/object-storage.js';
 import type { Modules } from '../../domain/modules.js';
 import type { Config } from './config.js';
 import type { Metrics } from './metrics.js';
@@ -17,4 +18,6 @@ export interface AppContext {
   clock: Clock;
   metrics: Metrics;
   modules: Modules;
+  /** The file store (photos, import spools): local signed URLs are served by the HTTP adapter. */
+  storage: ObjectStorage;
 }

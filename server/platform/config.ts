@@ -30,6 +30,12 @@ const EnvSchema = z
     MAIL_OUTBOX_FILE: z.string().default('var/mail-outbox.jsonl'),
     SMS_OUTBOX_FILE: z.string().default('var/sms-outbox.jsonl'),
     STORAGE_DIR: z.string().default('var/storage'),
+    S3_BUCKET: z.string().min(3).max(63).optional(),
+    S3_ENDPOINT: z.url().optional(),
+    S3_REGION: z.string().default('us-east-1'),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    S3_FORCE_PATH_STYLE: bool.optional(),
     PUBLIC_URL: z.url().default('http://localhost:3000'),
     CART_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
     DRIVER_SPEED_KMH: z.coerce.number().positive().max(200).default(25),
@@ -70,6 +76,8 @@ export interface Config {
   mailOutboxFile: string;
   smsOutboxFile: string;
   storageDir: string;
+  /** Set when files go to an S3-compatible bucket instead of `storageDir`. */
+  s3?: { bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
   publicUrl: string;
   cartTtlSeconds: number;
   /** How often the worker asks Redis for expired carts (not an env variable: tests shorten it). */
@@ -125,6 +133,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     mailOutboxFile: e.MAIL_OUTBOX_FILE,
     smsOutboxFile: e.SMS_OUTBOX_FILE,
     storageDir: e.STORAGE_DIR,
+    s3: e.S3_BUCKET
+      ? {
+          bucket: e.S3_BUCKET,
+          endpoint: e.S3_ENDPOINT,
+          region: e.S3_REGION,
+          accessKeyId: e.S3_ACCESS_KEY_ID,
+          secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+          // MinIO, s3rver and most self-hosted stores want path-style URLs; AWS itself does not.
+          forcePathStyle: e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined,
+        }
+      : undefined,
     publicUrl: e.PUBLIC_URL,
     cartTtlSeconds: e.CART_TTL_SECONDS,
     cartSweepIntervalMs: 1_000,
