@@ -1,20 +1,11 @@
-import { TestEnv, type TestApp } from '../support/test-env.js';
-import { httpClient, type HttpClient } from '../support/http.js';
+import { useWorld } from '../support/world.js';
 import { registerUser } from './support.js';
 
-let env: TestEnv;
-let app: TestApp;
-let http: HttpClient;
+const world = useWorld({ variables: { PROCESS_ROLE: 'server' } });
+const { http } = world;
 let phones = 0;
 const uniquePhone = () => `+4479${String(process.pid % 10_000).padStart(4, '0')}${String(++phones).padStart(4, '0')}`;
 const paths = (body: { errors: Array<{ path: string }> }) => body.errors.map((e) => e.path);
-
-beforeAll(async () => {
-  env = await TestEnv.create();
-  app = await env.start({ PROCESS_ROLE: 'server' });
-  http = httpClient(app.url);
-});
-afterAll(() => env.close());
 
 describe('GET /me', () => {
   test('When a signed-in user asks, then the answer is exactly the public user shape', async () => {
@@ -37,7 +28,7 @@ describe('GET /me', () => {
 
   test('When the account was deleted but its token is still valid, then 401 UNAUTHENTICATED', async () => {
     const u = await registerUser(http);
-    await app.container.orm.em.fork().getConnection().execute('delete from users where id = ?', [u.user.id]);
+    await world.app.container.orm.em.fork().getConnection().execute('delete from users where id = ?', [u.user.id]);
     const res = await http.get('/api/v1/me', u.accessToken);
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('UNAUTHENTICATED');
