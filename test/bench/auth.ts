@@ -65,7 +65,9 @@ export async function run(args: string[]): Promise<void> {
       `argon2 concurrency ${argon2Concurrency}, UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}; ` +
       `HTTP concurrency ${concurrency}, fixed rate ${rate}/s, ${durationMs / 1000} s per HTTP phase`,
   );
-  console.log(`bench server: AUTH_IP_LIMIT_PER_5MIN raised to ${serverEnv.AUTH_IP_LIMIT_PER_5MIN} (all load comes from one IP); database ${dbName} (created by the server, dropped at the end)`);
+  console.log(
+    `bench server: AUTH_IP_LIMIT_PER_5MIN raised to ${serverEnv.AUTH_IP_LIMIT_PER_5MIN} (all load comes from one IP); database ${dbName} (created by the server, dropped at the end)`,
+  );
 
   const password = 'bench password 0123';
   const storedHash = await hash(password, ARGON2_OPTIONS);
@@ -151,7 +153,9 @@ function merge(runs: Run[]): Run {
 /** User + system CPU time a process (or one of its threads) has used so far, in ms (Linux /proc; NaN elsewhere). */
 function processCpuMs(pid: number, thread?: number): number {
   try {
-    const fields = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8')
+      .split(') ')[1]!
+      .split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
     return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
   } catch {

@@ -23,7 +23,12 @@ function toPg(query: Sql): { text: string; values: unknown[] } {
   const text = query.text.replace(/\?/g, () => {
     const v = query.params[i++];
     const list = Array.isArray(v) ? v : [v];
-    return list.map((item) => (values.push(item), `$${values.length}`)).join(', ');
+    return list
+      .map((item) => {
+        values.push(item);
+        return `$${values.length}`;
+      })
+      .join(', ');
   });
   return { text, values };
 }
@@ -39,14 +44,21 @@ async function searchTerms(pool: pg.Pool): Promise<string[]> {
   const { rows } = await pool.query<{ name: string }>(`select name from products tablesample system (0.2) where active limit 400`);
   const terms: string[] = [];
   rows.forEach(({ name }, i) => {
-    const words = name.toLowerCase().split(' ').filter((w) => /^[a-z]{4,}$/.test(w));
+    const words = name
+      .toLowerCase()
+      .split(' ')
+      .filter((w) => /^[a-z]{4,}$/.test(w));
     if (!words.length) return;
     const w = words[i % words.length];
     const kind = i % 5;
-    if (kind === 0) terms.push(words.slice(0, 2).join(' ')); // "brand food"
-    else if (kind === 1) terms.push(misspell(w, i)); // typo
-    else if (kind === 2) terms.push(w.slice(1, Math.max(4, w.length - 1))); // substring
-    else if (kind === 3) terms.push(w.slice(0, 2)); // 1–2 characters: prefix index
+    if (kind === 0)
+      terms.push(words.slice(0, 2).join(' ')); // "brand food"
+    else if (kind === 1)
+      terms.push(misspell(w, i)); // typo
+    else if (kind === 2)
+      terms.push(w.slice(1, Math.max(4, w.length - 1))); // substring
+    else if (kind === 3)
+      terms.push(w.slice(0, 2)); // 1–2 characters: prefix index
     else terms.push(w); // one word
   });
   return terms;
@@ -85,12 +97,23 @@ export async function run(args: string[]): Promise<void> {
   const seconds = Number(args[0] ?? 15);
   const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/larder_bench';
   const pool = new pg.Pool({ connectionString: databaseUrl, max: CLIENTS });
-  const { rows: [{ n }] } = await pool.query<{ n: string }>('select count(*) as n from products');
+  const {
+    rows: [{ n }],
+  } = await pool.query<{ n: string }>('select count(*) as n from products');
   console.log(`products: ${n} in ${new URL(databaseUrl).pathname.slice(1)}; ${CLIENTS} clients, ${seconds} s per phase`);
   const terms = await searchTerms(pool);
-  const { rows: codes } = await pool.query<{ barcode: string }>(`select barcode from products tablesample system (0.2) where barcode is not null and active limit 1000`);
+  const { rows: codes } = await pool.query<{ barcode: string }>(
+    `select barcode from products tablesample system (0.2) where barcode is not null and active limit 1000`,
+  );
   const { rows: cats } = await pool.query<{ category: string }>(`select distinct category from products limit 50`);
-  const server = await startServerProcess({ DATABASE_URL: databaseUrl, PROCESS_ROLE: 'server', REDIS_PREFIX: 'bench:catalog:', LOG_LEVEL: 'warn', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-123' });
+  const server = await startServerProcess({
+    DATABASE_URL: databaseUrl,
+    PROCESS_ROLE: 'server',
+    REDIS_PREFIX: 'bench:catalog:',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-123',
+  });
   try {
     const api = `${server.url}/api/v1`;
     const searchUrl = (i: number) => `${api}/products?q=${encodeURIComponent(terms[i % terms.length])}`;
@@ -98,10 +121,13 @@ export async function run(args: string[]): Promise<void> {
 
     console.log('\nsearch');
     const http = report('  HTTP', await closedLoop(CLIENTS, seconds * 1000, (w, i) => get(searchUrl(w * 7919 + i))));
-    const raw = report('  raw SQL (pg)', await closedLoop(CLIENTS, seconds * 1000, async (w, i) => {
-      const { text, values } = await searchSql(pool, terms[(w * 7919 + i) % terms.length]);
-      return pool.query(text, values);
-    }));
+    const raw = report(
+      '  raw SQL (pg)',
+      await closedLoop(CLIENTS, seconds * 1000, async (w, i) => {
+        const { text, values } = await searchSql(pool, terms[(w * 7919 + i) % terms.length]);
+        return pool.query(text, values);
+      }),
+    );
     console.log(`  ratio HTTP/raw: p50 ${fmt(http.p50 / raw.p50, 2)}x, p95 ${fmt(http.p95 / raw.p95, 2)}x (targets: p95 ≤ 30 ms, ≤ 2x)`);
 
     console.log('\nbarcode');
@@ -118,10 +144,13 @@ export async function run(args: string[]): Promise<void> {
     }
     const listHttp = report('  HTTP', await closedLoop(CLIENTS, seconds * 1000, (w, i) => get(pages[(w * 13 + i) % pages.length])));
     const pageSql = pages.map((url) => toPg(listingSql(ListProductsQuery.parse(Object.fromEntries(new URL(url).searchParams)), undefined, null)));
-    const listRaw = report('  raw SQL (pg)', await closedLoop(CLIENTS, seconds * 1000, (w, i) => {
-      const { text, values } = pageSql[(w * 13 + i) % pageSql.length];
-      return pool.query(text, values);
-    }));
+    const listRaw = report(
+      '  raw SQL (pg)',
+      await closedLoop(CLIENTS, seconds * 1000, (w, i) => {
+        const { text, values } = pageSql[(w * 13 + i) % pageSql.length];
+        return pool.query(text, values);
+      }),
+    );
     console.log(`  (${pages.length} pages: first and second pages of 4 sorts, unfiltered and by category)`);
     console.log(`  ratio HTTP/raw: p50 ${fmt(listHttp.p50 / listRaw.p50, 2)}x, p95 ${fmt(listHttp.p95 / listRaw.p95, 2)}x (target: p95 ≤ 15 ms)`);
 

@@ -90,12 +90,15 @@ export async function run(args: string[]): Promise<void> {
       }
     };
     const rawTx = (customer: BenchUser, productId: string) => () =>
-      rawCheckout(raw, customer.id, productId, productId === seeded.hot ? hotHash : requestHash('orders.place', { items: [{ productId, quantity: 1, addonIds: [] }] })).catch(
-        (err: Error) => {
-          rawErrors.set(err.message, (rawErrors.get(err.message) ?? 0) + 1);
-          throw err;
-        },
-      );
+      rawCheckout(
+        raw,
+        customer.id,
+        productId,
+        productId === seeded.hot ? hotHash : requestHash('orders.place', { items: [{ productId, quantity: 1, addonIds: [] }] }),
+      ).catch((err: Error) => {
+        rawErrors.set(err.message, (rawErrors.get(err.message) ?? 0) + 1);
+        throw err;
+      });
 
     // Warm-up on both paths (JIT, pools, the hot product's stock mirror).
     let tokens = await signTokens(env.jwtSecret, seeded.customers);
@@ -154,7 +157,9 @@ export async function run(args: string[]): Promise<void> {
     );
     for (const r of results) {
       const ratio = r.http.perSecond / r.raw.perSecond;
-      const perf = r.hot ? ` ≥ 500/s with p99 ≤ 100 ms: ${fmt(r.http.perSecond)}/s at p99 ${fmt(r.http.p99)} ms ${r.http.perSecond >= 500 && r.http.p99 <= 100 ? 'MET' : 'MISSED'};` : '';
+      const perf = r.hot
+        ? ` ≥ 500/s with p99 ≤ 100 ms: ${fmt(r.http.perSecond)}/s at p99 ${fmt(r.http.p99)} ms ${r.http.perSecond >= 500 && r.http.p99 <= 100 ? 'MET' : 'MISSED'};`
+        : '';
       console.log(`target [${r.label}]${perf} ratio ≥ 0.3: ${fmt(ratio, 3)} ${ratio >= 0.3 ? 'MET' : 'MISSED'}`);
     }
     const consistent = check.mismatched === 0 && check.orders === check.orderItems && deadlocksAfter === deadlocksBefore;
@@ -230,17 +235,31 @@ async function rawCheckout(pool: pg.Pool, customerId: string, productId: string,
       [randomUUID(), orderId, productId, product.merchant_id, product.name, product.price_cents],
     );
     await client.query(`insert into order_merchants (merchant_id, order_id, created_at) values ($1, $2, $3)`, [product.merchant_id, orderId, now]);
-    await client.query(
-      `insert into order_status_changes (id, order_id, status, at, by_user_id, by_role) values ($1, $2, 'placed', $3, $4, 'customer')`,
-      [randomUUID(), orderId, now, customerId],
-    );
+    await client.query(`insert into order_status_changes (id, order_id, status, at, by_user_id, by_role) values ($1, $2, 'placed', $3, $4, 'customer')`, [
+      randomUUID(),
+      orderId,
+      now,
+      customerId,
+    ]);
     const view = {
-      id: orderId, customerId, status: 'placed',
+      id: orderId,
+      customerId,
+      status: 'placed',
       items: [{ productId, name: product.name, quantity: 1, unitPriceCents: product.price_cents, addons: [] }],
-      totalCents: product.price_cents, currency: product.currency, deliveryAddress: null, driverId: null,
-      createdAt: now.toISOString(), updatedAt: now.toISOString(), history: [{ status: 'placed', at: now.toISOString(), by: customerId }],
+      totalCents: product.price_cents,
+      currency: product.currency,
+      deliveryAddress: null,
+      driverId: null,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      history: [{ status: 'placed', at: now.toISOString(), by: customerId }],
     };
-    await client.query(`update idempotency_keys set status_code = $1, response = $2 where user_id = $3 and key = $4`, [201, JSON.stringify(view), customerId, key]);
+    await client.query(`update idempotency_keys set status_code = $1, response = $2 where user_id = $3 and key = $4`, [
+      201,
+      JSON.stringify(view),
+      customerId,
+      key,
+    ]);
     await client.query('commit');
   } catch (err) {
     await client.query('rollback').catch(() => {});
@@ -271,7 +290,14 @@ async function verify(databaseUrl: string, initialStock: Map<string, number>) {
                 (select count(*) from idempotency_keys where status_code = 201) as keys`,
       )
     ).rows;
-    return { products: rows.length, mismatched, unitsSold, orders: Number(counts.orders), orderItems: Number(counts.items), completedKeys: Number(counts.keys) };
+    return {
+      products: rows.length,
+      mismatched,
+      unitsSold,
+      orders: Number(counts.orders),
+      orderItems: Number(counts.items),
+      completedKeys: Number(counts.keys),
+    };
   } finally {
     await db.end();
   }

@@ -20,16 +20,63 @@ if (!Number.isInteger(count) || count < 1 || count > 20_000_000) {
 }
 const MERCHANTS = 500;
 const COLUMNS = [
-  'id', 'merchant_id', 'sku', 'name', 'description', 'price_cents', 'currency', 'stock', 'barcode', 'category', 'kind',
-  'energy_kcal', 'protein', 'fat', 'saturated_fat', 'carbohydrate', 'sugars', 'fibre', 'salt', 'iodine_ug',
-  'ingredients', 'ingredient_flags', 'labels', 'allergens', 'active', 'created_at', 'updated_at',
+  'id',
+  'merchant_id',
+  'sku',
+  'name',
+  'description',
+  'price_cents',
+  'currency',
+  'stock',
+  'barcode',
+  'category',
+  'kind',
+  'energy_kcal',
+  'protein',
+  'fat',
+  'saturated_fat',
+  'carbohydrate',
+  'sugars',
+  'fibre',
+  'salt',
+  'iodine_ug',
+  'ingredients',
+  'ingredient_flags',
+  'labels',
+  'allergens',
+  'active',
+  'created_at',
+  'updated_at',
 ];
-const ALLERGEN_FLAGS = new Set(['gluten', 'crustaceans', 'eggs', 'fish', 'peanuts', 'soybeans', 'milk', 'nuts', 'celery', 'mustard', 'sesame', 'sulphites', 'lupin', 'molluscs']);
+const ALLERGEN_FLAGS = new Set([
+  'gluten',
+  'crustaceans',
+  'eggs',
+  'fish',
+  'peanuts',
+  'soybeans',
+  'milk',
+  'nuts',
+  'celery',
+  'mustard',
+  'sesame',
+  'sulphites',
+  'lupin',
+  'molluscs',
+]);
 const BASES: Record<string, string> = {
-  dairy: 'pasteurised milk, salt, cultures', bakery: 'wheat flour, water, yeast, salt', confectionery: 'sugar, cocoa butter, milk powder, soya lecithin',
-  'breakfast-cereals': 'oats, sugar, honey, almonds', beverages: 'water, sugar, natural flavouring', 'fruits-vegetables': '',
-  meat: 'pork, salt, spices', fish: 'fish, salt', 'ready-meals': 'water, vegetables, wheat flour, cream, eggs, celery', pantry: 'sea salt',
-  snacks: 'potatoes, sunflower oil, salt', frozen: 'milk, sugar, cream, egg yolk',
+  dairy: 'pasteurised milk, salt, cultures',
+  bakery: 'wheat flour, water, yeast, salt',
+  confectionery: 'sugar, cocoa butter, milk powder, soya lecithin',
+  'breakfast-cereals': 'oats, sugar, honey, almonds',
+  beverages: 'water, sugar, natural flavouring',
+  'fruits-vegetables': '',
+  meat: 'pork, salt, spices',
+  fish: 'fish, salt',
+  'ready-meals': 'water, vegetables, wheat flour, cream, eggs, celery',
+  pantry: 'sea salt',
+  snacks: 'potatoes, sunflower oil, salt',
+  frozen: 'milk, sugar, cream, egg yolk',
 };
 
 const rand = random(20261125);
@@ -45,7 +92,8 @@ function analyse(ingredients: string, labels: string[]) {
   let hit = flagMemo.get(key);
   if (!hit) {
     const flags = ingredientFlags(ingredients, labels);
-    flagMemo.set(key, (hit = { flags, allergens: flags.filter((f) => ALLERGEN_FLAGS.has(f)) }));
+    hit = { flags, allergens: flags.filter((f) => ALLERGEN_FLAGS.has(f)) };
+    flagMemo.set(key, hit);
   }
   return hit;
 }
@@ -54,7 +102,17 @@ function nutrition(): Array<number | null> {
   if (rand() < 0.08) return Array(9).fill(null); // unknown nutrition, as on real catalogs
   const r = (max: number) => Math.round(rand() * max * 10) / 10;
   const carbohydrate = r(80);
-  return [Math.round(rand() * 600), r(30), r(40), r(15), carbohydrate, Math.round(rand() * carbohydrate * 10) / 10, r(12), Math.round(rand() * 300) / 100, rand() < 0.7 ? null : r(80)];
+  return [
+    Math.round(rand() * 600),
+    r(30),
+    r(40),
+    r(15),
+    carbohydrate,
+    Math.round(rand() * carbohydrate * 10) / 10,
+    r(12),
+    Math.round(rand() * 300) / 100,
+    rand() < 0.7 ? null : r(80),
+  ];
 }
 
 function row(i: number, merchants: string[], now: number): string {
@@ -63,16 +121,38 @@ function row(i: number, merchants: string[], now: number): string {
   const adjective = rand() < 0.6 ? `${pick(rand, ADJECTIVES)} ` : '';
   const flavour = rand() < 0.45 ? `${pick(rand, FLAVOURS)} ` : '';
   const name = `${pick(rand, brands)} ${adjective}${flavour}${food} ${pick(rand, SIZES)}`;
-  const labels = adjective.startsWith('vegan') ? ['vegan'] : adjective.startsWith('organic') ? ['organic'] : adjective.startsWith('gluten free') ? ['gluten-free'] : [];
+  const labels = adjective.startsWith('vegan')
+    ? ['vegan']
+    : adjective.startsWith('organic')
+      ? ['organic']
+      : adjective.startsWith('gluten free')
+        ? ['gluten-free']
+        : [];
   const ingredients = [food, BASES[category], flavour.trim()].filter(Boolean).join(', ');
   const { flags, allergens } = analyse(ingredients, labels);
   const body = `299${String(i).padStart(9, '0')}`;
   const created = new Date(now - Math.floor(rand() * 730 * 86_400_000)).toISOString().replace('Z', `${String(Math.floor(rand() * 1000)).padStart(3, '0')}+00`);
-  return [
-    randomUUID(), merchants[i % merchants.length], `GEN-${i}`, text(name), '', 50 + Math.floor(rand() * 2_000), 'EUR',
-    Math.floor(rand() * 200), body + checkDigit(body), category, 'grocery', ...nutrition().map(num),
-    text(ingredients), arr(flags), arr(labels), arr(allergens), rand() < 0.98 ? 't' : 'f', created, created,
-  ].join('\t') + '\n';
+  return `${[
+    randomUUID(),
+    merchants[i % merchants.length],
+    `GEN-${i}`,
+    text(name),
+    '',
+    50 + Math.floor(rand() * 2_000),
+    'EUR',
+    Math.floor(rand() * 200),
+    body + checkDigit(body),
+    category,
+    'grocery',
+    ...nutrition().map(num),
+    text(ingredients),
+    arr(flags),
+    arr(labels),
+    arr(allergens),
+    rand() < 0.98 ? 't' : 'f',
+    created,
+    created,
+  ].join('\t')}\n`;
 }
 
 function* rows(merchants: string[]): Generator<string> {
@@ -94,14 +174,14 @@ try {
   const merchants: string[] = [];
   for (let m = 0; m < MERCHANTS; m++) merchants.push(await ensureMerchant(client, `bench-merchant-${m}@larder.local`, `Bench merchant ${m}`));
   await client.query(`delete from products where merchant_id = any($1::uuid[])`, [merchants]);
-  const { rows: indexes } = await client.query(
-    `select indexname, indexdef from pg_indexes where tablename = 'products' and indexname <> 'products_pkey'`,
-  );
+  const { rows: indexes } = await client.query(`select indexname, indexdef from pg_indexes where tablename = 'products' and indexname <> 'products_pkey'`);
   for (const ix of indexes) await client.query(`drop index ${ix.indexname}`);
   const copy = client.query(copyStreams.from(`copy products (${COLUMNS.join(', ')}) from stdin`));
   await pipeline(Readable.from(rows(merchants)), copy);
   const loaded = performance.now();
-  console.log(`copied ${count} products in ${((loaded - started) / 1000).toFixed(1)} s (${Math.round(count / ((loaded - started) / 1000))} rows/s) into ${new URL(url).pathname.slice(1)}`);
+  console.log(
+    `copied ${count} products in ${((loaded - started) / 1000).toFixed(1)} s (${Math.round(count / ((loaded - started) / 1000))} rows/s) into ${new URL(url).pathname.slice(1)}`,
+  );
   await client.query(`set maintenance_work_mem = '512MB'`);
   for (const ix of indexes) {
     const t = performance.now();

@@ -2,13 +2,15 @@
  * `npm run bench -- <name> [args]`: runs one benchmark (or all with no name) and prints its figures
  * next to the raw baseline measured in the same run.
  */
-const BENCHES = ['auth', 'catalog', 'cart', 'checkout'] as const;
+const BENCHES = ['auth', 'catalog', 'cart-reservations', 'cart-fanout', 'checkout'] as const;
+/** Names that run several benches as one run: `cart` is cart-reservations then cart-fanout on one server. */
+const ALIASES = ['cart'] as const;
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = Object.fromEntries(
-  BENCHES.map((n) => [n, () => import(`./${n}.js`)]),
+  [...BENCHES, ...ALIASES].map((n) => [n, () => import(`./${n}.js`)]),
 );
 
 const [name, ...args] = process.argv.slice(2);
-const selected = name ? [name] : Object.keys(benches);
+const selected = name ? [name] : [...BENCHES];
 for (const n of selected) {
   const load = benches[n];
   if (!load) {

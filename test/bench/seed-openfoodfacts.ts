@@ -42,8 +42,13 @@ function toProduct(r: CsvRow, i: number) {
     stock: (i * 31) % 120,
     barcode: isValidGtin(code) ? code : null,
     category: guessCategory(name),
-    fat: grams(r.fat_100g), saturated_fat: grams(r.saturated_fat_100g), carbohydrate: grams(r.carbohydrates_100g),
-    sugars: grams(r.sugars_100g), fibre: grams(r.fiber_100g), protein: grams(r.proteins_100g), salt: grams(r.salt_100g),
+    fat: grams(r.fat_100g),
+    saturated_fat: grams(r.saturated_fat_100g),
+    carbohydrate: grams(r.carbohydrates_100g),
+    sugars: grams(r.sugars_100g),
+    fibre: grams(r.fiber_100g),
+    protein: grams(r.proteins_100g),
+    salt: grams(r.salt_100g),
     ingredients,
     ingredient_flags: flags,
     labels,
@@ -52,7 +57,25 @@ function toProduct(r: CsvRow, i: number) {
 }
 type SeedProduct = NonNullable<ReturnType<typeof toProduct>>;
 
-const COLUMNS = ['sku', 'name', 'price_cents', 'stock', 'barcode', 'category', 'fat', 'saturated_fat', 'carbohydrate', 'sugars', 'fibre', 'protein', 'salt', 'ingredients', 'ingredient_flags', 'labels', 'allergens'] as const;
+const COLUMNS = [
+  'sku',
+  'name',
+  'price_cents',
+  'stock',
+  'barcode',
+  'category',
+  'fat',
+  'saturated_fat',
+  'carbohydrate',
+  'sugars',
+  'fibre',
+  'protein',
+  'salt',
+  'ingredients',
+  'ingredient_flags',
+  'labels',
+  'allergens',
+] as const;
 
 /** One multi-row insert; conflicts on SKU or barcode (re-runs, duplicate barcodes in the file) skip the row. */
 async function insert(client: import('pg').Client, merchantId: string, batch: SeedProduct[]): Promise<number> {
@@ -95,7 +118,9 @@ try {
   }
   if (batch.length) inserted += await insert(client, merchantId, batch);
   await client.query('analyze products');
-  console.log(`read ${read} rows: ${inserted} products inserted, ${skipped} skipped (no name or duplicate barcode), ${read - inserted - skipped} already present; merchant ${merchantId}`);
+  console.log(
+    `read ${read} rows: ${inserted} products inserted, ${skipped} skipped (no name or duplicate barcode), ${read - inserted - skipped} already present; merchant ${merchantId}`,
+  );
 } finally {
   await client.end();
 }

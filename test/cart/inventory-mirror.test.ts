@@ -7,7 +7,6 @@ import { httpClient } from '../support/http.js';
 describe('inventory mirror', () => {
   const shop = useShop();
 
-
   test('When the shop.merchant changes stock, then availability follows, keeps reservations, and watchers are told', async () => {
     const product = await createProduct(shop.app, shop.merchant, { stock: 10 });
     const shopper = await connectSocket(shop.app.url, (await createUser(shop.app)).token);

@@ -1,9 +1,8 @@
 import type { Socket } from 'socket.io-client';
-import { TestEnv, type TestApp } from '../support/test-env.js';
-import { connectSocket, emitAck, emitRaw, nextEvent } from '../support/sockets.js';
-import { createUser, type TestUser } from '../support/users.js';
+import { emitAck, emitRaw } from '../support/sockets.js';
+import { createUser } from '../support/users.js';
 import { createProduct } from '../support/products.js';
-import { httpClient } from '../support/http.js';
+import { useWorld } from '../support/world.js';
 
 /** Collects every stock:changed for one product; resolves when `available` reaches `target`. */
 function watchUntil(socket: Socket, productId: string, target: number, ms = 5_000): Promise<number[]> {
@@ -22,32 +21,16 @@ function watchUntil(socket: Socket, productId: string, target: number, ms = 5_00
 }
 
 describe('cart reservations', () => {
-  let env: TestEnv;
-  let app: TestApp;
-  let merchant: TestUser;
-  const sockets: Socket[] = [];
-  const open = async (user: TestUser, on: TestApp = app) => {
-    const s = await connectSocket(on.url, user.token);
-    sockets.push(s);
-    return s;
-  };
-
-  beforeAll(async () => {
-    env = await TestEnv.create();
-    app = await env.start();
-    merchant = await createUser(app, 'merchant');
-  });
-  afterEach(() => sockets.splice(0).forEach((s) => s.close()));
-  afterAll(() => env.close());
+  const world = useWorld({ merchant: true });
 
   test('When 200 shoppers race for the last 10 units, then exactly 10 reserve and the watcher ends at 0', async () => {
-    const product = await createProduct(app, merchant, { stock: 10 });
-    const watcher = await open(await createUser(app));
+    const product = await createProduct(world.app, world.merchant, { stock: 10 });
+    const watcher = await world.connect(await createUser(world.app));
     await emitAck(watcher, 'products:watch', { productIds: [product.id] });
     const reachedZero = watchUntil(watcher, product.id, 0);
 
-    const shoppers = await Promise.all(Array.from({ length: 200 }, () => createUser(app)));
-    const shopperSockets = await Promise.all(shoppers.map((u) => open(u)));
+    const shoppers = await Promise.all(Array.from({ length: 200 }, () => createUser(world.app)));
+    const shopperSockets = await Promise.all(shoppers.map((u) => world.connect(u)));
     const acks = await Promise.all(shopperSockets.map((s) => emitAck(s, 'cart:add', { productId: product.id, quantity: 1 })));
 
     const ok = acks.filter((a) => a.ok);
@@ -58,14 +41,14 @@ describe('cart reservations', () => {
     const pushes = await reachedZero;
     expect(pushes[pushes.length - 1]).toBe(0);
     expect(pushes.length).toBeLessThan(20); // coalesced, not one push per reservation
-    const listed = await httpClient(app.url).get(`/api/v1/products/${product.id}`);
+    const listed = await world.http.get(`/api/v1/products/${product.id}`);
     expect(listed.body).toMatchObject({ stock: 10, available: 0 });
   });
 
   test('When a shopper adds, updates, removes and clears, then units are reserved and released', async () => {
-    const product = await createProduct(app, merchant, { stock: 5, priceCents: 199 });
-    const other = await createProduct(app, merchant, { stock: 3, priceCents: 1000 });
-    const socket = await open(await createUser(app));
+    const product = await createProduct(world.app, world.merchant, { stock: 5, priceCents: 199 });
+    const other = await createProduct(world.app, world.merchant, { stock: 3, priceCents: 1000 });
+    const socket = await world.connect(await createUser(world.app));
 
     const added = await emitAck(socket, 'cart:add', { productId: product.id, quantity: 2 });
     expect(added).toMatchObject({ ok: true, data: { items: [{ productId: product.id, quantity: 2, priceCents: 199 }], totalCents: 398, currency: 'EUR' } });
@@ -93,19 +76,19 @@ describe('cart reservations', () => {
   });
 
   test('When the cart is read over REST, then it mirrors the socket cart', async () => {
-    const product = await createProduct(app, merchant, { stock: 4, priceCents: 300 });
-    const user = await createUser(app);
-    const socket = await open(user);
+    const product = await createProduct(world.app, world.merchant, { stock: 4, priceCents: 300 });
+    const user = await createUser(world.app);
+    const socket = await world.connect(user);
     await emitAck(socket, 'cart:add', { productId: product.id, quantity: 3 });
-    const res = await httpClient(app.url).get('/api/v1/cart', user.token);
+    const res = await world.http.get('/api/v1/cart', user.token);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ items: [{ productId: product.id, quantity: 3, priceCents: 300 }], totalCents: 900 });
-    expect((await httpClient(app.url).get('/api/v1/cart')).status).toBe(401);
+    expect((await world.http.get('/api/v1/cart')).status).toBe(401);
   });
 
   test('When a product is unknown or inactive, then adding it answers NOT_FOUND', async () => {
-    const socket = await open(await createUser(app));
-    const inactive = await createProduct(app, merchant, { stock: 5, active: false });
+    const socket = await world.connect(await createUser(world.app));
+    const inactive = await createProduct(world.app, world.merchant, { stock: 5, active: false });
     expect(await emitAck(socket, 'cart:add', { productId: inactive.id, quantity: 1 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await emitAck(socket, 'cart:add', { productId: '00000000-0000-4000-8000-000000000000', quantity: 1 })).toMatchObject({
       ok: false,
@@ -114,8 +97,8 @@ describe('cart reservations', () => {
   });
 
   test('When a line would pass 999 units, then it is refused naming quantity', async () => {
-    const product = await createProduct(app, merchant, { stock: 5000 });
-    const socket = await open(await createUser(app));
+    const product = await createProduct(world.app, world.merchant, { stock: 5000 });
+    const socket = await world.connect(await createUser(world.app));
     expect((await emitAck(socket, 'cart:add', { productId: product.id, quantity: 999 })).ok).toBe(true);
     expect(await emitAck(socket, 'cart:add', { productId: product.id, quantity: 1 })).toMatchObject({
       ok: false,
@@ -124,8 +107,8 @@ describe('cart reservations', () => {
   });
 
   test('When a cart would hold a 101st line, then it is refused and nothing is reserved', async () => {
-    const products = await Promise.all(Array.from({ length: 101 }, () => createProduct(app, merchant, { stock: 3 })));
-    const socket = await open(await createUser(app));
+    const products = await Promise.all(Array.from({ length: 101 }, () => createProduct(world.app, world.merchant, { stock: 3 })));
+    const socket = await world.connect(await createUser(world.app));
     for (const p of products.slice(0, 100)) expect((await emitAck(socket, 'cart:add', { productId: p.id, quantity: 1 })).ok).toBe(true);
     const last = products[100];
     expect(await emitAck(socket, 'cart:add', { productId: last.id, quantity: 1 })).toMatchObject({
@@ -137,13 +120,13 @@ describe('cart reservations', () => {
   });
 
   test('When the merchant changes stock, then watchers see the new availability', async () => {
-    const product = await createProduct(app, merchant, { stock: 2 });
-    const shopper = await open(await createUser(app));
+    const product = await createProduct(world.app, world.merchant, { stock: 2 });
+    const shopper = await world.connect(await createUser(world.app));
     await emitAck(shopper, 'cart:add', { productId: product.id, quantity: 2 });
-    const watcher = await open(await createUser(app));
+    const watcher = await world.connect(await createUser(world.app));
     expect((await emitAck(watcher, 'products:watch', { productIds: [product.id] })).data.available[product.id]).toBe(0);
     const pushed = watchUntil(watcher, product.id, 8);
-    const patched = await httpClient(app.url).patch(`/api/v1/products/${product.id}`, { stock: 10 }, merchant.token);
+    const patched = await world.http.patch(`/api/v1/products/${product.id}`, { stock: 10 }, world.merchant.token);
     expect(patched.status).toBe(200);
     expect(patched.body.available).toBe(8);
     await pushed;
@@ -151,21 +134,13 @@ describe('cart reservations', () => {
 });
 
 describe('hostile cart payloads', () => {
-  let env: TestEnv;
-  let app: TestApp;
+  const world = useWorld({ variables: { PROCESS_ROLE: 'server' }, merchant: true });
   let socket: Socket;
   let productId: string;
 
   beforeAll(async () => {
-    env = await TestEnv.create();
-    app = await env.start({ PROCESS_ROLE: 'server' });
-    const merchant = await createUser(app, 'merchant');
-    productId = (await createProduct(app, merchant, { stock: 3 })).id;
-    socket = await connectSocket(app.url, (await createUser(app)).token);
-  });
-  afterAll(async () => {
-    socket.close();
-    await env.close();
+    productId = (await createProduct(world.app, world.merchant, { stock: 3 })).id;
+    socket = await world.connect(await createUser(world.app)); // opened in beforeAll, so it stays open across the tests
   });
 
   const cases: Array<[string, string, unknown, string]> = [
@@ -175,14 +150,17 @@ describe('hostile cart payloads', () => {
     ['a huge quantity', 'cart:add', { productId: 'P', quantity: 1e12 }, 'quantity'],
     ['a fractional quantity', 'cart:add', { productId: 'P', quantity: 1.5 }, 'quantity'],
     ['a quantity as a string', 'cart:update', { productId: 'P', quantity: '3' }, 'quantity'],
-    ['a non-UUID product id', 'cart:add', { productId: "1; drop table products;--", quantity: 1 }, 'productId'],
+    ['a non-UUID product id', 'cart:add', { productId: '1; drop table products;--', quantity: 1 }, 'productId'],
     ['an unknown field', 'cart:add', { productId: 'P', quantity: 1, priceCents: 1 }, 'priceCents'],
     ['5000 watch ids', 'products:watch', { productIds: Array.from({ length: 5000 }, () => '00000000-0000-4000-8000-000000000000') }, 'productIds'],
     ['watch ids that are not UUIDs', 'products:watch', { productIds: ['<script>alert(1)</script>'] }, 'productIds.0'],
   ];
 
   test.each(cases)('When cart events carry %s, then the ack is VALIDATION naming the field and the socket stays', async (_name, event, payload, path) => {
-    const resolved = payload && typeof payload === 'object' && 'productId' in payload && (payload as { productId: string }).productId === 'P' ? { ...payload, productId } : payload;
+    const resolved =
+      payload && typeof payload === 'object' && 'productId' in payload && (payload as { productId: string }).productId === 'P'
+        ? { ...payload, productId }
+        : payload;
     const ack = await emitRaw(socket, event, resolved);
     expect(ack.ok).toBe(false);
     expect(ack.error.code).toBe('VALIDATION');

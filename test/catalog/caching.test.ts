@@ -6,7 +6,6 @@ import { catalogKeys } from '../../domain/catalog/redis-keys.js';
 describe('product caching and ETags', () => {
   const shop = useShop();
 
-
   test('When If-None-Match carries the current ETag, then 304 with no body; after a change, 200 with a new ETag', async () => {
     const p = await createProduct(shop.app, shop.merchant);
     const first = await shop.http.get(`/api/v1/products/${p.id}`);
@@ -22,7 +21,9 @@ describe('product caching and ETags', () => {
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);
     const list = await shop.http.get(`/api/v1/products?merchantId=${shop.merchant.id}`);
-    expect((await shop.http.get(`/api/v1/products?merchantId=${shop.merchant.id}`, undefined, { 'if-none-match': list.headers.get('etag')! })).status).toBe(304);
+    expect((await shop.http.get(`/api/v1/products?merchantId=${shop.merchant.id}`, undefined, { 'if-none-match': list.headers.get('etag')! })).status).toBe(
+      304,
+    );
   });
 
   test('When a product is read, then it is cached in Redis; a PATCH invalidates it and the next read is fresh', async () => {

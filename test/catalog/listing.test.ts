@@ -11,7 +11,12 @@ describe('product listing', () => {
     shopper = await createUser(shop.app, 'customer');
     for (let i = 0; i < 40; i++) {
       // Repeated prices and names so the id tie-break matters.
-      const p = await createProduct(shop.app, shop.merchant, { name: `Page item ${i % 5}`, priceCents: 100 + (i % 4) * 50, category: i % 2 ? 'dairy' : 'bakery', stock: i % 3 });
+      const p = await createProduct(shop.app, shop.merchant, {
+        name: `Page item ${i % 5}`,
+        priceCents: 100 + (i % 4) * 50,
+        category: i % 2 ? 'dairy' : 'bakery',
+        stock: i % 3,
+      });
       originals.add(p.id);
     }
   });
@@ -21,7 +26,9 @@ describe('product listing', () => {
     let cursor: string | null = null;
     let inserted = 0;
     do {
-      const res: { status: number; body: any } = await shop.http.get(`/api/v1/products?merchantId=${shop.merchant.id}&limit=${limit}&${query}${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: { status: number; body: any } = await shop.http.get(
+        `/api/v1/products?merchantId=${shop.merchant.id}&limit=${limit}&${query}${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(res.status).toBe(200);
       seen.push(...res.body.items.map((p: { id: string }) => p.id));
       cursor = res.body.nextCursor;
@@ -51,7 +58,9 @@ describe('product listing', () => {
   });
 
   test('When filtering, then only matching products come back', async () => {
-    const res = await shop.http.get(`/api/v1/products?merchantId=${shop.merchant.id}&category=dairy&minPriceCents=150&maxPriceCents=200&inStock=true&limit=100`);
+    const res = await shop.http.get(
+      `/api/v1/products?merchantId=${shop.merchant.id}&category=dairy&minPriceCents=150&maxPriceCents=200&inStock=true&limit=100`,
+    );
     expect(res.body.items.length).toBeGreaterThan(0);
     for (const p of res.body.items) {
       expect(p.category).toBe('dairy');

@@ -11,19 +11,43 @@ describe('products CRUD and ownership', () => {
 
   beforeAll(async () => {
     [merchant, other, admin, customer] = await Promise.all([
-      createUser(shop.app, 'merchant'), createUser(shop.app, 'merchant'), createUser(shop.app, 'admin'), createUser(shop.app, 'customer'),
+      createUser(shop.app, 'merchant'),
+      createUser(shop.app, 'merchant'),
+      createUser(shop.app, 'admin'),
+      createUser(shop.app, 'customer'),
     ]);
   });
 
   test('When a merchant creates a product, then it answers 201 with the product, available = stock, and GET returns it', async () => {
-    const res = await shop.http.post('/api/v1/products', {
-      sku: 'OAT-1', name: 'Oat drink 1 L', priceCents: 199, stock: 7, barcode: '4006381333931',
-      nutrition: { salt: 0.1, sugars: 4 }, labels: ['vegan'], ingredients: 'Water, oats 10%, salt',
-    }, merchant.token);
+    const res = await shop.http.post(
+      '/api/v1/products',
+      {
+        sku: 'OAT-1',
+        name: 'Oat drink 1 L',
+        priceCents: 199,
+        stock: 7,
+        barcode: '4006381333931',
+        nutrition: { salt: 0.1, sugars: 4 },
+        labels: ['vegan'],
+        ingredients: 'Water, oats 10%, salt',
+      },
+      merchant.token,
+    );
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
-      merchantId: merchant.id, sku: 'OAT-1', name: 'Oat drink 1 L', priceCents: 199, currency: 'EUR', stock: 7, available: 7,
-      barcode: '4006381333931', category: 'other', kind: 'grocery', labels: ['vegan'], allergens: [], active: true,
+      merchantId: merchant.id,
+      sku: 'OAT-1',
+      name: 'Oat drink 1 L',
+      priceCents: 199,
+      currency: 'EUR',
+      stock: 7,
+      available: 7,
+      barcode: '4006381333931',
+      category: 'other',
+      kind: 'grocery',
+      labels: ['vegan'],
+      allergens: [],
+      active: true,
       nutrition: { salt: 0.1, sugars: 4, fat: null, energyKcal: null },
     });
     const got = await shop.http.get(`/api/v1/products/${res.body.id}`);
@@ -81,12 +105,14 @@ describe('products CRUD and ownership', () => {
   test('When products change, then product.created/updated/deleted carry committed stock and stockVersion', async () => {
     const seen: Array<[string, any]> = [];
     const events = shop.app.container.events;
-    const offs = (['product.created', 'product.updated', 'product.deleted'] as const).map((n) => events.subscribe(n, (payload) => void seen.push([n, payload])));
+    const offs = (['product.created', 'product.updated', 'product.deleted'] as const).map((n) =>
+      events.subscribe(n, (payload) => void seen.push([n, payload])),
+    );
     const p = await createProduct(shop.app, merchant, { stock: 3 });
     await shop.http.patch(`/api/v1/products/${p.id}`, { stock: 4 }, merchant.token);
     await shop.http.patch(`/api/v1/products/${p.id}`, { name: 'Renamed' }, merchant.token);
     await shop.http.delete(`/api/v1/products/${p.id}`, merchant.token);
-    offs.forEach((off) => off());
+    for (const off of offs) off();
     expect(seen).toEqual([
       ['product.created', { productId: p.id, merchantId: merchant.id, stock: 3, stockVersion: 1, active: true }],
       ['product.updated', { productId: p.id, merchantId: merchant.id, stock: 4, stockVersion: 2, active: true }],

@@ -5,7 +5,6 @@ describe('product validation', () => {
   const shop = useShop();
   const valid = { sku: 'V-1', name: 'Valid', priceCents: 100 };
 
-
   const count = async () => (await shop.http.get(`/api/v1/products?merchantId=${shop.merchant.id}`, shop.merchant.token)).body.items.length;
 
   test.each([
@@ -52,7 +51,7 @@ describe('product validation', () => {
     const name = `Robert'); drop table products;-- <script>x</script>`;
     const p = await createProduct(shop.app, shop.merchant, { name });
     expect((await shop.http.get(`/api/v1/products/${p.id}`)).body.name).toBe(name);
-    const found = await shop.http.get(`/api/v1/products?q=${encodeURIComponent("drop table products;--")}`);
+    const found = await shop.http.get(`/api/v1/products?q=${encodeURIComponent('drop table products;--')}`);
     expect(found.status).toBe(200);
     expect(found.body.items.map((i: { id: string }) => i.id)).toContain(p.id);
     expect((await shop.http.get(`/api/v1/products?q=${encodeURIComponent("%_!'")}`)).status).toBe(200);

@@ -3,13 +3,22 @@ import { createUser } from '../support/users.js';
 import { createProduct } from '../support/products.js';
 import { judge } from '../../domain/catalog/verdict/verdict-engine.js';
 
-const none: Record<string, number | null> = { energyKcal: null, protein: null, fat: null, saturatedFat: null, carbohydrate: null, sugars: null, fibre: null, salt: null, iodineUg: null };
+const none: Record<string, number | null> = {
+  energyKcal: null,
+  protein: null,
+  fat: null,
+  saturatedFat: null,
+  carbohydrate: null,
+  sugars: null,
+  fibre: null,
+  salt: null,
+  iodineUg: null,
+};
 
 describe('verdicts', () => {
   const shop = useShop();
   const profileUser = (healthProfile: { conditions?: string[]; diets?: string[]; allergens?: string[] }) =>
     createUser(shop.app, 'customer', { healthProfile: { conditions: [], diets: [], allergens: [], ...healthProfile } as never });
-
 
   test('When a low-salt user asks about a salty product, then avoid with the salt value and limit', async () => {
     const p = await createProduct(shop.app, shop.merchant, { name: 'Salami', nutrition: { salt: 2.1 }, ingredients: 'beef, salt' });
@@ -73,7 +82,11 @@ describe('verdicts', () => {
 
 describe('verdict engine (rules as data)', () => {
   const product = (over: Partial<{ nutrition: Record<string, number | null>; ingredients: string; labels: string[]; allergens: string[] }>) => ({
-    nutrition: none, ingredients: '', labels: [], allergens: [], ...over,
+    nutrition: none,
+    ingredients: '',
+    labels: [],
+    allergens: [],
+    ...over,
   });
   const profile = (p: { conditions?: any[]; diets?: any[]; allergens?: any[] }) => ({ conditions: [], diets: [], allergens: [], ...p });
 

@@ -1,21 +1,11 @@
 import { SignJWT } from 'jose';
 import { ManualClock } from '../../domain/shared/clock.js';
-import { TestEnv, type TestApp } from '../support/test-env.js';
-import { httpClient, type HttpClient } from '../support/http.js';
+import { useWorld } from '../support/world.js';
 import { registerUser } from './support.js';
 
-let env: TestEnv;
-let app: TestApp;
-let http: HttpClient;
 const clock = new ManualClock();
+const { http } = useWorld({ variables: { PROCESS_ROLE: 'server' }, container: { clock } });
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-beforeAll(async () => {
-  env = await TestEnv.create();
-  app = await env.start({ PROCESS_ROLE: 'server' }, { clock });
-  http = httpClient(app.url);
-});
-afterAll(() => env.close());
 
 function expectUnauthenticated(res: { status: number; body: any }) {
   expect(res.status).toBe(401);
@@ -39,7 +29,7 @@ describe('access tokens on /me', () => {
     expectUnauthenticated(await http.get('/api/v1/me', forged));
   });
 
-  test('When a valid token\'s payload is edited (role: admin), then the signature no longer matches: 401', async () => {
+  test("When a valid token's payload is edited (role: admin), then the signature no longer matches: 401", async () => {
     const u = await registerUser(http);
     const [header, payload, signature] = u.accessToken.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());

@@ -1,28 +1,26 @@
 import { hash as argon2Hash, argon2id } from 'argon2';
-import { TestEnv, type TestApp } from '../support/test-env.js';
-import { httpClient, type HttpClient } from '../support/http.js';
+import type { TestApp } from '../support/test-env.js';
+import { httpClient } from '../support/http.js';
+import { useWorld } from '../support/world.js';
 import { registerUser, uniqueEmail } from './support.js';
 
-let env: TestEnv;
-let app: TestApp;
-let http: HttpClient;
+const world = useWorld({ variables: { PROCESS_ROLE: 'server' } });
+const { http } = world;
 const login = (email: string, password: string, client = http, headers?: Record<string, string>) =>
   client.post('/api/v1/auth/token', { email, password }, undefined, headers);
-const hashesDone = (a: TestApp = app) => a.container.modules.identity.hasher.stats().completed;
-
-beforeAll(async () => {
-  env = await TestEnv.create();
-  app = await env.start({ PROCESS_ROLE: 'server' });
-  http = httpClient(app.url);
-});
-afterAll(() => env.close());
+const hashesDone = (a: TestApp = world.app) => a.container.modules.identity.hasher.stats().completed;
 
 describe('login with e-mail and password', () => {
   test('When the credentials are right, then the answer is 200 with a token pair and the user', async () => {
     const u = await registerUser(http);
     const res = await login(u.email.toUpperCase(), u.password);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 300, user: expect.objectContaining({ id: u.user.id, email: u.email }) });
+    expect(res.body).toEqual({
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+      expiresIn: 300,
+      user: expect.objectContaining({ id: u.user.id, email: u.email }),
+    });
     expect((await http.get('/api/v1/me', res.body.accessToken)).body.id).toBe(u.user.id);
   });
 
@@ -57,8 +55,10 @@ describe('login with e-mail and password', () => {
   test('When the stored hash has weaker parameters, then a successful login upgrades it', async () => {
     const email = uniqueEmail('legacy');
     const weak = await argon2Hash('legacy password 1', { type: argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 });
-    const em = app.container.orm.em.fork();
-    await em.getConnection().execute(`insert into users (id, email, password_hash, name, role) values (gen_random_uuid(), ?, ?, 'Legacy', 'customer')`, [email, weak]);
+    const em = world.app.container.orm.em.fork();
+    await em
+      .getConnection()
+      .execute(`insert into users (id, email, password_hash, name, role) values (gen_random_uuid(), ?, ?, 'Legacy', 'customer')`, [email, weak]);
     expect((await login(email, 'legacy password 1')).status).toBe(200);
     const [row] = await em.getConnection().execute('select password_hash from users where email = ?', [email]);
     expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
@@ -96,7 +96,7 @@ describe('login rate limit per account', () => {
 describe('login rate limit per IP', () => {
   let limited: TestApp;
   beforeAll(async () => {
-    limited = await env.start({ PROCESS_ROLE: 'server', AUTH_IP_LIMIT_PER_5MIN: '3', REDIS_PREFIX: `${env.redisPrefix}ip-limit:` });
+    limited = await world.start({ PROCESS_ROLE: 'server', AUTH_IP_LIMIT_PER_5MIN: '3', REDIS_PREFIX: `${world.env.redisPrefix}ip-limit:` });
   });
 
   test('When one IP exceeds AUTH_IP_LIMIT_PER_5MIN logins across accounts, then it gets 429 without hashing', async () => {
@@ -115,7 +115,12 @@ describe('login rate limit per IP', () => {
   });
 
   test('When TRUST_PROXY is on, then each forwarded client IP has its own budget', async () => {
-    const proxied = await env.start({ PROCESS_ROLE: 'server', AUTH_IP_LIMIT_PER_5MIN: '2', TRUST_PROXY: 'true', REDIS_PREFIX: `${env.redisPrefix}proxied:` });
+    const proxied = await world.start({
+      PROCESS_ROLE: 'server',
+      AUTH_IP_LIMIT_PER_5MIN: '2',
+      TRUST_PROXY: 'true',
+      REDIS_PREFIX: `${world.env.redisPrefix}proxied:`,
+    });
     const client = httpClient(proxied.url);
     const from = (ip: string) => ({ 'x-forwarded-for': ip });
     for (let i = 0; i < 2; i++) expect((await login(uniqueEmail(), 'some password', client, from('198.51.100.1'))).status).toBe(401);

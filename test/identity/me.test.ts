@@ -1,20 +1,11 @@
-import { TestEnv, type TestApp } from '../support/test-env.js';
-import { httpClient, type HttpClient } from '../support/http.js';
+import { useWorld } from '../support/world.js';
 import { registerUser } from './support.js';
 
-let env: TestEnv;
-let app: TestApp;
-let http: HttpClient;
+const world = useWorld({ variables: { PROCESS_ROLE: 'server' } });
+const { http } = world;
 let phones = 0;
 const uniquePhone = () => `+4479${String(process.pid % 10_000).padStart(4, '0')}${String(++phones).padStart(4, '0')}`;
 const paths = (body: { errors: Array<{ path: string }> }) => body.errors.map((e) => e.path);
-
-beforeAll(async () => {
-  env = await TestEnv.create();
-  app = await env.start({ PROCESS_ROLE: 'server' });
-  http = httpClient(app.url);
-});
-afterAll(() => env.close());
 
 describe('GET /me', () => {
   test('When a signed-in user asks, then the answer is exactly the public user shape', async () => {
@@ -23,7 +14,12 @@ describe('GET /me', () => {
     const res = await http.get('/api/v1/me', u.accessToken);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      id: u.user.id, email: u.email, phone, name: 'Test User', role: 'merchant', locality: null,
+      id: u.user.id,
+      email: u.email,
+      phone,
+      name: 'Test User',
+      role: 'merchant',
+      locality: null,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
   });
@@ -37,7 +33,7 @@ describe('GET /me', () => {
 
   test('When the account was deleted but its token is still valid, then 401 UNAUTHENTICATED', async () => {
     const u = await registerUser(http);
-    await app.container.orm.em.fork().getConnection().execute('delete from users where id = ?', [u.user.id]);
+    await world.app.container.orm.em.fork().getConnection().execute('delete from users where id = ?', [u.user.id]);
     const res = await http.get('/api/v1/me', u.accessToken);
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('UNAUTHENTICATED');
@@ -128,7 +124,7 @@ describe('health profile', () => {
     expect((await http.get('/api/v1/me/health-profile', u.accessToken)).body).toEqual(res.body);
   });
 
-  test('When the profile of one user changes, then another user\'s stays as it was', async () => {
+  test("When the profile of one user changes, then another user's stays as it was", async () => {
     const [a, b] = await Promise.all([registerUser(http), registerUser(http)]);
     await http.put('/api/v1/me/health-profile', { allergens: ['fish'] }, a.accessToken);
     expect((await http.get('/api/v1/me/health-profile', b.accessToken)).body.allergens).toEqual([]);

@@ -1,13 +1,10 @@
 import { ManualClock } from '../../domain/shared/clock.js';
-import { TestEnv, type TestApp } from '../support/test-env.js';
-import { httpClient, type HttpClient } from '../support/http.js';
+import { useWorld } from '../support/world.js';
 import { readJsonLines, registerUser } from './support.js';
 
-let env: TestEnv;
-let app: TestApp;
-let http: HttpClient;
-let outbox: string;
 const clock = new ManualClock();
+const world = useWorld({ variables: { PROCESS_ROLE: 'server', TRUST_PROXY: 'true' }, container: { clock } });
+const { http } = world;
 let seq = 0;
 
 // TRUST_PROXY lets each test speak from its own client IP, so the per-IP limits of one test do not
@@ -18,19 +15,11 @@ const requestCode = (phone: string, ip: string) => http.post('/api/v1/auth/otp/r
 const verify = (phone: string, code: string, ip: string) => http.post('/api/v1/auth/otp/verify', { phone, code }, undefined, { 'x-forwarded-for': ip });
 
 async function lastCode(phone: string): Promise<string> {
-  const sms = (await readJsonLines<{ at: string; to: string; text: string }>(outbox)).filter((m) => m.to === phone).at(-1);
+  const sms = (await readJsonLines<{ at: string; to: string; text: string }>(world.env.smsOutboxFile)).filter((m) => m.to === phone).at(-1);
   if (!sms) throw new Error(`no SMS to ${phone}`);
   return /\b(\d{6})\b/.exec(sms.text)![1];
 }
 const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-
-beforeAll(async () => {
-  env = await TestEnv.create();
-  app = await env.start({ PROCESS_ROLE: 'server', TRUST_PROXY: 'true' }, { clock });
-  http = httpClient(app.url);
-  outbox = env.config().smsOutboxFile;
-});
-afterAll(() => env.close());
 
 describe('requesting a code', () => {
   test('When a phone asks for a code, then 202 {expiresIn: 300} and a 6-digit code goes to the SMS outbox', async () => {
@@ -38,7 +27,7 @@ describe('requesting a code', () => {
     const res = await requestCode(phone, newIp());
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ expiresIn: 300 });
-    const sms = (await readJsonLines(outbox)).filter((m) => m.to === phone);
+    const sms = (await readJsonLines(world.env.smsOutboxFile)).filter((m) => m.to === phone);
     expect(sms).toEqual([{ at: expect.any(String), to: phone, text: expect.stringMatching(/\b\d{6}\b/) }]);
   });
 
@@ -46,7 +35,7 @@ describe('requesting a code', () => {
     const phone = newPhone();
     await requestCode(phone, newIp());
     const code = await lastCode(phone);
-    const [row] = await app.container.orm.em.fork().getConnection().execute('select code_hash from otp_codes where phone = ?', [phone]);
+    const [row] = await world.app.container.orm.em.fork().getConnection().execute('select code_hash from otp_codes where phone = ?', [phone]);
     expect(row.code_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(row.code_hash).not.toContain(code);
   });
@@ -81,7 +70,7 @@ describe('resend window', () => {
     const phone = newPhone();
     const results = await Promise.all(Array.from({ length: 5 }, (_, i) => requestCode(phone, `192.0.2.${i + 1}`)));
     expect(results.map((r) => r.status).sort()).toEqual([202, 429, 429, 429, 429]);
-    expect((await readJsonLines(outbox)).filter((m) => m.to === phone)).toHaveLength(1);
+    expect((await readJsonLines(world.env.smsOutboxFile)).filter((m) => m.to === phone)).toHaveLength(1);
   });
 });
 
@@ -93,7 +82,9 @@ describe('verifying a code', () => {
     const res = await verify(phone, await lastCode(phone), ip);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 300,
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+      expiresIn: 300,
       user: { id: expect.any(String), email: null, phone, name: '', role: 'customer', locality: null, createdAt: expect.any(String) },
     });
     expect((await http.get('/api/v1/me', res.body.accessToken)).body.phone).toBe(phone);
@@ -148,7 +139,7 @@ describe('verifying a code', () => {
     const code = await lastCode(phone);
     const results = await Promise.all([verify(phone, code, ip), verify(phone, code, ip), verify(phone, code, ip)]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 401, 401]);
-    const users = await app.container.orm.em.fork().getConnection().execute('select count(*)::int as n from users where phone = ?', [phone]);
+    const users = await world.app.container.orm.em.fork().getConnection().execute('select count(*)::int as n from users where phone = ?', [phone]);
     expect(users[0].n).toBe(1);
   });
 });

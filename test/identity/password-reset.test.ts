@@ -1,20 +1,21 @@
 import { ManualClock } from '../../domain/shared/clock.js';
-import { TestEnv, type TestApp } from '../support/test-env.js';
-import { httpClient, type HttpClient } from '../support/http.js';
+import { useWorld } from '../support/world.js';
 import { eventually, readJsonLines, registerUser, uniqueEmail } from './support.js';
 
-interface Mail { to: string; subject: string; text: string }
+interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+}
 
-let env: TestEnv;
-let app: TestApp;
-let http: HttpClient;
-let outbox: string;
 const clock = new ManualClock();
 const PUBLIC_URL = 'https://larder.example';
+const world = useWorld({ variables: { PUBLIC_URL }, container: { clock } }); // role `all`: the worker sends the mail
+const { http } = world;
 
 const forgot = (email: string) => http.post('/api/v1/auth/password/forgot', { email });
 const reset = (token: string, password: string) => http.post('/api/v1/auth/password/reset', { token, password });
-const mailsTo = async (email: string) => (await readJsonLines<Mail>(outbox)).filter((m) => m.to === email);
+const mailsTo = async (email: string) => (await readJsonLines<Mail>(world.env.mailOutboxFile)).filter((m) => m.to === email);
 
 /** Waits for the worker's mail job and returns the token from the n-th reset mail to `email`. */
 async function resetToken(email: string, nth = 1): Promise<string> {
@@ -23,14 +24,6 @@ async function resetToken(email: string, nth = 1): Promise<string> {
   if (!link) throw new Error(`no reset link in: ${mail.text}`);
   return link[1];
 }
-
-beforeAll(async () => {
-  env = await TestEnv.create();
-  app = await env.start({ PUBLIC_URL }, { clock }); // role `all`: the worker sends the mail
-  http = httpClient(app.url);
-  outbox = env.config().mailOutboxFile;
-});
-afterAll(() => env.close());
 
 describe('forgot password', () => {
   test('When the e-mail has an account, then 202 and a mail with a single-use reset link reaches the outbox', async () => {
@@ -65,9 +58,10 @@ describe('forgot password', () => {
     const u = await registerUser(http);
     const answers = await Promise.all(Array.from({ length: 5 }, () => forgot(u.email)));
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
-    const rows = await app.container.orm.em.fork().getConnection().execute(
-      'select count(*)::int as n from password_reset_tokens where user_id = ?', [u.user.id],
-    );
+    const rows = await world.app.container.orm.em
+      .fork()
+      .getConnection()
+      .execute('select count(*)::int as n from password_reset_tokens where user_id = ?', [u.user.id]);
     expect(rows[0].n).toBe(3);
   });
 });

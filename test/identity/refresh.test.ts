@@ -1,28 +1,24 @@
 import { ManualClock } from '../../domain/shared/clock.js';
-import { TestEnv, type TestApp } from '../support/test-env.js';
-import { httpClient, type HttpClient } from '../support/http.js';
+import { useWorld } from '../support/world.js';
 import { registerUser } from './support.js';
 
-let env: TestEnv;
-let app: TestApp;
-let http: HttpClient;
 const clock = new ManualClock();
+const world = useWorld({ variables: { PROCESS_ROLE: 'server' }, container: { clock } });
+const { http } = world;
 const refresh = (refreshToken: string) => http.post('/api/v1/auth/refresh', { refreshToken });
 const logout = (refreshToken: string) => http.post('/api/v1/auth/logout', { refreshToken });
-
-beforeAll(async () => {
-  env = await TestEnv.create();
-  app = await env.start({ PROCESS_ROLE: 'server' }, { clock });
-  http = httpClient(app.url);
-});
-afterAll(() => env.close());
 
 describe('refresh token rotation', () => {
   test('When a live refresh token is presented, then a new pair comes back and the old refresh token is dead', async () => {
     const u = await registerUser(http);
     const res = await refresh(u.refreshToken);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 300, user: expect.objectContaining({ id: u.user.id }) });
+    expect(res.body).toEqual({
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+      expiresIn: 300,
+      user: expect.objectContaining({ id: u.user.id }),
+    });
     expect(res.body.refreshToken).not.toBe(u.refreshToken);
     expect((await http.get('/api/v1/me', res.body.accessToken)).status).toBe(200);
     expect((await refresh(res.body.refreshToken)).status).toBe(200);
@@ -30,7 +26,7 @@ describe('refresh token rotation', () => {
 
   test('When the tokens are stored, then the database holds only their SHA-256 hashes', async () => {
     const u = await registerUser(http);
-    const rows = await app.container.orm.em.fork().getConnection().execute('select token_hash from refresh_tokens where user_id = ?', [u.user.id]);
+    const rows = await world.app.container.orm.em.fork().getConnection().execute('select token_hash from refresh_tokens where user_id = ?', [u.user.id]);
     expect(rows).toHaveLength(1);
     expect(rows[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0].token_hash).not.toContain(u.refreshToken);
@@ -74,7 +70,7 @@ describe('refresh token reuse', () => {
     expect(newest.body.code).toBe('TOKEN_REUSED');
   });
 
-  test('When one family is revoked, then the same user\'s other logins keep working', async () => {
+  test("When one family is revoked, then the same user's other logins keep working", async () => {
     const u = await registerUser(http);
     const otherLogin = await http.post('/api/v1/auth/token', { email: u.email, password: u.password });
     await refresh(u.refreshToken);
@@ -88,9 +84,10 @@ describe('refresh token reuse', () => {
     const ok = results.filter((r) => r.status === 200);
     expect(ok.length).toBeLessThanOrEqual(1);
     expect(results.filter((r) => r.status !== 200).every((r) => r.status === 401 && r.body.code === 'TOKEN_REUSED')).toBe(true);
-    const live = await app.container.orm.em.fork().getConnection().execute(
-      'select count(*)::int as n from refresh_tokens where user_id = ? and revoked_at is null', [u.user.id],
-    );
+    const live = await world.app.container.orm.em
+      .fork()
+      .getConnection()
+      .execute('select count(*)::int as n from refresh_tokens where user_id = ? and revoked_at is null', [u.user.id]);
     expect(live[0].n).toBe(0); // the race revealed a second holder, so the whole family is revoked
   });
 });

@@ -1,26 +1,26 @@
-import { TestEnv, type TestApp } from '../support/test-env.js';
-import { httpClient, type HttpClient } from '../support/http.js';
+import { httpClient } from '../support/http.js';
+import { useWorld } from '../support/world.js';
 
-let env: TestEnv;
-let app: TestApp;
-let http: HttpClient;
+const world = useWorld({ variables: { PROCESS_ROLE: 'server' } });
+const { http } = world;
 let n = 0;
 const email = () => `reg-${++n}@example.org`;
 const register = (body: Record<string, unknown>) => http.post('/api/v1/auth/register', body);
-
-beforeAll(async () => {
-  env = await TestEnv.create();
-  app = await env.start({ PROCESS_ROLE: 'server' });
-  http = httpClient(app.url);
-});
-afterAll(() => env.close());
 
 describe('registration', () => {
   test('When a new user registers, then the answer is 201 with the user and a working token pair', async () => {
     const res = await register({ email: '  New.Person@Example.ORG ', password: 'correct horse battery', name: 'New Person', phone: '+447911123456' });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
-      user: { id: expect.any(String), email: 'new.person@example.org', phone: '+447911123456', name: 'New Person', role: 'customer', locality: null, createdAt: expect.any(String) },
+      user: {
+        id: expect.any(String),
+        email: 'new.person@example.org',
+        phone: '+447911123456',
+        name: 'New Person',
+        role: 'customer',
+        locality: null,
+        createdAt: expect.any(String),
+      },
       accessToken: expect.any(String),
       refreshToken: expect.any(String),
       expiresIn: 300,
@@ -44,7 +44,7 @@ describe('registration', () => {
   test('When the password is stored, then it is an argon2id hash with OWASP parameters, never the password', async () => {
     const address = email();
     await register({ email: address, password: 'stored-as-hash-1', name: 'Hash' });
-    const rows = await app.container.orm.em.fork().getConnection().execute('select password_hash from users where email = ?', [address]);
+    const rows = await world.app.container.orm.em.fork().getConnection().execute('select password_hash from users where email = ?', [address]);
     expect(rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
     expect(rows[0].password_hash).not.toContain('stored-as-hash-1');
   });
@@ -62,12 +62,10 @@ describe('registration with a taken e-mail', () => {
 
   test('When two registrations race for one e-mail, then exactly one is created and the other gets EMAIL_TAKEN', async () => {
     const address = email();
-    const results = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => register({ email: address, password: 'racing password', name: `Racer ${i}` })),
-    );
+    const results = await Promise.all(Array.from({ length: 4 }, (_, i) => register({ email: address, password: 'racing password', name: `Racer ${i}` })));
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
     expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'EMAIL_TAKEN')).toBe(true);
-    const rows = await app.container.orm.em.fork().getConnection().execute('select count(*)::int as n from users where email = ?', [address]);
+    const rows = await world.app.container.orm.em.fork().getConnection().execute('select count(*)::int as n from users where email = ?', [address]);
     expect(rows[0].n).toBe(1);
   });
 
@@ -100,7 +98,10 @@ describe('registration input validation', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body.code).toBe('VALIDATION');
     expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
-    const rows = await app.container.orm.em.fork().getConnection().execute('select count(*)::int as n from users where email = ?', [String(body.email).toLowerCase()]);
+    const rows = await world.app.container.orm.em
+      .fork()
+      .getConnection()
+      .execute('select count(*)::int as n from users where email = ?', [String(body.email).toLowerCase()]);
     expect(rows[0].n).toBe(0);
   });
 
@@ -113,7 +114,7 @@ describe('registration input validation', () => {
 
 describe('registration rate limit per IP', () => {
   test('When one IP registers more than AUTH_IP_LIMIT_PER_5MIN times, then it gets 429 with Retry-After before any hashing', async () => {
-    const limited = await env.start({ PROCESS_ROLE: 'server', AUTH_IP_LIMIT_PER_5MIN: '2', REDIS_PREFIX: `${env.redisPrefix}reg-limit:` });
+    const limited = await world.start({ PROCESS_ROLE: 'server', AUTH_IP_LIMIT_PER_5MIN: '2', REDIS_PREFIX: `${world.env.redisPrefix}reg-limit:` });
     const client = httpClient(limited.url);
     const hasher = limited.container.modules.identity.hasher;
     for (let i = 0; i < 2; i++) expect((await client.post('/api/v1/auth/register', { email: email(), password: 'rate limited', name: 'R' })).status).toBe(201);

@@ -19,7 +19,10 @@ export async function registerUser(http: HttpClient, overrides: Record<string, u
 /** The JSON lines of an outbox file (empty when nothing was written yet). */
 export async function readJsonLines<T = any>(file: string): Promise<T[]> {
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? '' : Promise.reject(err)));
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as T);
 }
 
 /** Polls until `find` returns something or the timeout passes (for work done by background jobs). */

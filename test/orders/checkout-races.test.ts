@@ -6,7 +6,6 @@ import { countRows, placeOrder, stockOf } from '../support/orders.js';
 describe('checkout under concurrency', () => {
   const shop = useShop();
 
-
   test('When 50 customers race for 20 units plus 1 of another product each, then exactly 20 orders exist and failures changed nothing', async () => {
     const scarce = await createProduct(shop.app, shop.merchant, { stock: 20, priceCents: 500 });
     const plenty = await createProduct(shop.app, shop.merchant, { stock: 100, priceCents: 120 });
@@ -14,7 +13,14 @@ describe('checkout under concurrency', () => {
     const ordersBefore = await countRows(shop.app, 'orders');
 
     const results = await Promise.all(
-      customers.map((c) => placeOrder(shop.app, c, { items: [{ productId: scarce.id, quantity: 1 }, { productId: plenty.id, quantity: 1 }] })),
+      customers.map((c) =>
+        placeOrder(shop.app, c, {
+          items: [
+            { productId: scarce.id, quantity: 1 },
+            { productId: plenty.id, quantity: 1 },
+          ],
+        }),
+      ),
     );
 
     const created = results.filter((r) => r.status === 201);

@@ -130,7 +130,14 @@ describe('checkout rules', () => {
     ['string quantity', (id: string) => ({ items: [{ productId: id, quantity: '1' }] }), 'items.0.quantity'],
     ['empty items', () => ({ items: [] }), 'items'],
     ['non-UUID product', () => ({ items: [{ productId: "1' or 1=1 --", quantity: 1 }] }), 'items.0.productId'],
-    ['SQL text in the address', (id: string) => ({ items: [{ productId: id, quantity: 1 }], deliveryAddress: { line1: "x'); drop table orders; --", locality: 'Lyon', lat: 500, lng: 0 } }), 'deliveryAddress.lat'],
+    [
+      'SQL text in the address',
+      (id: string) => ({
+        items: [{ productId: id, quantity: 1 }],
+        deliveryAddress: { line1: "x'); drop table orders; --", locality: 'Lyon', lat: 500, lng: 0 },
+      }),
+      'deliveryAddress.lat',
+    ],
     ['client-sent price', (id: string) => ({ items: [{ productId: id, quantity: 1, unitPriceCents: 1 }] }), 'items.0.unitPriceCents'],
     ['both cart and items', (id: string) => ({ fromCart: true, items: [{ productId: id, quantity: 1 }] }), 'items'],
     ['a body that is not an object', () => [1, 2, 3], ''],
@@ -147,7 +154,12 @@ describe('checkout rules', () => {
 
   test('When a line names an unknown or inactive product, then 422 names the line and nothing is written', async () => {
     const inactive = await createProduct(shop.app, shop.merchant, { stock: 10, active: false });
-    const res = await placeOrder(shop.app, customer, { items: [{ productId: '00000000-0000-4000-8000-000000000000', quantity: 1 }, { productId: inactive.id, quantity: 1 }] });
+    const res = await placeOrder(shop.app, customer, {
+      items: [
+        { productId: '00000000-0000-4000-8000-000000000000', quantity: 1 },
+        { productId: inactive.id, quantity: 1 },
+      ],
+    });
     expect(res.status).toBe(422);
     expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['items.0.productId', 'items.1.productId']);
     expect(await stockOf(shop.app, inactive.id)).toEqual([10]);
@@ -201,7 +213,8 @@ describe('checkout rules', () => {
       expect(first).toMatchObject({ ok: true, data: { status: 'placed' } });
       expect(second.data.id).toBe(first.data.id);
       expect(await emitRaw(socket, 'order:place', { items: [{ productId: product.id, quantity: 1 }] })).toMatchObject({
-        ok: false, error: { code: 'VALIDATION' },
+        ok: false,
+        error: { code: 'VALIDATION' },
       });
       expect(await stockOf(shop.app, product.id)).toEqual([9]);
     } finally {

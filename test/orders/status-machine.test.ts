@@ -1,9 +1,8 @@
-import { TestEnv, type TestApp } from '../support/test-env.js';
 import { createUser, type TestUser } from '../support/users.js';
 import { createProduct, type TestProduct } from '../support/products.js';
-import { connectSocket, emitAck, nextEvent } from '../support/sockets.js';
-import { httpClient } from '../support/http.js';
+import { nextEvent } from '../support/sockets.js';
 import { advance, placeOrder, stockOf } from '../support/orders.js';
+import { useWorld } from '../support/world.js';
 
 type Actor = 'customer' | 'merchant' | 'otherMerchant' | 'driver' | 'admin';
 const PATH = ['placed', 'confirmed', 'preparing', 'ready', 'out_for_delivery', 'delivered'] as const;
@@ -24,33 +23,29 @@ const LEGAL: Record<string, Actor[]> = {
 };
 
 describe('order status machine', () => {
-  let env: TestEnv;
-  let app: TestApp;
+  const world = useWorld();
   let users: Record<Actor, TestUser>;
   let product: TestProduct;
 
   beforeAll(async () => {
-    env = await TestEnv.create();
-    app = await env.start();
     users = {
-      customer: await createUser(app),
-      merchant: await createUser(app, 'merchant'),
-      otherMerchant: await createUser(app, 'merchant'),
-      driver: await createUser(app, 'driver'),
-      admin: await createUser(app, 'admin'),
+      customer: await createUser(world.app),
+      merchant: await createUser(world.app, 'merchant'),
+      otherMerchant: await createUser(world.app, 'merchant'),
+      driver: await createUser(world.app, 'driver'),
+      admin: await createUser(world.app, 'admin'),
     };
-    product = await createProduct(app, users.merchant, { stock: 1000 });
+    product = await createProduct(world.app, users.merchant, { stock: 1000 });
   });
-  afterAll(() => env.close());
 
   /** An order in `status`, with the test driver assigned to it (so the driver is a party throughout). */
   async function orderIn(status: Status): Promise<string> {
-    const placed = await placeOrder(app, users.customer, { items: [{ productId: product.id, quantity: 1 }] });
+    const placed = await placeOrder(world.app, users.customer, { items: [{ productId: product.id, quantity: 1 }] });
     const id = placed.body.id as string;
-    await app.container.orm.em.fork().execute(`update orders set driver_id = ? where id = ?`, [users.driver.id, id]);
+    await world.app.container.orm.em.fork().execute(`update orders set driver_id = ? where id = ?`, [users.driver.id, id]);
     const steps = status === 'cancelled' ? [] : PATH.slice(1, PATH.indexOf(status) + 1);
-    for (const step of steps) await advance(app, id, [[users.admin, step]]);
-    if (status === 'cancelled') await advance(app, id, [[users.admin, 'cancelled']]);
+    for (const step of steps) await advance(world.app, id, [[users.admin, step]]);
+    if (status === 'cancelled') await advance(world.app, id, [[users.admin, 'cancelled']]);
     return id;
   }
 
@@ -66,7 +61,7 @@ describe('order status machine', () => {
       const legal = LEGAL[`${from}>${to}`];
       // A successful move consumes the order; illegal and forbidden moves leave it as it was.
       const orderId = legal?.includes(actor) ? await orderIn(from) : (byFrom.get(from) ?? byFrom.set(from, await orderIn(from)).get(from)!);
-      const res = await httpClient(app.url).post(`/api/v1/orders/${orderId}/status`, { status: to }, users[actor].token);
+      const res = await world.http.post(`/api/v1/orders/${orderId}/status`, { status: to }, users[actor].token);
       // A merchant with no product in the order cannot see it at all: 404 whatever the move.
       const expected = actor === 'otherMerchant' ? [404] : !legal ? [409] : legal.includes(actor) ? [200] : [403];
       if (!expected.includes(res.status)) failures.push(`${actor} ${from}→${to}: ${res.status} ${res.body.code ?? ''}, expected ${expected}`);
@@ -77,53 +72,52 @@ describe('order status machine', () => {
   }, 120_000);
 
   test('When an order is cancelled, then its stock returns to the database and to availability', async () => {
-    const item = await createProduct(app, users.merchant, { stock: 8 });
-    const placed = await placeOrder(app, users.customer, { items: [{ productId: item.id, quantity: 5 }] });
-    expect(await stockOf(app, item.id)).toEqual([3]);
+    const item = await createProduct(world.app, users.merchant, { stock: 8 });
+    const placed = await placeOrder(world.app, users.customer, { items: [{ productId: item.id, quantity: 5 }] });
+    expect(await stockOf(world.app, item.id)).toEqual([3]);
 
-    const cancelled = await httpClient(app.url).post(`/api/v1/orders/${placed.body.id}/cancel`, undefined, users.customer.token);
+    const cancelled = await world.http.post(`/api/v1/orders/${placed.body.id}/cancel`, undefined, users.customer.token);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
     expect(cancelled.body.history.map((h: { status: string; by: string }) => [h.status, h.by])).toEqual([
       ['placed', users.customer.id],
       ['cancelled', users.customer.id],
     ]);
-    expect(await stockOf(app, item.id)).toEqual([8]);
-    expect((await app.container.modules.inventory.available([item.id])).get(item.id)).toBe(8);
-    const again = await httpClient(app.url).post(`/api/v1/orders/${placed.body.id}/cancel`, undefined, users.customer.token);
+    expect(await stockOf(world.app, item.id)).toEqual([8]);
+    expect((await world.app.container.modules.inventory.available([item.id])).get(item.id)).toBe(8);
+    const again = await world.http.post(`/api/v1/orders/${placed.body.id}/cancel`, undefined, users.customer.token);
     expect(again.status).toBe(409);
-    expect(await stockOf(app, item.id)).toEqual([8]);
+    expect(await stockOf(world.app, item.id)).toEqual([8]);
   });
 
   test('When a customer and the merchant cancel the same order at once, then the stock returns exactly once', async () => {
-    const item = await createProduct(app, users.merchant, { stock: 10 });
-    const placed = await placeOrder(app, users.customer, { items: [{ productId: item.id, quantity: 4 }] });
+    const item = await createProduct(world.app, users.merchant, { stock: 10 });
+    const placed = await placeOrder(world.app, users.customer, { items: [{ productId: item.id, quantity: 4 }] });
     const results = await Promise.all(
-      [users.customer, users.merchant, users.admin, users.customer].map((u) => httpClient(app.url).post(`/api/v1/orders/${placed.body.id}/cancel`, undefined, u.token)),
+      [users.customer, users.merchant, users.admin, users.customer].map((u) => world.http.post(`/api/v1/orders/${placed.body.id}/cancel`, undefined, u.token)),
     );
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
-    expect(await stockOf(app, item.id)).toEqual([10]);
+    expect(await stockOf(world.app, item.id)).toEqual([10]);
   });
 
   test('When the merchant moves an order, then the customer connected to another instance gets order:updated', async () => {
-    const second = await env.start();
-    const socket = await connectSocket(second.url, users.customer.token);
+    const second = await world.start();
+    const socket = await world.connect(users.customer, second);
     try {
-      const placed = await placeOrder(app, users.customer, { items: [{ productId: product.id, quantity: 1 }] });
+      const placed = await placeOrder(world.app, users.customer, { items: [{ productId: product.id, quantity: 1 }] });
       const pushed = nextEvent(socket, 'order:updated', 5_000, (p: { order: { status: string } }) => p.order.status === 'confirmed');
-      await advance(app, placed.body.id, [[users.merchant, 'confirmed']]);
+      await advance(world.app, placed.body.id, [[users.merchant, 'confirmed']]);
       expect((await pushed).order).toMatchObject({ id: placed.body.id, status: 'confirmed' });
     } finally {
-      socket.close();
-      await env.stopApp(second);
+      await world.stop(second);
     }
   });
 
-  test('Order history lists own orders newest first with a cursor, and hides others\' orders', async () => {
-    const shopper = await createUser(app);
+  test("Order history lists own orders newest first with a cursor, and hides others' orders", async () => {
+    const shopper = await createUser(world.app);
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await placeOrder(app, shopper, { items: [{ productId: product.id, quantity: 1 }] })).body.id);
-    const http = httpClient(app.url);
+    for (let i = 0; i < 5; i++) ids.push((await placeOrder(world.app, shopper, { items: [{ productId: product.id, quantity: 1 }] })).body.id);
+    const http = world.http;
     const first = await http.get('/api/v1/orders?limit=3', shopper.token);
     const second = await http.get(`/api/v1/orders?limit=3&cursor=${first.body.nextCursor}`, shopper.token);
     expect([...first.body.items, ...second.body.items].map((o: { id: string }) => o.id)).toEqual(ids.reverse());

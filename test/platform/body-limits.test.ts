@@ -1,20 +1,11 @@
 import { request as httpRequest } from 'node:http';
-import { TestEnv, type TestApp } from '../support/test-env.js';
-import { httpClient, type HttpClient } from '../support/http.js';
+import { useWorld } from '../support/world.js';
 
 const MB = 1024 * 1024;
 const REGISTER = '/api/v1/auth/register';
 
-let env: TestEnv;
-let app: TestApp;
-let http: HttpClient;
-
-beforeAll(async () => {
-  env = await TestEnv.create();
-  app = await env.start({ PROCESS_ROLE: 'server' });
-  http = httpClient(app.url);
-});
-afterAll(() => env.close());
+const world = useWorld({ variables: { PROCESS_ROLE: 'server' } });
+const { http } = world;
 
 /** A syntactically valid JSON object of exactly `bytes` bytes. */
 function jsonOfSize(bytes: number): string {
@@ -26,7 +17,7 @@ function jsonOfSize(bytes: number): string {
 /** Streams `body` with chunked transfer encoding (no Content-Length), reading whatever answer comes back. */
 function postChunked(path: string, body: Buffer, chunkSize = 64 * 1024): Promise<{ status: number; type: string; body: any }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(app.url + path, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+    const req = httpRequest(world.app.url + path, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -1,3 +1,4 @@
+// No useWorld() here: these tests only parse configuration, with no database, Redis or instance.
 import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from '../../server/platform/config.js';
 

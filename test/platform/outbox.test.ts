@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Socket } from 'socket.io-client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ManualClock } from '../../domain/shared/clock.js';
 import { EventBus } from '../../domain/shared/event-bus.js';
@@ -12,25 +11,16 @@ import { eventually } from '../support/eventually.js';
 import { httpClient } from '../support/http.js';
 import { advance, placeOrder } from '../support/orders.js';
 import { createProduct } from '../support/products.js';
-import { connectSocket, emitAck } from '../support/sockets.js';
-import { TestEnv, type TestApp } from '../support/test-env.js';
+import { emitAck } from '../support/sockets.js';
 import { createUser } from '../support/users.js';
+import { useWorld } from '../support/world.js';
 
 const HOME = { line1: '1 place Bellecour', locality: 'Lyon', lat: 45.7578, lng: 4.832 };
 
 describe('durable events (transactional outbox)', () => {
-  let env: TestEnv;
-  let server: TestApp;
-  const sockets: Socket[] = [];
+  const world = useWorld({ variables: { PROCESS_ROLE: 'server' } }); // serves, never dispatches
 
-  beforeAll(async () => {
-    env = await TestEnv.create();
-    server = await env.start({ PROCESS_ROLE: 'server' }); // serves, never dispatches
-  });
-  afterEach(() => sockets.splice(0).forEach((s) => s.close()));
-  afterAll(() => env.close());
-
-  const em = () => server.container.orm.em.fork() as EntityManager;
+  const em = () => world.app.container.orm.em.fork() as EntityManager;
   const outboxRows = (name: string) =>
     em().execute<Array<{ id: string; dispatched_at: Date | null; attempts: number }>>(
       `select id, dispatched_at, attempts from outbox where name = ? order by seq`,
@@ -38,23 +28,25 @@ describe('durable events (transactional outbox)', () => {
     );
 
   test('When the process that committed a status change is killed before dispatch, then a worker started later delivers the event once', async () => {
-    const merchant = await createUser(server, 'merchant');
-    const customer = await createUser(server);
-    const driver = await createUser(server, 'driver');
-    const product = await createProduct(server, merchant, { kind: 'dish', stock: 5 });
-    const driverSocket = await connectSocket(server.url, driver.token);
-    sockets.push(driverSocket);
+    const merchant = await createUser(world.app, 'merchant');
+    const customer = await createUser(world.app);
+    const driver = await createUser(world.app, 'driver');
+    const product = await createProduct(world.app, merchant, { kind: 'dish', stock: 5 });
+    const driverSocket = await world.connect(driver);
     await emitAck(driverSocket, 'driver:location', { lat: 45.7625, lng: 4.8358 });
     await emitAck(driverSocket, 'driver:availability', { available: true, locality: 'Lyon' });
     const assignments: unknown[] = [];
     driverSocket.on('delivery:assigned', (p) => assignments.push(p));
 
-    const placed = await placeOrder(server, customer, { items: [{ productId: product.id, quantity: 1 }], deliveryAddress: HOME });
+    const placed = await placeOrder(world.app, customer, { items: [{ productId: product.id, quantity: 1 }], deliveryAddress: HOME });
     const orderId = placed.body.id as string;
-    await advance(server, orderId, [[merchant, 'confirmed'], [merchant, 'preparing']]);
+    await advance(world.app, orderId, [
+      [merchant, 'confirmed'],
+      [merchant, 'preparing'],
+    ]);
 
     // A real process commits the move to `ready` and dies at once (SIGKILL: no shutdown, no dispatch).
-    const doomed = await startChildLarder(env, { PROCESS_ROLE: 'server' });
+    const doomed = await startChildLarder(world.env, { PROCESS_ROLE: 'server' });
     const moved = await httpClient(doomed.url).post(`/api/v1/orders/${orderId}/status`, { status: 'ready' }, merchant.token);
     expect(moved.status).toBe(200);
     await doomed.kill('SIGKILL');
@@ -64,14 +56,17 @@ describe('durable events (transactional outbox)', () => {
       [orderId],
     );
     expect(ready).toEqual({ dispatched_at: null });
-    expect((await httpClient(server.url).get(`/api/v1/orders/${orderId}`, customer.token)).body.driverId).toBeNull();
+    expect((await world.http.get(`/api/v1/orders/${orderId}`, customer.token)).body.driverId).toBeNull();
 
-    await env.start({ PROCESS_ROLE: 'worker' });
+    await world.start({ PROCESS_ROLE: 'worker' });
     await eventually(async () => (await outboxRows('order.status_changed')).every((r) => r.dispatched_at !== null), Boolean, 10_000);
-    await eventually(async () => assignments.length, (n) => n >= 1);
+    await eventually(
+      async () => assignments.length,
+      (n) => n >= 1,
+    );
     await new Promise((r) => setTimeout(r, 300)); // room for a second, wrong delivery
     expect(assignments).toHaveLength(1);
-    expect((await httpClient(server.url).get(`/api/v1/orders/${orderId}`, customer.token)).body.driverId).toBe(driver.id);
+    expect((await world.http.get(`/api/v1/orders/${orderId}`, customer.token)).body.driverId).toBe(driver.id);
   }, 60_000);
 
   describe('the dispatcher', () => {
@@ -86,14 +81,14 @@ describe('durable events (transactional outbox)', () => {
       clock = new ManualClock(new Date());
       outbox = new Outbox();
       seen.length = 0;
-      uow = new UnitOfWork(server.container.orm.em as EntityManager, new EventBus(log), outbox, clock);
+      uow = new UnitOfWork(world.app.container.orm.em as EntityManager, new EventBus(log), outbox, clock);
     });
 
     const commitEvents = (n: number) =>
       uow.run(async (_tx, emit) => {
         for (let i = 0; i < n; i++) emit('user.registered', { userId: randomUUID(), role: 'customer' });
       });
-    const dispatcher = () => new OutboxDispatcher(server.container.orm.em as EntityManager, outbox, clock, log, { batch: 25 });
+    const dispatcher = () => new OutboxDispatcher(world.app.container.orm.em as EntityManager, outbox, clock, log, { batch: 25 });
 
     test('When a transaction rolls back, then none of its events are stored', async () => {
       outbox.consume('user.registered', 'test.record', async (e) => void seen.push(e.id));

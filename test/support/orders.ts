@@ -10,9 +10,7 @@ export function placeOrder(app: TestApp, customer: TestUser, body: unknown, key:
 
 /** Current stock per product, read from PostgreSQL (the record), not the mirror. */
 export async function stockOf(app: TestApp, ...productIds: string[]): Promise<number[]> {
-  const rows = await app.container.orm.em
-    .fork()
-    .execute<Array<{ id: string; stock: number }>>(`select id, stock from products where id in (?)`, [productIds]);
+  const rows = await app.container.orm.em.fork().execute<Array<{ id: string; stock: number }>>(`select id, stock from products where id in (?)`, [productIds]);
   const byId = new Map(rows.map((r) => [r.id, r.stock]));
   return productIds.map((id) => byId.get(id) ?? NaN);
 }

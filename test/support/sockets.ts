@@ -1,6 +1,13 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
-  AckData, AckError, ClientEventName, ClientToServerEvents, EventInput, ServerEventName, ServerPayload, ServerToClientEvents,
+  AckData,
+  AckError,
+  ClientEventName,
+  ClientToServerEvents,
+  EventInput,
+  ServerEventName,
+  ServerPayload,
+  ServerToClientEvents,
 } from '../../server/realtime/contract.js';
 
 /** A client socket typed by the contract: a misspelt event or a wrong payload fails `npm run typecheck`. */

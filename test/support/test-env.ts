@@ -8,6 +8,9 @@ import type { ContainerOptions } from '../../server/app/container.js';
 import { createTestDatabase, databaseUrl, dropDatabase } from './databases.js';
 import { deleteRedisKeys } from './redis-cleanup.js';
 
+/** The Redis server the tests use (each file under its own key prefix). */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 export interface TestApp extends Larder {
   url: string;
 }
@@ -36,6 +39,16 @@ export class TestEnv {
     return databaseUrl(this.dbName);
   }
 
+  /** The JSON-lines file every instance of this world writes its mails to. */
+  get mailOutboxFile(): string {
+    return join(this.dir, 'mail.jsonl');
+  }
+
+  /** The JSON-lines file every instance of this world writes its text messages to. */
+  get smsOutboxFile(): string {
+    return join(this.dir, 'sms.jsonl');
+  }
+
   config(env: Record<string, string> = {}): Config {
     return loadConfig(this.variables(env));
   }
@@ -47,11 +60,11 @@ export class TestEnv {
       PORT: '0',
       DATABASE_URL: this.databaseUrl,
       DATABASE_POOL_MAX: '10',
-      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: this.redisPrefix,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-      MAIL_OUTBOX_FILE: join(this.dir, 'mail.jsonl'),
-      SMS_OUTBOX_FILE: join(this.dir, 'sms.jsonl'),
+      MAIL_OUTBOX_FILE: this.mailOutboxFile,
+      SMS_OUTBOX_FILE: this.smsOutboxFile,
       STORAGE_DIR: join(this.dir, 'storage'),
       SHUTDOWN_TIMEOUT_MS: '2000',
       ...env,
@@ -65,6 +78,7 @@ export class TestEnv {
     return Object.assign(larder, { url: larder.port !== undefined ? `http://127.0.0.1:${larder.port}` : '' });
   }
 
+  /** Stops one instance before the others (the rest stop in `close()`). */
   async stopApp(app: Larder): Promise<void> {
     this.apps.splice(this.apps.indexOf(app), 1);
     await app.stop();
@@ -74,7 +88,7 @@ export class TestEnv {
   async close(): Promise<void> {
     await Promise.all(this.apps.splice(0).map((a) => a.stop()));
     await dropDatabase(this.dbName);
-    await deleteRedisKeys(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', this.redisPrefix);
+    await deleteRedisKeys(TEST_REDIS_URL, this.redisPrefix);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -16,7 +16,11 @@ let counter = 0;
  * Inserts a user straight into the database and signs an access token for it: fast setup for tests
  * of other modules (identity tests go through the real endpoints instead).
  */
-export async function createUser(app: Larder, role: Role = 'customer', extra: Partial<Pick<User, 'locality' | 'name' | 'healthProfile'>> = {}): Promise<TestUser> {
+export async function createUser(
+  app: Larder,
+  role: Role = 'customer',
+  extra: Partial<Pick<User, 'locality' | 'name' | 'healthProfile'>> = {},
+): Promise<TestUser> {
   const em = app.container.orm.em.fork() as EntityManager;
   const email = `${role}-${process.pid}-${++counter}-${Date.now()}@test.larder`;
   const user = em.create(User, { email, role, name: extra.name ?? `${role} ${counter}`, ...extra });

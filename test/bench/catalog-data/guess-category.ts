@@ -15,7 +15,10 @@ const RULES: Array<[RegExp, string]> = [
   [/\b(sauce\w*|ketchup|mayonnaise|mustard|moutarde|dressing|vinaigrette|pesto|salsa|jam|confiture|honey|miel|oil|huile|vinegar|vinaigre)\b/, 'pantry'],
   [/\b(soup|soupe|veloute|pizza|lasagn\w*|quiche|meal|plat|sandwich\w*|salad|salade|burrito|curry)\b/, 'ready-meals'],
   [/\b(ice cream|glace|sorbet|frozen|surgele\w*)\b/, 'frozen'],
-  [/\b(apple\w*|pomme\w*|banana\w*|orange\w*|tomato\w*|tomate\w*|berr(y|ies)|fruit\w*|vegetable\w*|legume\w*|carrot\w*|carotte\w*|spinach|epinard\w*|potato\w*)\b/, 'fruits-vegetables'],
+  [
+    /\b(apple\w*|pomme\w*|banana\w*|orange\w*|tomato\w*|tomate\w*|berr(y|ies)|fruit\w*|vegetable\w*|legume\w*|carrot\w*|carotte\w*|spinach|epinard\w*|potato\w*)\b/,
+    'fruits-vegetables',
+  ],
 ];
 
 /** A category slug for a product name; `other` when nothing matches. */

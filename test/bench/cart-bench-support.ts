@@ -1,0 +1,77 @@
+// What the cart benches share: their option reading, seeding, the server's lifecycle, socket acks.
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { benchEnv, cleanUp, insertProducts, insertUsers, loadAverage, type BenchEnv, type BenchUser } from './bench-support.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+
+/** A socket event's ack, as the server writes it. */
+export type Ack = { ok: true; data: unknown } | { ok: false; error: { code: string } };
+
+/** Reads a numeric option: the value given, else BENCH_SECONDS for a duration, else the full or the `--quick` default. */
+export type NumberOption = (name: string, full: number, short: number, seconds?: boolean) => number;
+
+/** Parses a cart bench's arguments: `--quick` (or BENCH_QUICK=1) plus the given string options. */
+export function parseCartArgs(args: string[], options: Record<string, { type: 'string' }>) {
+  const parsed = parseArgs({ args, options: { quick: { type: 'boolean', default: false }, ...options } });
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const quick = values.quick === true || process.env.BENCH_QUICK === '1';
+  const envSeconds = process.env.BENCH_SECONDS ? Number(process.env.BENCH_SECONDS) : undefined;
+  const opt: NumberOption = (name, full, short, seconds = false) => {
+    const given = values[name];
+    if (typeof given === 'string') return Number(given);
+    if (seconds && envSeconds !== undefined) return envSeconds;
+    return quick ? short : full;
+  };
+  return { values, quick, opt };
+}
+
+export interface Seeded {
+  customers: BenchUser[];
+  products: string[];
+  fanoutProduct: string;
+}
+
+const STOCK = 10_000_000;
+
+async function seed(databaseUrl: string, customers: number, products: number): Promise<Seeded> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const [merchant] = await insertUsers(db, 1, 'merchant');
+    const users = await insertUsers(db, customers, 'customer');
+    const ids = await insertProducts(db, merchant.id, products + 1, STOCK);
+    return { customers: users, products: ids.slice(0, products), fanoutProduct: ids[products] };
+  } finally {
+    await db.end();
+  }
+}
+
+/**
+ * Prints `header`, starts a server process with its own database and Redis prefix (named after
+ * `name`), seeds `customers` customers and `products` products plus the fan-out product (10 M stock
+ * each), runs `measure`, and stops the server and removes the database and keys whatever happens.
+ */
+export async function withCartServer(
+  name: string,
+  header: string,
+  seeding: { customers: number; products: number },
+  measure: (server: ServerProcess, env: BenchEnv, seeded: Seeded) => Promise<void>,
+): Promise<void> {
+  const env = benchEnv(name);
+  console.log(header);
+  console.log(`database ${env.dbName}, Redis prefix ${env.redisPrefix} (both removed at the end); load average ${loadAverage()}`);
+  const server = await startServerProcess(env.serverEnv);
+  try {
+    await measure(server, env, await seed(env.databaseUrl, seeding.customers, seeding.products));
+  } finally {
+    await server.stop();
+    await cleanUp(env);
+  }
+}
+
+/** The largest value (a loop, not Math.max(...values): the lists hold too many values to spread). */
+export function maxOf(values: number[]): number {
+  let max = -Infinity;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
