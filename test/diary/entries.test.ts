@@ -108,7 +108,11 @@ describe('diary entries: optimistic updates', () => {
     const created = await http.post('/api/v1/diary', entryBody([{ name: 'Salad', grams: 100, nutrition: {} }]), user.token);
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        http.put(`/api/v1/diary/${created.body.id}`, { date: '2026-12-03', meal: 'lunch', items: [{ name: 'Salad', grams: 100 + i, nutrition: {} }], version: 1 }, user.token),
+        http.put(
+          `/api/v1/diary/${created.body.id}`,
+          { date: '2026-12-03', meal: 'lunch', items: [{ name: 'Salad', grams: 100 + i, nutrition: {} }], version: 1 },
+          user.token,
+        ),
       ),
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
