@@ -39,10 +39,15 @@ function describeUploads(kind: 'local' | 's3') {
         Object.assign(variables, s3.variables);
       }
     });
-    const world = useWorld({ variables });
     afterAll(async () => {
       await s3?.close();
     });
+    describeUploadBehaviour(useWorld({ variables }));
+  });
+}
+
+function describeUploadBehaviour(world: World) {
+  describe('uploads', () => {
     let user: TestUser;
     beforeAll(async () => {
       user = await createUser(world.app);
