@@ -8,7 +8,7 @@ import type { Limit, RateLimiter } from '../shared/rate-limiter.js';
 import type { UnitOfWork } from '../shared/unit-of-work.js';
 import type { CommentView, MissedComments } from './community.schemas.js';
 import { COMMENT_COLUMNS, type CommentRow, type PostRow } from './community-rows.js';
-import type { CommunityViews } from './community-views.js';
+import { commentView, type CommunityViews } from './community-views.js';
 import type { PostsService } from './posts.service.js';
 import { communityKeys, communityLimits } from './redis-keys.js';
 
@@ -33,7 +33,7 @@ export class CommentsService {
   constructor(private readonly d: CommentsDeps) {}
 
   async add(caller: Actor, postId: string, body: string): Promise<CommentView> {
-    const post = await this.d.posts.visible(caller, postId);
+    const [post, authorName] = await Promise.all([this.d.posts.visible(caller, postId), this.d.views.nameOf(caller.id)]);
     if (post.status !== 'visible') throw new AppError('CONFLICT', 'The post is hidden pending review');
     await this.d.limiter.hitInOrder(this.limits(caller, post));
     return this.d.uow.run(async (tx, emit) => {
@@ -47,7 +47,7 @@ export class CommentsService {
         `insert into comments (id, post_id, author_id, body, created_at) values (?, ?, ?, ?, ?) returning ${COMMENT_COLUMNS}`,
         [randomUUID(), postId, caller.id, body, this.d.clock.now()],
       );
-      const [comment] = await this.d.views.comments([inserted]);
+      const comment = commentView(inserted, authorName);
       emit('comment.added', { postId, postAuthorId: locked.author_id, postTitle: locked.title, boardSlug: locked.board_slug, comment });
       return comment;
     });

@@ -38,13 +38,16 @@ export class CommunityViews {
 
   async comments(rows: readonly CommentRow[]): Promise<CommentView[]> {
     const names = await this.users.names(rows.map((r) => r.author_id));
-    return rows.map((r) => ({
-      id: r.id,
-      postId: r.post_id,
-      authorId: r.author_id,
-      authorName: names.get(r.author_id) ?? '',
-      body: r.body,
-      createdAt: new Date(r.created_at).toISOString(),
-    }));
+    return rows.map((r) => commentView(r, names.get(r.author_id) ?? ''));
   }
+
+  /** The caller's display name, read before a write so no transaction waits for it. */
+  async nameOf(userId: string): Promise<string> {
+    return (await this.users.names([userId])).get(userId) ?? '';
+  }
+}
+
+/** A comment row with its author's name. */
+export function commentView(r: CommentRow, authorName: string): CommentView {
+  return { id: r.id, postId: r.post_id, authorId: r.author_id, authorName, body: r.body, createdAt: new Date(r.created_at).toISOString() };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -84,7 +84,11 @@ export class PhotoUpload {
     return sniffer.type;
   }
 
-  /** Decodes the spooled image and stores it re-encoded without metadata; an undecodable image is 415 and nothing is stored. */
+  /**
+   * Decodes the spooled image and stores it re-encoded without metadata; an undecodable image is 415 and
+   * nothing is stored. libvips writes to a second spool file, not to memory (sharp's stream output
+   * would hold the whole encoded image), and reads the input sequentially: memory stays a few strips.
+   */
   private async reencode(spool: string, type: PhotoType, key: string): Promise<void> {
     const meta = await sharp(spool, { limitInputPixels: false })
       .metadata()
@@ -94,16 +98,17 @@ export class PhotoUpload {
       throw new AppError('PAYLOAD_TOO_LARGE', `A photo has at most ${MAX_PHOTO_PIXELS} pixels`, { limit: MAX_PHOTO_PIXELS });
     }
     const image = sharp(spool, { limitInputPixels: MAX_PHOTO_PIXELS, sequentialRead: true, failOn: 'truncated' }).autoOrient();
-    let decodeFailed = false;
-    image.once('error', () => {
-      decodeFailed = true;
-    });
-    const encoded = type === 'image/jpeg' ? image.jpeg({ quality: 88 }) : type === 'image/png' ? image.png() : image.webp({ quality: 88 });
+    // optimiseCoding (two-pass Huffman) would buffer every coefficient of the image: off.
+    const encoded =
+      type === 'image/jpeg' ? image.jpeg({ quality: 88, optimiseCoding: false }) : type === 'image/png' ? image.png() : image.webp({ quality: 88 });
+    const output = `${spool}.out`;
     try {
-      await this.d.storage.put(key, encoded, { contentType: type });
-    } catch (err) {
-      if (decodeFailed) throw notAnImage();
-      throw err;
+      await encoded.toFile(output).catch(() => {
+        throw notAnImage();
+      });
+      await this.d.storage.put(key, createReadStream(output), { contentType: type });
+    } finally {
+      await rm(output, { force: true });
     }
   }
 
