@@ -56,27 +56,34 @@ export async function measureCommentFanOut(server: ServerProcess, jwtSecret: str
     }
     const sentAt: number[] = [];
     const received = listen(watchers, 'comment:added', (p) => p.comment.body, sentAt);
-    let refused = 0;
+    const refused = new Map<string, number>();
+    const refuse = (code: string) => refused.set(code, (refused.get(code) ?? 0) + 1);
     const cpu = cpuMeters({ server: server.pid });
     await atRate(cfg.commentsPerSecond, total, (i) => {
       sentAt[i] = performance.now();
       (commenters[i % commenterCount].timeout(10_000).emitWithAck('comment:add', { postId, body: `c${i}` }) as Promise<Ack>).then(
-        (a) => void (a.ok || refused++),
-        () => void refused++,
+        (a) => void (a.ok || refuse(a.error?.code ?? '?')),
+        () => void refuse('ack timeout'),
       );
     });
     await pause(2_000);
     const used = cpu();
-    const expected = (total - refused) * cfg.watchers;
+    // Read once, before the baseline runs: deliveries arriving later do not count.
+    const latencies = [...received.latencies];
+    closeAll([...watchers, ...commenters]);
+    const refusedCount = [...refused.values()].reduce((a, b) => a + b, 0);
+    const expected = (total - refusedCount) * cfg.watchers;
+    const p99 = percentile(latencies, 99);
     console.log(`\n[comment fan-out: 1 post, ${cfg.watchers} watchers, ${cfg.commentsPerSecond} comments/s for ${cfg.seconds} s]`);
     console.log(
-      `Larder: ${received.latencies.length} of ${expected} deliveries (${refused} comments refused), delivery p50 ${fmt(percentile(received.latencies, 50))} ms, ` +
-        `p95 ${fmt(percentile(received.latencies, 95))} ms, p99 ${fmt(percentile(received.latencies, 99))} ms; server CPU ${fmt(used.server)}% of a core`,
+      `Larder: ${latencies.length} of ${expected} deliveries within 2 s of the last send (comments refused: ${refusedCount ? [...refused].map(([c, n]) => `${c} ${n}`).join(', ') : 'none'}), ` +
+        `delivery p50 ${fmt(percentile(latencies, 50))} ms, p95 ${fmt(percentile(latencies, 95))} ms, p99 ${fmt(p99)} ms; server CPU ${fmt(used.server)}% of a core, load generator ${fmt(used.generator)}%`,
     );
     const bare = await bareFanOut(cfg);
-    const p99 = percentile(received.latencies, 99);
-    console.log(`bare Socket.IO broadcast: delivery p99 ${fmt(bare.p99)} ms (${bare.deliveries} deliveries)`);
-    console.log(`target delivery p99 ≤ 100 ms: ${fmt(p99)} ms ${p99 <= 100 && received.latencies.length === expected ? 'MET' : 'MISSED'}`);
+    console.log(
+      `bare Socket.IO broadcast: delivery p99 ${fmt(bare.p99)} ms (${bare.deliveries} of ${cfg.commentsPerSecond * cfg.seconds * cfg.watchers} deliveries)`,
+    );
+    console.log(`target delivery p99 ≤ 100 ms: ${fmt(p99)} ms ${p99 <= 100 && latencies.length === expected ? 'MET' : 'MISSED'}`);
   } finally {
     closeAll([...watchers, ...commenters]);
   }
