@@ -1,5 +1,7 @@
 import type { CartModule } from './cart/index.js';
 import type { CatalogModule } from './catalog/index.js';
+import type { CommunityModule } from './community/index.js';
+import type { DiaryModule } from './diary/index.js';
 import type { IdentityModule } from './identity/index.js';
 import type { InventoryModule } from './inventory/index.js';
 import type { Mailer } from './mail/index.js';
@@ -18,5 +20,7 @@ export interface Modules {
   cart: CartModule;
   orders: OrdersModule;
   mail: Mailer;
+  diary: DiaryModule;
+  community: CommunityModule;
   outbox: OutboxDispatcher;
 }

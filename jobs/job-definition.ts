@@ -2,6 +2,7 @@ import type { BackoffStrategy } from 'agenda';
 import type { Logger } from 'pino';
 import type { Modules } from '../domain/modules.js';
 import type { JobName, JobPayloads } from '../domain/shared/job-queue.js';
+import type { Config } from '../server/platform/config.js';
 
 export interface JobContext {
   modules: Modules;
@@ -16,6 +17,8 @@ export interface JobDefinition<N extends JobName = JobName> {
   name: N;
   /** Recurring schedule (cron or human interval); absent for jobs that are only enqueued. */
   schedule?: string;
+  /** The IANA time zone the cron schedule is read in (default UTC), from the configuration. */
+  timeZone?: (config: Config) => string;
   concurrency?: number;
   lockLifetimeMs?: number;
   backoff?: BackoffStrategy;

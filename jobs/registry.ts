@@ -3,7 +3,9 @@ import { assignWaitingDrivers } from './definitions/assign-waiting-drivers.js';
 import { cleanupExpiredTokens } from './definitions/cleanup-expired-tokens.js';
 import { cleanupIdempotencyKeys } from './definitions/cleanup-idempotency-keys.js';
 import { deleteMerchantProducts } from './definitions/delete-merchant-products.js';
+import { makeDiaryThumbnail } from './definitions/make-diary-thumbnail.js';
 import { pruneOutbox } from './definitions/prune-outbox.js';
+import { purgeDiaryTrash } from './definitions/purge-diary-trash.js';
 import { sendMail } from './definitions/send-mail.js';
 import type { AnyJobDefinition, JobDefinition } from './job-definition.js';
 
@@ -18,6 +20,8 @@ const registry: { [N in JobName]: JobDefinition<N> } = {
   'orders.cleanup-idempotency-keys': cleanupIdempotencyKeys,
   'catalog.delete-merchant-products': deleteMerchantProducts,
   'outbox.prune': pruneOutbox,
+  'diary.purge-trash': purgeDiaryTrash,
+  'diary.make-thumbnail': makeDiaryThumbnail,
 };
 
 export const definitions: AnyJobDefinition[] = Object.values(registry);

@@ -23,7 +23,7 @@ export async function startWorker(context: AppContext & { scheduler: Scheduler }
   await agenda.start();
   unrefJobAliveChecks(agenda);
   for (const d of definitions) {
-    if (d.schedule) await agenda.every(d.schedule, d.name, {}, { skipImmediate: true });
+    if (d.schedule) await agenda.every(d.schedule, d.name, {}, { skipImmediate: true, timezone: d.timeZone?.(context.config) });
   }
   context.log.info({ jobs: definitions.map((d) => d.name) }, 'worker started');
   return {

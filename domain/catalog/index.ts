@@ -7,6 +7,7 @@ import { ProductListing } from './listing/product-listing.js';
 import { MerchantPurge } from './merchant-purge.js';
 import { ProductCache } from './product-cache.js';
 import { ProductReader } from './product-reader.js';
+import { ProductNutrition } from './product-nutrition.js';
 import { ProductsForSale } from './products-for-sale.js';
 import { ProductWriter } from './product-writer.js';
 import './catalog.events.js';
@@ -17,6 +18,9 @@ export type { ProductStockChange } from './catalog.events.js';
 export type { Availability } from './catalog.service.js';
 export { DishAddonsInput, DishAddonsView } from './dish-addons.js';
 export type { ProductForSale, ProductsForSale } from './products-for-sale.js';
+export type { Per100g, ProductNutrition, ProductNutritionFacts } from './product-nutrition.js';
+export { watchedNutrients, type WatchedNutrient } from './verdict/watched-nutrients.js';
+export { LIMIT_NUTRIENTS, type LimitKey, type RuleNutrient } from './verdict/rules.js';
 export { Product, NUTRIENTS, PRODUCT_KINDS, type Nutrient, type ProductKind } from './product.entity.js';
 export { isValidGtin, checkDigit, gtinKey } from './barcode.js';
 export { foldText } from './verdict/ingredient-matcher.js';
@@ -32,6 +36,8 @@ export interface CatalogModule {
   addons: DishAddons;
   /** The read interface for carts and orders: price, currency, kind, active, stock version. */
   forSale: ProductsForSale;
+  /** The read interface for food diaries: name and nutrition per 100 g by product id. */
+  nutrition: ProductNutrition;
 }
 
 export interface CatalogDeps {
@@ -63,5 +69,6 @@ export function createCatalogModule(deps: ModuleDeps, { availability, users }: C
     purge: new MerchantPurge(uow),
     addons: new DishAddons(em),
     forSale,
+    nutrition: new ProductNutrition(em),
   };
 }

@@ -50,6 +50,8 @@ export const HealthProfile = z
     diets: z.array(z.enum(DIETS)).max(DIETS.length).default([]),
     allergens: z.array(z.enum(ALLERGENS)).max(ALLERGENS.length).default([]),
     limits: HealthLimits.optional(),
+    /** Personal limits per day (the food diary's summary), same keys; they override the diary's daily defaults. */
+    dailyLimits: HealthLimits.optional(),
   })
   .strict()
   .transform((p) => ({ ...p, conditions: [...new Set(p.conditions)], diets: [...new Set(p.diets)], allergens: [...new Set(p.allergens)] }));

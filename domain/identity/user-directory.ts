@@ -23,6 +23,14 @@ export class UserDirectory {
     return user?.locality ?? null;
   }
 
+  /** Display names by user id (ids without an account are left out). */
+  async names(userIds: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(userIds)];
+    if (unique.length === 0) return new Map();
+    const users = await this.em.find(User, { id: { $in: unique } }, { fields: ['id', 'name'], disableIdentityMap: true });
+    return new Map(users.map((u) => [u.id, u.name]));
+  }
+
   /** Whether the id names a merchant account. */
   async isMerchant(userId: string): Promise<boolean> {
     const user = await this.em.findOne(User, { id: userId }, { fields: ['id', 'role'] });

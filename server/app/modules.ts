@@ -1,8 +1,12 @@
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createCartModule } from '../../domain/cart/index.js';
 import { createCatalogModule } from '../../domain/catalog/index.js';
+import { createCommunityModule } from '../../domain/community/index.js';
+import { createDiaryModule } from '../../domain/diary/index.js';
 import { createIdentityModule, type SmsSender } from '../../domain/identity/index.js';
 import { createInventoryModule } from '../../domain/inventory/index.js';
 import { createMailer, type Mailer } from '../../domain/mail/index.js';
@@ -68,10 +72,16 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
       deliveryRadiusKm: config.deliveryRadiusKm,
     },
   );
+  const diary = createDiaryModule(
+    deps,
+    { catalog, users: identity.users, storage: infra.storage },
+    { photoUrlTtlSeconds: config.photoUrlTtlSeconds, spoolDir: join(tmpdir(), 'larder-uploads') },
+  );
+  const community = createCommunityModule(deps, { diary, users: identity.users }, { sharedPhotoUrlTtlSeconds: config.sharedPhotoUrlTtlSeconds });
   const mail = overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxFile: config.mailOutboxFile, log });
   const dispatcher = new OutboxDispatcher(em, outbox, clock, log, {
     observe: (consumer, outcome) => metrics.outboxConsumers.inc({ consumer, outcome }),
   });
 
-  return { modules: { identity, catalog, inventory, cart, orders, mail, outbox: dispatcher }, events };
+  return { modules: { identity, catalog, inventory, cart, orders, mail, diary, community, outbox: dispatcher }, events };
 }

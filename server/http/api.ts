@@ -35,6 +35,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   body?: B;
   query?: Q;
   params?: P;
+  /** A body the handler streams itself (uploads), documented as binary in these content types; never read here. */
+  rawBody?: { contentTypes: string[]; description: string };
   /** Documented responses; the first one is the success status used when the handler returns a plain body. */
   responses: Record<number, ResponseDoc>;
   /** Returns the response body, or a Reply for a non-default status/headers, or undefined when it set ctx itself. */
@@ -48,6 +50,11 @@ export class Reply {
     readonly body?: unknown,
     readonly headers: Record<string, string> = {},
   ) {}
+}
+
+function rawBodyDoc(raw: { contentTypes: string[]; description: string }) {
+  const binary = { type: 'string' as const, format: 'binary' };
+  return { description: raw.description, required: true, content: Object.fromEntries(raw.contentTypes.map((t) => [t, { schema: binary }])) };
 }
 
 const ERROR_RESPONSES: Record<number, ResponseDoc> = {
@@ -111,6 +118,7 @@ export class Api {
         ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
         ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
         ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
+        ...(spec.rawBody ? { body: rawBodyDoc(spec.rawBody) } : {}),
       },
       responses,
     });

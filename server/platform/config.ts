@@ -46,6 +46,14 @@ const EnvSchema = z
     AUTH_IP_LIMIT_PER_5MIN: z.coerce.number().int().min(1).default(100),
     ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
+    PURGE_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin'),
+    PHOTO_URL_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400)
+      .default(900),
+    SHARED_PHOTO_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.JWT_SECRET !== DEV_JWT_SECRET, {
     path: ['JWT_SECRET'],
@@ -92,9 +100,22 @@ export interface Config {
   authIpLimitPer5Min: number;
   argon2Concurrency: number;
   shutdownTimeoutMs: number;
+  /** The daily diary trash purge runs at 06:00 in this zone. */
+  purgeTimeZone: string;
+  photoUrlTtlSeconds: number;
+  sharedPhotoUrlTtlSeconds: number;
 }
 
 export class ConfigError extends Error {}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Password hashes in flight when ARGON2_CONCURRENCY is unset: one per core (more only time-slice the
@@ -156,5 +177,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     authIpLimitPer5Min: e.AUTH_IP_LIMIT_PER_5MIN,
     argon2Concurrency: e.ARGON2_CONCURRENCY ?? defaultArgon2Concurrency(source),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    purgeTimeZone: e.PURGE_TIME_ZONE,
+    photoUrlTtlSeconds: e.PHOTO_URL_TTL_SECONDS,
+    sharedPhotoUrlTtlSeconds: e.SHARED_PHOTO_URL_TTL_SECONDS,
   };
 }

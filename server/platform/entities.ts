@@ -1,6 +1,26 @@
 import { OtpCode, PasswordResetToken, RefreshToken, User } from '../../domain/identity/index.js';
 import { Product } from '../../domain/catalog/index.js';
+import { Board, Comment, ModerationReport, Post } from '../../domain/community/index.js';
+import { DiaryEntry, DiarySyncHead, DiaryTombstone } from '../../domain/diary/index.js';
 import { IdempotencyKey, Order, OrderItem, OrderMerchant, OrderStatusChange } from '../../domain/orders/index.js';
 
 /** Every MikroORM entity, one line per module's entities. */
-export const entities = [User, RefreshToken, OtpCode, PasswordResetToken, Product, Order, OrderItem, OrderMerchant, OrderStatusChange, IdempotencyKey];
+export const entities = [
+  User,
+  RefreshToken,
+  OtpCode,
+  PasswordResetToken,
+  Product,
+  Order,
+  OrderItem,
+  OrderMerchant,
+  OrderStatusChange,
+  IdempotencyKey,
+  DiaryEntry,
+  DiarySyncHead,
+  DiaryTombstone,
+  Board,
+  Post,
+  Comment,
+  ModerationReport,
+];

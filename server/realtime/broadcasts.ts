@@ -39,5 +39,9 @@ export function subscribeBroadcasts({ events, emitter, availability, log }: Broa
       emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order });
     }),
     events.subscribe('delivery.location', (location) => emitter.emit(rooms.order(location.orderId), 'order:driver-location', location)),
+    events.subscribe('comment.added', ({ postId, comment }) => emitter.emit(rooms.post(postId), 'comment:added', { comment })),
+    events.subscribe('comment.restored', ({ postId, comment }) => emitter.emit(rooms.post(postId), 'comment:added', { comment })),
+    events.subscribe('comment.deleted', ({ postId, commentId }) => emitter.emit(rooms.post(postId), 'comment:deleted', { commentId, postId })),
+    events.subscribe('diary.upload_progress', ({ userId, ...progress }) => emitter.emit(rooms.user(userId), 'upload:progress', progress)),
   ];
 }

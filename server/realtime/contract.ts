@@ -8,6 +8,7 @@ import {
   OrderWatchInput,
   PlaceOrderSocketInput,
 } from '../../domain/orders/index.js';
+import { CommentAddInput, CommentView, MissedComments, PostUnwatchInput, PostWatchInput } from '../../domain/community/index.js';
 import { ERROR_CODES, type ErrorCode } from '../../domain/shared/app-error.js';
 
 /** A client → server event: what the client sends, what the ack's `data` carries. */
@@ -69,6 +70,13 @@ export const clientEvents = {
     input: DriverLocationInput,
     ack: z.null(),
   },
+  'post:watch': {
+    summary: "Receive a post's comment:added / comment:deleted; the ack carries the comments missed since sinceCommentId",
+    input: PostWatchInput,
+    ack: MissedComments,
+  },
+  'post:unwatch': { summary: "Stop receiving a post's comments", input: PostUnwatchInput, ack: z.null() },
+  'comment:add': { summary: 'Comment on a post (same rules as POST /posts/:id/comments)', input: CommentAddInput, ack: CommentView },
 } as const satisfies Record<string, ClientEventSpec>;
 
 const OrderPush = z.object({ order: OrderView });
@@ -93,6 +101,15 @@ export const serverEvents = {
   'order:driver-location': {
     summary: "The driver's position, to the order's watchers while it is out for delivery",
     payload: z.object({ orderId: z.uuid(), lat: z.number(), lng: z.number(), at: z.iso.datetime() }),
+  },
+  'comment:added': { summary: "A new (or restored) comment, to the post's watchers on every instance", payload: z.object({ comment: CommentView }) },
+  'comment:deleted': {
+    summary: "A comment was deleted or hidden, to the post's watchers on every instance",
+    payload: z.object({ commentId: z.uuid(), postId: z.uuid() }),
+  },
+  'upload:progress': {
+    summary: "A photo upload's bytes so far, to the uploader's sockets (≤ 10 a second, and once at the end)",
+    payload: z.object({ uploadId: z.string(), bytesReceived: z.number().int(), bytesTotal: z.number().int().nullable() }),
   },
 } as const satisfies Record<string, ServerEventSpec>;
 

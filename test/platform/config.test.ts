@@ -31,6 +31,8 @@ describe('configuration', () => {
     ['ARGON2_CONCURRENCY', { ARGON2_CONCURRENCY: '0' }],
     ['WEBHOOK_ALLOW_PRIVATE', { WEBHOOK_ALLOW_PRIVATE: 'maybe' }],
     ['ADMIN_PASSWORD', { ADMIN_EMAIL: 'root@example.org' }],
+    ['PURGE_TIME_ZONE', { PURGE_TIME_ZONE: 'Mars/Olympus_Mons' }],
+    ['PHOTO_URL_TTL_SECONDS', { PHOTO_URL_TTL_SECONDS: '0' }],
   ])('When %s has a bad value, then startup stops naming it', (name, env) => {
     expect(failure({ ...base, ...env })).toMatch(new RegExp(`^\\s+${name}: `, 'm'));
   });

@@ -1,6 +1,8 @@
 import type { Modules } from '../../../domain/modules.js';
 import type { Api } from '../api.js';
 import { registerCartRoutes } from './cart.js';
+import { registerCommunityRoutes } from './community.js';
+import { registerDiaryRoutes } from './diary.js';
 import { registerIdentityRoutes } from './identity.js';
 import { registerMeRoutes } from './me.js';
 import { registerOrderRoutes } from './orders.js';
@@ -13,4 +15,6 @@ export function registerRoutes(api: Api, modules: Modules): void {
   registerCartRoutes(api, modules);
   registerOrderRoutes(api, modules);
   registerProductRoutes(api, modules);
+  registerDiaryRoutes(api, modules);
+  registerCommunityRoutes(api, modules);
 }

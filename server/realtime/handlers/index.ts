@@ -2,6 +2,7 @@ import type { AppContext } from '../../platform/app-context.js';
 import type { AppSocket } from '../handle.js';
 import { registerSessionHandlers } from './session.js';
 import { registerCartHandlers } from './cart.js';
+import { registerCommunityHandlers } from './community.js';
 import { registerOrderHandlers } from './orders.js';
 
 /** Every module's socket handlers, one line per module. */
@@ -9,4 +10,5 @@ export function registerSocketHandlers(context: AppContext, socket: AppSocket): 
   registerSessionHandlers(context, socket);
   registerCartHandlers(context, socket);
   registerOrderHandlers(context, socket);
+  registerCommunityHandlers(context, socket);
 }
