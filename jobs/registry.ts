@@ -5,6 +5,7 @@ import { cleanupIdempotencyKeys } from './definitions/cleanup-idempotency-keys.j
 import { deleteMerchantProducts } from './definitions/delete-merchant-products.js';
 import { pruneOutbox } from './definitions/prune-outbox.js';
 import { sendMail } from './definitions/send-mail.js';
+import { sendMealSetReminders } from './definitions/send-meal-set-reminders.js';
 import type { AnyJobDefinition, JobDefinition } from './job-definition.js';
 
 /**
@@ -18,6 +19,7 @@ const registry: { [N in JobName]: JobDefinition<N> } = {
   'orders.cleanup-idempotency-keys': cleanupIdempotencyKeys,
   'catalog.delete-merchant-products': deleteMerchantProducts,
   'outbox.prune': pruneOutbox,
+  'mealsets.send-reminders': sendMealSetReminders,
 };
 
 export const definitions: AnyJobDefinition[] = Object.values(registry);

@@ -5,6 +5,10 @@ import { Migration20261125000300_dish_addons } from './Migration20261125000300_d
 import { Migration20261125000400_orders } from './Migration20261125000400_orders.js';
 import { Migration20261202000100_outbox } from './Migration20261202000100_outbox.js';
 import { Migration20261202000200_idempotency_outcome } from './Migration20261202000200_idempotency_outcome.js';
+import { Migration20261203003000_localities } from './Migration20261203003000_localities.js';
+import { Migration20261203003100_restaurants } from './Migration20261203003100_restaurants.js';
+import { Migration20261203003200_meal_sets } from './Migration20261203003200_meal_sets.js';
+import { Migration20261203003300_notifications } from './Migration20261203003300_notifications.js';
 
 /** Every migration in order; listed explicitly so tsx, jest and the built JS load the same set. */
 export const migrationsList = [
@@ -15,4 +19,8 @@ export const migrationsList = [
   { name: 'Migration20261125000400_orders', class: Migration20261125000400_orders },
   { name: 'Migration20261202000100_outbox', class: Migration20261202000100_outbox },
   { name: 'Migration20261202000200_idempotency_outcome', class: Migration20261202000200_idempotency_outcome },
+  { name: 'Migration20261203003000_localities', class: Migration20261203003000_localities },
+  { name: 'Migration20261203003100_restaurants', class: Migration20261203003100_restaurants },
+  { name: 'Migration20261203003200_meal_sets', class: Migration20261203003200_meal_sets },
+  { name: 'Migration20261203003300_notifications', class: Migration20261203003300_notifications },
 ];

@@ -14,9 +14,10 @@ import './catalog.jobs.js';
 
 export * from './catalog.schemas.js';
 export type { ProductStockChange } from './catalog.events.js';
-export type { Availability } from './catalog.service.js';
+export type { Availability, CatalogService } from './catalog.service.js';
 export { DishAddonsInput, DishAddonsView } from './dish-addons.js';
 export type { ProductForSale, ProductsForSale } from './products-for-sale.js';
+export type { RestaurantPlacement } from './product-writer.js';
 export { Product, NUTRIENTS, PRODUCT_KINDS, type Nutrient, type ProductKind } from './product.entity.js';
 export { isValidGtin, checkDigit, gtinKey } from './barcode.js';
 export { foldText } from './verdict/ingredient-matcher.js';

@@ -39,5 +39,8 @@ export function subscribeBroadcasts({ events, emitter, availability, log }: Broa
       emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order });
     }),
     events.subscribe('delivery.location', (location) => emitter.emit(rooms.order(location.orderId), 'order:driver-location', location)),
+    events.subscribe('notifications.created', ({ items }) => {
+      for (const { userId, notification } of items) emitter.emit(rooms.user(userId), 'notification', notification);
+    }),
   ];
 }

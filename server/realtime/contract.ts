@@ -8,6 +8,7 @@ import {
   OrderWatchInput,
   PlaceOrderSocketInput,
 } from '../../domain/orders/index.js';
+import { NotificationPush } from '../../domain/notifications/index.js';
 import { ERROR_CODES, type ErrorCode } from '../../domain/shared/app-error.js';
 
 /** A client → server event: what the client sends, what the ack's `data` carries. */
@@ -93,6 +94,10 @@ export const serverEvents = {
   'order:driver-location': {
     summary: "The driver's position, to the order's watchers while it is out for delivery",
     payload: z.object({ orderId: z.uuid(), lat: z.number(), lng: z.number(), at: z.iso.datetime() }),
+  },
+  notification: {
+    summary: 'A new notification, to every socket of its user on any instance (also listed by GET /notifications)',
+    payload: NotificationPush,
   },
 } as const satisfies Record<string, ServerEventSpec>;
 

@@ -2,9 +2,13 @@ import type { Modules } from '../../../domain/modules.js';
 import type { Api } from '../api.js';
 import { registerCartRoutes } from './cart.js';
 import { registerIdentityRoutes } from './identity.js';
+import { registerLocalityRoutes } from './localities.js';
+import { registerMealSetRoutes } from './mealsets.js';
 import { registerMeRoutes } from './me.js';
+import { registerNotificationRoutes } from './notifications.js';
 import { registerOrderRoutes } from './orders.js';
 import { registerProductRoutes } from './products.js';
+import { registerRestaurantRoutes } from './restaurants.js';
 
 /** Every module's REST routes, one line per module. */
 export function registerRoutes(api: Api, modules: Modules): void {
@@ -13,4 +17,8 @@ export function registerRoutes(api: Api, modules: Modules): void {
   registerCartRoutes(api, modules);
   registerOrderRoutes(api, modules);
   registerProductRoutes(api, modules);
+  registerLocalityRoutes(api, modules);
+  registerRestaurantRoutes(api, modules);
+  registerMealSetRoutes(api, modules);
+  registerNotificationRoutes(api, modules);
 }
