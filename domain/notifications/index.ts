@@ -13,7 +13,7 @@ import { NotificationPreferences } from './preferences.js';
 import { builtInProducers } from './producers/index.js';
 import { createOutboxPushProvider } from './push/outbox-push-provider.js';
 import type { PushProviders } from './push/push-provider.js';
-import { createWebPushProvider, type VapidKeys } from './push/web-push-provider.js';
+import { createWebPushProvider, webSubscriptionProblem, type VapidKeys } from './push/web-push-provider.js';
 import './notifications.events.js';
 
 export * from './notifications.schemas.js';
@@ -85,8 +85,10 @@ export function createNotificationsModule(deps: ModuleDeps, { identity, localiti
 
 function pushProviders(settings: NotificationsSettings, log: Logger): PushProviders {
   const outbox = (platform: string) => createOutboxPushProvider(platform, settings.pushOutboxFile, log);
+  const allowPrivateEndpoints = settings.pushAllowPrivateEndpoints ?? false;
+  // Web tokens are checked as subscriptions even when web pushes go to the outbox (no VAPID keys).
   const web = settings.vapid
-    ? createWebPushProvider({ vapid: settings.vapid, allowPrivateEndpoints: settings.pushAllowPrivateEndpoints ?? false })
-    : outbox('web');
+    ? createWebPushProvider({ vapid: settings.vapid, allowPrivateEndpoints })
+    : createOutboxPushProvider('web', settings.pushOutboxFile, log, (token) => webSubscriptionProblem(token, allowPrivateEndpoints));
   return { web, android: outbox('android'), ios: outbox('ios'), ...settings.push };
 }

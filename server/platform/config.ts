@@ -43,7 +43,7 @@ const EnvSchema = z
       .regex(/^(mailto:|https:\/\/)\S+$/, 'must be a mailto: or https: contact')
       .default('mailto:no-reply@larder.local'),
     PUSH_ALLOW_PRIVATE_ENDPOINTS: bool.default(false),
-    REMINDER_BATCH_SIZE: z.coerce.number().int().min(100).max(50_000).default(5_000),
+    REMINDER_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5_000),
     STORAGE_DIR: z.string().default('var/storage'),
     S3_BUCKET: z.string().min(3).max(63).optional(),
     S3_ENDPOINT: z.url().optional(),

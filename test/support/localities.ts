@@ -13,14 +13,18 @@ export interface TestLocality {
 
 const admins = new WeakMap<TestApp, Promise<TestUser>>();
 
-/** An admin of the app's database, made once per app (for the admin-only setup calls below). */
-export function adminOf(app: TestApp): Promise<TestUser> {
+/**
+ * An admin of the app's database, made once per app (for the admin-only setup calls below), with a
+ * token signed now by the app's clock (tests that move a ManualClock get one that is still valid).
+ */
+export async function adminOf(app: TestApp): Promise<TestUser> {
   let admin = admins.get(app);
   if (!admin) {
     admin = createUser(app, 'admin');
     admins.set(app, admin);
   }
-  return admin;
+  const { id, role, email } = await admin;
+  return { id, role, email, token: (await app.container.modules.identity.tokens.sign(id, role)).token };
 }
 
 /** Creates a locality through the admin API (so its reminder schedule is made as in production). */

@@ -49,18 +49,23 @@ export class ChannelSender {
     return this.push(delivery);
   }
 
-  /** To every device; dead tokens are forgotten. Fails only when a device failed otherwise (retried as a whole). */
+  /**
+   * To every device; dead tokens are forgotten (`skipped` when none was alive). Fails when a device failed
+   * otherwise: the delivery is retried as a whole (devices that got it may get it again).
+   */
   private async push(delivery: DueDelivery): Promise<'sent' | 'skipped'> {
     const devices = await this.d.devices.ofUser(delivery.userId);
     if (devices.length === 0) return 'skipped';
     const message = { title: delivery.title, body: delivery.body, data: { ...delivery.data, notificationId: delivery.notificationId, type: delivery.type } };
     const results = await Promise.allSettled(devices.map((device) => this.d.push[device.platform].send(device.token, message)));
     let failed: unknown;
+    let reached = false;
     for (const [i, result] of results.entries()) {
       if (result.status === 'rejected') failed = result.reason;
       else if (result.value === 'gone') await this.d.devices.forget(devices[i].id);
+      else reached = true;
     }
     if (failed) throw failed;
-    return 'sent';
+    return reached ? 'sent' : 'skipped';
   }
 }

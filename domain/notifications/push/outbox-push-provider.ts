@@ -7,7 +7,12 @@ import type { PushProvider } from './push-provider.js';
  * Development and test sender: appends `{at, platform, token, title, body, data}` JSON lines to a file
  * (never a silent no-op), like the SMS and mail outboxes.
  */
-export function createOutboxPushProvider(platform: string, outboxFile: string, log: Logger): PushProvider {
+export function createOutboxPushProvider(
+  platform: string,
+  outboxFile: string,
+  log: Logger,
+  invalidToken: PushProvider['invalidToken'] = () => null,
+): PushProvider {
   return {
     name: `outbox:${platform}`,
     async send(token, message) {
@@ -16,6 +21,6 @@ export function createOutboxPushProvider(platform: string, outboxFile: string, l
       log.info({ platform, via: 'outbox' }, 'push sent');
       return 'sent';
     },
-    invalidToken: () => null,
+    invalidToken,
   };
 }

@@ -52,17 +52,7 @@ for (const [net, bits] of [
  */
 export function createWebPushProvider(options: WebPushOptions): PushProvider {
   const { vapid, allowPrivateEndpoints } = options;
-  const invalidToken = (token: string): string | null => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(token);
-    } catch {
-      return 'must be the PushSubscription as JSON';
-    }
-    const subscription = Subscription.safeParse(parsed);
-    if (!subscription.success) return 'must be a PushSubscription {endpoint, keys: {p256dh, auth}}';
-    return allowPrivateEndpoints ? null : endpointProblem(new URL(subscription.data.endpoint));
-  };
+  const invalidToken = (token: string) => webSubscriptionProblem(token, allowPrivateEndpoints);
   return {
     name: 'web-push',
     invalidToken,
@@ -88,6 +78,19 @@ export function createWebPushProvider(options: WebPushOptions): PushProvider {
       return 'sent';
     },
   };
+}
+
+/** Why a web token is not a usable PushSubscription (also checked when web pushes go to the outbox), or null. */
+export function webSubscriptionProblem(token: string, allowPrivateEndpoints: boolean): string | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(token);
+  } catch {
+    return 'must be the PushSubscription as JSON';
+  }
+  const subscription = Subscription.safeParse(parsed);
+  if (!subscription.success) return 'must be a PushSubscription {endpoint, keys: {p256dh, auth}}';
+  return allowPrivateEndpoints ? null : endpointProblem(new URL(subscription.data.endpoint));
 }
 
 function endpointProblem(url: URL): string | null {
