@@ -103,7 +103,11 @@ describe('meal-set reminders', () => {
     clock.set(new Date('2027-06-11T08:05:00Z')); // 10:05 in Munich
     const watched = await Promise.all(all.slice(9, 12).map(async (c) => world.connect(await fresh(c))));
     const pushes = watched.map(() => 0);
-    watched.forEach((s, i) => s.on('notification', () => pushes[i]++));
+    for (const [i, socket] of watched.entries()) {
+      socket.on('notification', () => {
+        pushes[i]++;
+      });
+    }
 
     const other = await world.start({ REMINDER_BATCH_SIZE: '7' }, { clock });
     const [a, b] = await Promise.all([run('munich'), run('munich', other)]);
