@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../shared/clock.js';
 import type { UnitOfWork } from '../shared/unit-of-work.js';
@@ -60,16 +59,36 @@ export class NotificationCenter {
   }
 }
 
+/**
+ * Inserts the drafts that do not exist yet, one statement per shared content (a reminder batch is one
+ * content for thousands of users): only user ids and subjects travel per row.
+ */
 async function insertNew(tx: EntityManager, drafts: NotificationDraft[], now: Date): Promise<CreatedRow[]> {
-  const records = drafts.map((d) => ({ id: randomUUID(), user_id: d.userId, type: d.type, subject: d.subject, title: d.title, body: d.body, data: d.data }));
-  return tx.execute<CreatedRow[]>(
-    `insert into notifications (id, user_id, type, subject, title, body, data, created_at)
-     select id, user_id, type, subject, title, body, data, ? from jsonb_to_recordset(?::jsonb)
-       as x(id uuid, user_id uuid, type text, subject text, title text, body text, data jsonb)
-     on conflict (user_id, type, subject) do nothing
-     returning id, user_id, type, title, body, data`,
-    [now, JSON.stringify(records)],
-  );
+  const created: CreatedRow[] = [];
+  for (const group of byContent(drafts).values()) {
+    const { type, title, body, data } = group[0];
+    const rows = await tx.execute<Array<{ id: string; user_id: string }>>(
+      `insert into notifications (id, user_id, type, subject, title, body, data, created_at)
+       select gen_random_uuid(), x.user_id, ?, x.subject, ?, ?, ?::jsonb, ?
+       from rows from (unnest(?::uuid[]), jsonb_array_elements_text(?::jsonb)) as x(user_id, subject)
+       on conflict (user_id, type, subject) do nothing
+       returning id, user_id`,
+      [type, title, body, JSON.stringify(data), now, uuidArray(group.map((d) => d.userId)), JSON.stringify(group.map((d) => d.subject))],
+    );
+    created.push(...rows.map((r) => ({ ...r, type, title, body, data })));
+  }
+  return created;
+}
+
+function byContent(drafts: NotificationDraft[]): Map<string, NotificationDraft[]> {
+  const groups = new Map<string, NotificationDraft[]>();
+  for (const d of drafts) {
+    const key = JSON.stringify([d.type, d.title, d.body, d.data]);
+    const group = groups.get(key);
+    if (group) group.push(d);
+    else groups.set(key, [d]);
+  }
+  return groups;
 }
 
 /** Queues each new notification for the channels its user wants; returns how many are due now. */
