@@ -98,6 +98,10 @@ describe('localities', () => {
     expect((await http.get('/api/v1/localities/kiel')).body).toMatchObject({ orderCutoff: '11:30', reminderAt: '10:00' });
   });
 
+  test('When an admin sends the reminder of an unknown locality now, then 404', async () => {
+    expect((await http.post('/api/v1/localities/atlantis/reminders', {}, (await adminOf(world.app)).token)).status).toBe(404);
+  });
+
   test('When a merchant or a customer writes localities, then 403', async () => {
     const body = { slug: 'nope', name: 'x', timeZone: 'UTC', orderCutoff: '11:00', reminderAt: '10:00' };
     for (const role of ['merchant', 'customer'] as const) {

@@ -131,6 +131,10 @@ describe('meal sets', () => {
       expect({ status: res.status, paths: paths(res.body) }).toEqual({ status: 422, paths: [path] });
     }
     expect((await http.patch('/api/v1/mealsets/not-a-uuid', { dishIds: [dishes[0].id] }, admin.token)).status).toBe(422);
+    for (const query of ['date=2027-13-01', 'locality=NOT%20A%20SLUG', 'locality=lisbon&extra=1']) {
+      expect((await http.get(`/api/v1/mealsets?${query}`)).status).toBe(422);
+    }
+    expect(paths((await http.get('/api/v1/mealsets')).body)).toEqual(['locality']); // anonymous, no locality named
     expect((await http.get(`/api/v1/mealsets/${set.id}`)).body.dishes.map((d: { id: string }) => d.id)).toEqual([dishes[0].id]);
   });
 });
