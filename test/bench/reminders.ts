@@ -19,7 +19,7 @@ const LOCALITY = 'bench-town';
  * run completed. Checked: exactly 70,000 notifications, none for a customer who ordered.
  * Baseline in the same run, before ours: the same anti-join INSERT … SELECT as one statement through
  * `pg` (customers of the locality without a live order from the set, ON CONFLICT DO NOTHING), under
- * another subject, then deleted.
+ * another subject, then deleted. BENCH_SERVER_LOG_LEVEL=info shows the server's per-batch progress lines.
  */
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
