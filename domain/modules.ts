@@ -4,8 +4,12 @@ import type { CommunityModule } from './community/index.js';
 import type { DiaryModule } from './diary/index.js';
 import type { IdentityModule } from './identity/index.js';
 import type { InventoryModule } from './inventory/index.js';
+import type { LocalitiesModule } from './localities/index.js';
 import type { Mailer } from './mail/index.js';
+import type { MealSetsModule } from './mealsets/index.js';
+import type { NotificationsModule } from './notifications/index.js';
 import type { OrdersModule } from './orders/index.js';
+import type { RestaurantsModule } from './restaurants/index.js';
 import type { OutboxDispatcher } from './shared/outbox-dispatcher.js';
 import './shared/outbox.jobs.js';
 
@@ -15,10 +19,14 @@ import './shared/outbox.jobs.js';
  */
 export interface Modules {
   identity: IdentityModule;
+  localities: LocalitiesModule;
   catalog: CatalogModule;
   inventory: InventoryModule;
   cart: CartModule;
   orders: OrdersModule;
+  restaurants: RestaurantsModule;
+  mealsets: MealSetsModule;
+  notifications: NotificationsModule;
   mail: Mailer;
   diary: DiaryModule;
   community: CommunityModule;

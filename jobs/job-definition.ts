@@ -3,11 +3,13 @@ import type { Logger } from 'pino';
 import type { Modules } from '../domain/modules.js';
 import type { JobName, JobPayloads } from '../domain/shared/job-queue.js';
 import type { Config } from '../server/platform/config.js';
+import type { Metrics } from '../server/platform/metrics.js';
 
 export interface JobContext {
   modules: Modules;
   jobId: string;
   log: Logger;
+  metrics: Metrics;
   /** Extends the job's lock while long work is still making progress. */
   touch(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { makeDiaryThumbnail } from './definitions/make-diary-thumbnail.js';
 import { pruneOutbox } from './definitions/prune-outbox.js';
 import { purgeDiaryTrash } from './definitions/purge-diary-trash.js';
 import { sendMail } from './definitions/send-mail.js';
+import { sendMealSetReminders } from './definitions/send-meal-set-reminders.js';
 import type { AnyJobDefinition, JobDefinition } from './job-definition.js';
 
 /**
@@ -22,6 +23,7 @@ const registry: { [N in JobName]: JobDefinition<N> } = {
   'outbox.prune': pruneOutbox,
   'diary.purge-trash': purgeDiaryTrash,
   'diary.make-thumbnail': makeDiaryThumbnail,
+  'mealsets.send-reminders': sendMealSetReminders,
 };
 
 export const definitions: AnyJobDefinition[] = Object.values(registry);

@@ -13,7 +13,7 @@ export function runJob(context: AppContext, definition: AnyJobDefinition) {
     const log = context.log.child({ jobId, job: definition.name });
     await logContext.run({ jobId, job: definition.name }, async () => {
       try {
-        await RequestContext.create(orm.em, () => handle(job.attrs.data ?? {}, { modules, jobId, log, touch: () => job.touch() }));
+        await RequestContext.create(orm.em, () => handle(job.attrs.data ?? {}, { modules, jobId, log, metrics, touch: () => job.touch() }));
         metrics.jobRuns.inc({ job: definition.name, outcome: 'ok' });
       } catch (err) {
         metrics.jobRuns.inc({ job: definition.name, outcome: 'failed' });

@@ -5,7 +5,7 @@ import { MongoClient } from 'mongodb';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../server/platform/config.js';
-import type { JobName, JobPayloads, JobQueue } from '../domain/shared/job-queue.js';
+import type { JobName, JobPayloads, JobQueue, RepeatOptions } from '../domain/shared/job-queue.js';
 
 export interface Scheduler extends JobQueue {
   readonly agenda: Agenda;
@@ -74,6 +74,7 @@ export function createScheduler(config: Config, log: Logger): Scheduler {
       const job = options.at ? await agenda.schedule(options.at, name, data) : await agenda.now(name, data);
       return { jobId: String(job.attrs._id) };
     },
+    repeat: (name, data, options) => repeat(agenda, name, data, options),
     ping: store.ping,
     async close() {
       try {
@@ -83,4 +84,29 @@ export function createScheduler(config: Config, log: Logger): Scheduler {
       }
     },
   };
+}
+
+/**
+ * A keyed recurring schedule: the key is stored in the job's data (`scheduleKey`). An unchanged
+ * schedule is left alone (re-saving would recompute a due run's next time and skip it); a changed one
+ * is replaced. On PostgreSQL a unique index on the key makes two processes scheduling the same key at
+ * once leave one schedule: the loser's insert fails and is ignored.
+ */
+async function repeat<N extends JobName>(agenda: Agenda, name: N, data: JobPayloads[N], { key, cron, timeZone }: RepeatOptions): Promise<void> {
+  const tagged = { ...data, scheduleKey: key };
+  const { jobs } = await agenda.queryJobs({ name, data: { scheduleKey: key } });
+  const same = (j: (typeof jobs)[number]) => j.repeatInterval === cron && j.repeatTimezone === timeZone && canonical(j.data) === canonical(tagged);
+  if (jobs.length === 1 && same(jobs[0])) return;
+  if (jobs.length) await agenda.cancel({ name, data: { scheduleKey: key } });
+  const job = agenda.create(name, tagged).repeatEvery(cron, { timezone: timeZone, skipImmediate: true });
+  try {
+    await job.save();
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err; // unique_violation: another process scheduled the key just now
+  }
+}
+
+/** Flat job data as comparable text, whatever order the store returns its keys in (jsonb reorders them). */
+function canonical(data: unknown): string {
+  return JSON.stringify(Object.entries((data ?? {}) as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)));
 }

@@ -7,6 +7,10 @@ import { Migration20261202000100_outbox } from './Migration20261202000100_outbox
 import { Migration20261202000200_idempotency_outcome } from './Migration20261202000200_idempotency_outcome.js';
 import { Migration20261203002000_diary } from './Migration20261203002000_diary.js';
 import { Migration20261203002100_community } from './Migration20261203002100_community.js';
+import { Migration20261203003000_localities } from './Migration20261203003000_localities.js';
+import { Migration20261203003100_restaurants } from './Migration20261203003100_restaurants.js';
+import { Migration20261203003200_meal_sets } from './Migration20261203003200_meal_sets.js';
+import { Migration20261203003300_notifications } from './Migration20261203003300_notifications.js';
 
 /** Every migration in order; listed explicitly so tsx, jest and the built JS load the same set. */
 export const migrationsList = [
@@ -19,4 +23,8 @@ export const migrationsList = [
   { name: 'Migration20261202000200_idempotency_outcome', class: Migration20261202000200_idempotency_outcome },
   { name: 'Migration20261203002000_diary', class: Migration20261203002000_diary },
   { name: 'Migration20261203002100_community', class: Migration20261203002100_community },
+  { name: 'Migration20261203003000_localities', class: Migration20261203003000_localities },
+  { name: 'Migration20261203003100_restaurants', class: Migration20261203003100_restaurants },
+  { name: 'Migration20261203003200_meal_sets', class: Migration20261203003200_meal_sets },
+  { name: 'Migration20261203003300_notifications', class: Migration20261203003300_notifications },
 ];

@@ -112,6 +112,7 @@ const NutritionOutput = z.object(
 export const ProductOutput = z.object({
   id: z.uuid(),
   merchantId: z.uuid(),
+  restaurantId: z.uuid().nullable().describe('the restaurant of a dish or add-on created through POST /restaurants/:id/dishes'),
   sku: z.string(),
   name: z.string(),
   description: z.string(),

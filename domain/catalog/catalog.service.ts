@@ -7,7 +7,7 @@ import type { ProductListing } from './listing/product-listing.js';
 import { canManage, canView, productNotFound, type Caller } from './product-access.js';
 import type { ProductReader } from './product-reader.js';
 import type { ProductData } from './product-row.js';
-import type { ProductWriter } from './product-writer.js';
+import type { ProductWriter, RestaurantPlacement } from './product-writer.js';
 import { productVerdict } from './verdict/product-verdict.js';
 import type { Verdict } from './verdict/verdict-engine.js';
 
@@ -59,6 +59,20 @@ export class CatalogService {
 
   async create(caller: Caller, input: CreateProductInput): Promise<ProductOutput> {
     return (await this.withAvailable([await this.d.writer.create(caller, input)]))[0];
+  }
+
+  /**
+   * Creates a restaurant's dish or add-on (the restaurants module checked the caller manages the
+   * restaurant); an add-on is linked to `placement.addonOf`, dishes of the same restaurant.
+   */
+  async createInRestaurant(caller: Caller, input: CreateProductInput, placement: RestaurantPlacement): Promise<ProductOutput> {
+    return (await this.withAvailable([await this.d.writer.create(caller, input, placement)]))[0];
+  }
+
+  /** The products among `ids` the caller may see, with live availability, in the order of `ids`. */
+  async many(caller: Caller | undefined, ids: readonly string[]): Promise<ProductOutput[]> {
+    const found = new Map((await this.d.reader.byIds(ids)).filter((p) => canView(caller, p)).map((p) => [p.id, p]));
+    return this.withAvailable(ids.flatMap((id) => found.get(id) ?? []));
   }
 
   async update(caller: Caller, id: string, patch: UpdateProductInput): Promise<ProductOutput> {

@@ -17,6 +17,32 @@ interface ProductRow {
 }
 
 /**
+ * Links a new add-on to dishes of its own restaurant (inside the transaction that created it); refuses
+ * any id that is not such a dish, naming it as `dishIds.<i>`.
+ */
+export async function linkAddonToDishes(
+  tx: EntityManager,
+  addon: { id: string; kind: string; restaurantId?: string | null },
+  dishIds: string[],
+): Promise<void> {
+  if (addon.kind !== 'addon') throw AppError.validation([{ path: 'dishIds', message: 'Only an add-on is linked to dishes' }]);
+  const rows = await tx.execute<Array<{ id: string; kind: string; restaurant_id: string | null }>>(
+    `select id, kind, restaurant_id from products where id in (?) for key share`,
+    [dishIds],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const errors = dishIds.flatMap((id, i) => {
+    const dish = byId.get(id);
+    return dish?.kind === 'dish' && dish.restaurant_id === addon.restaurantId ? [] : [{ path: `dishIds.${i}`, message: 'Not a dish of this restaurant' }];
+  });
+  if (errors.length) throw AppError.validation(errors);
+  await tx.execute(
+    `insert into dish_addons (dish_id, addon_id) values ${dishIds.map(() => '(?, ?)').join(', ')} on conflict do nothing`,
+    dishIds.flatMap((d) => [d, addon.id]),
+  );
+}
+
+/**
  * Which add-ons may be ordered with a dish (checkout refuses any other pairing). A merchant links
  * its own add-ons to its own dishes; an admin any of one merchant's.
  */

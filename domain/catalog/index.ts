@@ -15,12 +15,13 @@ import './catalog.jobs.js';
 
 export * from './catalog.schemas.js';
 export type { ProductStockChange } from './catalog.events.js';
-export type { Availability } from './catalog.service.js';
+export type { Availability, CatalogService } from './catalog.service.js';
 export { DishAddonsInput, DishAddonsView } from './dish-addons.js';
 export type { ProductForSale, ProductsForSale } from './products-for-sale.js';
 export type { Per100g, ProductNutrition, ProductNutritionFacts } from './product-nutrition.js';
 export { watchedNutrients, type WatchedNutrient } from './verdict/watched-nutrients.js';
 export { LIMIT_NUTRIENTS, type LimitKey, type RuleNutrient } from './verdict/rules.js';
+export type { RestaurantPlacement } from './product-writer.js';
 export { Product, NUTRIENTS, PRODUCT_KINDS, type Nutrient, type ProductKind } from './product.entity.js';
 export { isValidGtin, checkDigit, gtinKey } from './barcode.js';
 export { foldText } from './verdict/ingredient-matcher.js';

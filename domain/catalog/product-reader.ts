@@ -26,6 +26,13 @@ export class ProductReader {
     return this.load(sql`lpad(p.barcode, 14, '0') = ${key}`);
   }
 
+  /** Several products by id from the primary (uncached: a meal set's dishes and add-ons, read together). */
+  async byIds(ids: readonly string[]): Promise<ProductData[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.em.execute<ProductRow[]>(`select ${PRODUCT_COLUMNS.text} from products p where p.id in (?)`, [[...new Set(ids)]]);
+    return rows.map(toProductData);
+  }
+
   /** Uncached, for writers: the row and its stock version (set by the trigger), in one read inside `tx`. */
   async committed(id: string, tx: EntityManager): Promise<{ product: ProductData; stockVersion: number } | null> {
     const rows = await tx.execute<Array<ProductRow & { stock_version: string }>>(

@@ -8,6 +8,7 @@ export type ProductData = Omit<ProductOutput, 'available'>;
 export interface ProductRow {
   id: string;
   merchant_id: string;
+  restaurant_id: string | null;
   sku: string;
   name: string;
   description: string;
@@ -38,7 +39,7 @@ export interface ProductRow {
 // biome-ignore format: a column list, not one per line
 export const PRODUCT_COLUMNS: Sql = raw(
   [
-    'id', 'merchant_id', 'sku', 'name', 'description', 'price_cents', 'currency', 'stock', 'barcode', 'category', 'kind',
+    'id', 'merchant_id', 'restaurant_id', 'sku', 'name', 'description', 'price_cents', 'currency', 'stock', 'barcode', 'category', 'kind',
     'labels', 'allergens', 'ingredients', 'energy_kcal', 'protein', 'fat', 'saturated_fat', 'carbohydrate', 'sugars',
     'fibre', 'salt', 'iodine_ug', 'active', 'created_at', 'updated_at',
   ]
@@ -54,6 +55,7 @@ export function toProductData(r: ProductRow): ProductData {
   return {
     id: r.id,
     merchantId: r.merchant_id,
+    restaurantId: r.restaurant_id ?? null,
     sku: r.sku,
     name: r.name,
     description: r.description,

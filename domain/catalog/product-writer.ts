@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Emit } from '../shared/domain-events.js';
 import { AppError } from '../shared/app-error.js';
 import type { UnitOfWork } from '../shared/unit-of-work.js';
+import { linkAddonToDishes } from './dish-addons.js';
 import type { UserDirectory } from '../identity/index.js';
 import type { CreateProductInput, UpdateProductInput } from './catalog.schemas.js';
 import { canManage, owningMerchant, productNotFound, type Caller } from './product-access.js';
@@ -12,6 +13,12 @@ import type { ProductData } from './product-row.js';
 import { ingredientFlags } from './verdict/ingredient-matcher.js';
 
 type Fields = Omit<UpdateProductInput, 'nutrition'> & { nutrition?: CreateProductInput['nutrition'] };
+
+/** Where a restaurant's dish or add-on goes: the restaurant, and for an add-on the dishes it is offered with. */
+export interface RestaurantPlacement {
+  restaurantId: string;
+  addonOf: string[];
+}
 
 /**
  * Creates, changes and deletes products, each in one unit of work. The events carry the stock and
@@ -26,14 +33,19 @@ export class ProductWriter {
     private readonly users: Pick<UserDirectory, 'isMerchant'>,
   ) {}
 
-  /** Creates a product for the caller (or, for an admin, the merchant it names). */
-  async create(caller: Caller, input: CreateProductInput): Promise<ProductData> {
+  /**
+   * Creates a product for the caller (or, for an admin, the merchant it names); with a placement, in a
+   * restaurant (whose ownership the caller checked), an add-on linked to its dishes in the same transaction.
+   */
+  async create(caller: Caller, input: CreateProductInput, placement?: RestaurantPlacement): Promise<ProductData> {
     const merchantId = owningMerchant(caller, input.merchantId);
     if (caller.role === 'admin') await this.assertMerchant(merchantId);
     return this.write(async (tx, emit) => {
       const product = tx.create(Product, { merchantId, sku: input.sku, name: input.name, priceCents: input.priceCents });
       apply(product, input);
+      product.restaurantId = placement?.restaurantId ?? null;
       await tx.flush();
+      if (placement?.addonOf.length) await linkAddonToDishes(tx, product, placement.addonOf);
       return this.announce(tx, 'product.created', product.id, emit);
     });
   }

@@ -23,6 +23,8 @@ export const Product = defineEntity({
       .primary()
       .onCreate(() => randomUUID()),
     merchantId: p.uuid(),
+    /** The restaurant a dish or add-on belongs to (set through a restaurant, never by a product write). */
+    restaurantId: p.uuid().nullable(),
     sku: p.string(),
     name: p.string(),
     description: p.text().default(''),

@@ -5,6 +5,8 @@ import type { ProductKind } from './product.entity.js';
 export interface ProductForSale {
   id: string;
   merchantId: string;
+  /** The restaurant of a restaurant's dish or add-on, else null. */
+  restaurantId: string | null;
   name: string;
   priceCents: number;
   currency: string;
@@ -16,6 +18,7 @@ export interface ProductForSale {
 interface Row {
   id: string;
   merchant_id: string;
+  restaurant_id: string | null;
   name: string;
   price_cents: number;
   currency: string;
@@ -40,9 +43,10 @@ export class ProductsForSale {
   async find(ids: readonly string[], em: EntityManager = this.em): Promise<Map<string, ProductForSale>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const rows = await em.execute<Row[]>(`select id, merchant_id, name, price_cents, currency, kind, active, stock_version from products where id in (?)`, [
-      unique,
-    ]);
+    const rows = await em.execute<Row[]>(
+      `select id, merchant_id, restaurant_id, name, price_cents, currency, kind, active, stock_version from products where id in (?)`,
+      [unique],
+    );
     return new Map(rows.map((r) => [r.id, toProduct(r)]));
   }
 
@@ -87,6 +91,7 @@ function toProduct(r: Row): ProductForSale {
   return {
     id: r.id,
     merchantId: r.merchant_id,
+    restaurantId: r.restaurant_id,
     name: r.name,
     priceCents: r.price_cents,
     currency: r.currency,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LocalitySlug } from '../localities/index.js';
 import { ROLES } from './user.entity.js';
 
 /** Trimmed and lower-cased before validation, so `Ann@X.org ` and `ann@x.org` are one account. */
@@ -6,7 +7,8 @@ export const Email = z.preprocess((v) => (typeof v === 'string' ? v.trim().toLow
 export const Password = z.string().min(10).max(256);
 export const Phone = z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 number, e.g. +447911123456');
 export const PersonName = z.string().trim().min(1).max(100);
-export const Locality = z.string().trim().min(1).max(100);
+/** The locality a user lives or drives in: the slug of a locality (any case; stored lower-cased). */
+export const Locality = LocalitySlug;
 /** Roles anyone may pick for themselves; `admin` only comes from ADMIN_EMAIL at start-up. */
 export const SelfServiceRole = z.enum(['customer', 'merchant', 'driver']);
 const OpaqueToken = z.string().min(1).max(512);

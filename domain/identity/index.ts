@@ -25,7 +25,7 @@ export { RefreshToken } from './refresh-token.entity.js';
 export { OtpCode } from './otp-code.entity.js';
 export { PasswordResetToken } from './password-reset-token.entity.js';
 export { User } from './user.entity.js';
-export type { UserDirectory } from './user-directory.js';
+export type { UserContact, UserDirectory } from './user-directory.js';
 
 export interface IdentitySettings {
   jwtSecret: string;
@@ -48,6 +48,8 @@ export interface IdentityModule {
   profile: ProfileService;
   tokenCleanup: TokenCleanup;
   users: UserDirectory;
+  /** The SMS sender OTP codes go out through (other modules send their texts through it too). */
+  sms: SmsSender;
   /** Start-up: the ADMIN_EMAIL account exists and is an admin. */
   ensureAdmin(): Promise<void>;
 }
@@ -67,6 +69,7 @@ export function createIdentityModule(deps: ModuleDeps, settings: IdentitySetting
     profile: new ProfileService(deps),
     tokenCleanup: new TokenCleanup(deps.em, deps.clock),
     users: new UserDirectory(deps.em),
+    sms,
     ensureAdmin: () => ensureAdminAccount(deps, hasher, settings.admin),
   };
 }

@@ -1,13 +1,17 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AppError } from '../shared/app-error.js';
 
 /**
- * Turns a unique violation on users into the client's error. The pre-check before hashing catches the
- * common case; this catches two requests racing for the same e-mail or phone.
+ * Turns a constraint violation on users into the client's error: an unknown locality, or an e-mail or
+ * phone taken. The pre-check before hashing catches the common case; this catches two requests racing
+ * for the same e-mail or phone.
  */
 export function userConflict(err: unknown): unknown {
-  if (!(err instanceof UniqueConstraintViolationException)) return err;
   const constraint = (err as { constraint?: string }).constraint;
+  if (err instanceof ForeignKeyConstraintViolationException && constraint === 'users_locality_fkey') {
+    return AppError.validation([{ path: 'locality', message: 'No such locality' }]);
+  }
+  if (!(err instanceof UniqueConstraintViolationException)) return err;
   if (constraint === 'users_email_key') return emailTaken();
   if (constraint === 'users_phone_key') {
     return new AppError('CONFLICT', 'Another account uses this phone number', { errors: [{ path: 'phone', message: 'already in use' }] });

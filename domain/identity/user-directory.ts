@@ -1,9 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../shared/app-error.js';
+import { uuidArray } from '../shared/uuid-array.js';
 import { HealthProfile } from './health-profile.js';
 import { User } from './user.entity.js';
 
 const EMPTY_PROFILE: HealthProfile = { conditions: [], diets: [], allergens: [] };
+
+/** Where a user can be reached outside the app. */
+export interface UserContact {
+  email: string | null;
+  phone: string | null;
+  locality: string | null;
+}
 
 /** What other modules may read about users, without touching the users table themselves. */
 export class UserDirectory {
@@ -35,5 +43,27 @@ export class UserDirectory {
   async isMerchant(userId: string): Promise<boolean> {
     const user = await this.em.findOne(User, { id: userId }, { fields: ['id', 'role'] });
     return user?.role === 'merchant';
+  }
+
+  /** The e-mail, phone and locality of each user found, by id. */
+  async contacts(userIds: readonly string[]): Promise<Map<string, UserContact>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.em.execute<Array<UserContact & { id: string }>>(`select id, email, phone, locality from users where id = any(?::uuid[])`, [
+      uuidArray(new Set(userIds)),
+    ]);
+    return new Map(rows.map(({ id, ...contact }) => [id, contact]));
+  }
+
+  /**
+   * The next `limit` customers of a locality after `afterId`, in id order (one index range: a caller
+   * walks a locality of any size in batches).
+   */
+  async customersIn(locality: string, afterId: string | null, limit: number): Promise<string[]> {
+    const rows = await this.em.execute<Array<{ id: string }>>(`select id from users where locality = ? and role = 'customer' and id > ? order by id limit ?`, [
+      locality,
+      afterId ?? '00000000-0000-0000-0000-000000000000',
+      limit,
+    ]);
+    return rows.map((r) => r.id);
   }
 }

@@ -8,6 +8,7 @@ import type { Clock } from '../shared/clock.js';
 import { Compensations } from '../shared/compensations.js';
 import type { UnitOfWork } from '../shared/unit-of-work.js';
 import type { IdempotencyStore } from './idempotency.js';
+import type { OrderRules } from './order-rules.js';
 import { requestHash } from './idempotency.js';
 import { Order, OrderItem, OrderMerchant, OrderStatusChange } from './order.entity.js';
 import { planOrder, type OrderPlan, type RequestedLine } from './order-plan.js';
@@ -21,6 +22,8 @@ export interface CheckoutDeps {
   stock: Pick<CheckoutStock, 'holdCart' | 'reserve' | 'release' | 'take' | 'consume'>;
   products: Pick<ProductsForSale, 'find' | 'addonLinks'>;
   idempotency: IdempotencyStore;
+  /** Other modules' rules (meal sets), judged inside the transaction once the lines are priced. */
+  rules: OrderRules;
 }
 
 /** A checkout's answer: the order, and whether it is the stored answer to an earlier request with the key. */
@@ -52,6 +55,7 @@ export class CheckoutService {
             )
           : undefined;
         const plan = await this.plan(tx, cartHold ? linesOf(cartHold) : input.items!);
+        await this.d.rules.check({ customerId, mealSetId: input.mealSetId, plan, deliveryAddress: input.deliveryAddress }, tx);
         const hold =
           cartHold ??
           (await steps.step(
@@ -96,6 +100,7 @@ export class CheckoutService {
       deliveryAddress: input.deliveryAddress ?? null,
       locality: input.deliveryAddress?.locality ?? null,
       driverId: null,
+      mealSetId: input.mealSetId ?? null,
       createdAt: now,
       updatedAt: now,
     });

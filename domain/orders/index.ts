@@ -7,6 +7,7 @@ import { DeliveryService } from './delivery/delivery.service.js';
 import { DriverPool } from './delivery/driver-pool.js';
 import { IdempotencyStore } from './idempotency.js';
 import { OrderQueries } from './order-queries.js';
+import { noOrderRules, type OrderRules } from './order-rules.js';
 import { OrderStatusService } from './order-status.service.js';
 import './orders.events.js';
 import './orders.jobs.js';
@@ -20,6 +21,8 @@ export type { DeliveryService } from './delivery/delivery.service.js';
 export type { IdempotencyStore } from './idempotency.js';
 export type { OrderQueries } from './order-queries.js';
 export type { OrderStatusService } from './order-status.service.js';
+export type { OrderCandidate, OrderRules } from './order-rules.js';
+export type { OrderPlan, PlannedLine } from './order-plan.js';
 
 export interface OrdersModule {
   checkout: CheckoutService;
@@ -33,6 +36,10 @@ export interface OrdersDeps {
   inventory: Pick<InventoryModule, 'checkout'>;
   catalog: Pick<CatalogModule, 'forSale'>;
   users: Pick<UserDirectory, 'locality'>;
+  /** Whether a locality exists (a driver goes on duty only in a known one). */
+  localities: { exists(slug: string): Promise<boolean> };
+  /** Other modules' rules for orders (meal sets); none when absent. */
+  rules?: OrderRules;
 }
 
 export interface OrdersSettings {
@@ -44,7 +51,7 @@ export interface OrdersSettings {
  * Checkout, history, the status machine and delivery. Driver assignment follows status changes as a
  * durable (outbox) consumer: it runs after the response, in a worker, and survives a crash.
  */
-export function createOrdersModule(deps: ModuleDeps, { inventory, catalog, users }: OrdersDeps, settings: OrdersSettings): OrdersModule {
+export function createOrdersModule(deps: ModuleDeps, { inventory, catalog, users, localities, rules }: OrdersDeps, settings: OrdersSettings): OrdersModule {
   const { em, uow, events, clock, log } = deps;
   const idempotency = new IdempotencyStore(em, clock);
   const delivery = new DeliveryService({
@@ -54,13 +61,14 @@ export function createOrdersModule(deps: ModuleDeps, { inventory, catalog, users
     clock,
     log,
     users,
+    localities,
     pool: new DriverPool(deps.redis),
     speedKmh: settings.driverSpeedKmh,
     radiusM: settings.deliveryRadiusKm * 1000,
   });
   deps.outbox.consume('order.status_changed', 'delivery.follow-status', ({ payload }) => delivery.onStatusChanged(payload.order));
   return {
-    checkout: new CheckoutService({ uow, clock, log, stock: inventory.checkout, products: catalog.forSale, idempotency }),
+    checkout: new CheckoutService({ uow, clock, log, stock: inventory.checkout, products: catalog.forSale, idempotency, rules: rules ?? noOrderRules }),
     queries: new OrderQueries(em),
     status: new OrderStatusService({ uow, clock, stock: inventory.checkout }),
     delivery,

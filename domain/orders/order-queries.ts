@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../shared/app-error.js';
 import { decodeCursor, encodeCursor, isUuid, type Page, type PageQuery } from '../shared/pagination.js';
 import type { Actor } from '../shared/actor.js';
+import { uuidArray } from '../shared/uuid-array.js';
 import { visibleTo } from './order-access.js';
 import { loadOrder, loadOrders, type OrderRecord } from './order-records.js';
 import type { OrderView } from './orders.schemas.js';
@@ -52,6 +53,16 @@ export class OrderQueries {
       items: served.flatMap((r) => records.get(r.id)?.view ?? []),
       nextCursor: rows.length > page.limit ? encodeCursor([new Date(last.created_at).toISOString(), last.id]) : null,
     };
+  }
+
+  /** Which of `customerIds` hold a live (not cancelled) order placed from the meal set. */
+  async customersWithOrderFrom(mealSetId: string, customerIds: readonly string[]): Promise<Set<string>> {
+    if (customerIds.length === 0) return new Set();
+    const rows = await this.em.execute<Array<{ customer_id: string }>>(
+      `select distinct customer_id from orders where meal_set_id = ? and customer_id = any(?::uuid[]) and status <> 'cancelled'`,
+      [mealSetId, uuidArray(customerIds)],
+    );
+    return new Set(rows.map((r) => r.customer_id));
   }
 
   private afterCursor(cursor: string): [string, string] {

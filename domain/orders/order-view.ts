@@ -14,6 +14,7 @@ export function toOrderView(order: Order, items: OrderItem[], history: OrderStat
     currency: order.currency,
     deliveryAddress: order.deliveryAddress ?? null,
     driverId: order.driverId ?? null,
+    mealSetId: order.mealSetId ?? null,
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
     history: [...history].sort((a, b) => a.at.getTime() - b.at.getTime()).map((h) => ({ status: h.status, at: h.at.toISOString(), by: h.byUserId ?? null })),

@@ -22,6 +22,7 @@ export const Order = defineEntity({
     deliveryAddress: p.json<DeliveryAddress>().nullable(),
     locality: p.string().nullable(),
     driverId: p.uuid().nullable(),
+    mealSetId: p.uuid().nullable(),
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
   },

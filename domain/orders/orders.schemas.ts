@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_LINE_QUANTITY } from '../inventory/index.js';
+import { LocalitySlug } from '../localities/index.js';
 import { ORDER_STATUSES } from './order.entity.js';
 
 export const MAX_ORDER_LINES = 100;
@@ -26,6 +27,10 @@ const orderFields = {
   fromCart: z.literal(true).optional(),
   items: z.array(OrderLineInput).min(1).max(MAX_ORDER_LINES).optional(),
   deliveryAddress: DeliveryAddressInput.optional(),
+  mealSetId: z
+    .uuid()
+    .optional()
+    .describe("order from this meal set: only its dishes (with their add-ons), today, in the caller's locality, before the cut-off"),
 };
 
 function cartOrItems(v: { fromCart?: true; items?: unknown[] }, ctx: z.RefinementCtx): void {
@@ -52,7 +57,7 @@ export const OrderIdParams = z.object({ id: z.uuid() }).strict();
 export const OrderWatchInput = z.object({ orderId: z.uuid() }).strict();
 export const OrderStatusInput = z.object({ status: z.enum(ORDER_STATUSES) }).strict();
 export const DriverLocationInput = z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).strict();
-export const DriverAvailabilityInput = z.object({ available: z.boolean(), locality: z.string().trim().min(1).max(100).optional() }).strict();
+export const DriverAvailabilityInput = z.object({ available: z.boolean(), locality: LocalitySlug.optional() }).strict();
 export const DriverStateOutput = z.object({
   locality: z.string().nullable(),
   lat: z.number().nullable(),
@@ -80,6 +85,7 @@ export const OrderView = z.object({
   currency: z.string(),
   deliveryAddress: DeliveryAddressInput.nullable(),
   driverId: z.uuid().nullable(),
+  mealSetId: z.uuid().nullable().describe('the meal set the order was placed from'),
   createdAt: z.string(),
   updatedAt: z.string(),
   history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: z.string(), by: z.uuid().nullable() })),

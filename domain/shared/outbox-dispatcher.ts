@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { EventEnvelope } from './domain-events.js';
 import type { Outbox } from './outbox.js';
+import { WakeableLoop } from './wakeable-loop.js';
 
 interface ClaimedRow {
   seq: string;
@@ -34,11 +35,7 @@ const RETRY_CAP_MS = 10 * 60_000;
  * (consumers dedupe by event id), never a lost one. Dispatched rows are pruned by a job.
  */
 export class OutboxDispatcher {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private started = false;
-  private stopped = false;
+  private readonly loop: WakeableLoop;
   private unlisten?: () => void;
   private readonly batch: number;
   private readonly leaseMs: number;
@@ -54,42 +51,26 @@ export class OutboxDispatcher {
     this.batch = options.batch ?? 100;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.maxAttempts = options.maxAttempts ?? 20;
+    this.loop = new WakeableLoop(
+      () => this.drain(),
+      (err) => this.log.warn({ err: (err as Error).message }, 'outbox dispatch failed'),
+    );
   }
 
   /** Polls every `intervalMs`, and at once whenever this process commits durable events. */
   start(intervalMs = 500): void {
-    this.started = true;
-    this.stopped = false;
     this.unlisten = this.outbox.onCommitted(() => this.wake());
-    this.timer = setInterval(() => this.wake(), intervalMs);
-    this.timer.unref();
-    this.wake();
+    this.loop.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
     this.unlisten?.();
-    await this.running;
+    await this.loop.stop();
   }
 
   /** Runs a round now (or right after the one in progress). */
   wake(): void {
-    if (!this.started || this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .then(() => undefined)
-      .catch((err) => this.log.warn({ err: (err as Error).message }, 'outbox dispatch failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    this.loop.wake();
   }
 
   /** Dispatches every event due now; returns how many were claimed. */
@@ -99,7 +80,7 @@ export class OutboxDispatcher {
       const rows = await this.claim();
       for (const row of rows) await this.dispatch(row);
       total += rows.length;
-      if (rows.length < this.batch || this.stopped) return total;
+      if (rows.length < this.batch || this.loop.stopping) return total;
     }
   }
 

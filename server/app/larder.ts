@@ -1,3 +1,4 @@
+import { RequestContext } from '@mikro-orm/core';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startWorker, type Worker } from '../../jobs/worker.js';
@@ -56,8 +57,13 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
   if (works) {
     modules.inventory.sweeper.start(config.cartSweepIntervalMs);
     modules.outbox.start(config.outboxPollIntervalMs);
+    modules.notifications.deliveries.start(config.notificationPollIntervalMs);
   }
   const worker: Worker | undefined = works ? await startWorker(container) : undefined;
+  if (works) {
+    const localities = await RequestContext.create(container.orm.em, () => modules.mealsets.reminderSchedule.syncAll());
+    log.info({ localities }, 'meal-set reminder schedules in step with the localities');
+  }
   const port = http ? (http.address() as AddressInfo).port : undefined;
   log.info({ role: config.role, port, scheduler: container.scheduler.store }, 'larder started');
 
@@ -77,6 +83,7 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
       http?.closeIdleConnections();
       await step('reservation sweeper', () => modules.inventory.sweeper.stop());
       await step('outbox dispatcher', () => modules.outbox.stop());
+      await step('notification deliveries', () => modules.notifications.deliveries.stop());
       await step('worker', () => worker?.stop(config.shutdownTimeoutMs));
       // Domain events stop turning into emits before the adapter's Redis clients close under them.
       await step('broadcasts', () => Promise.all(unsubscribe.map((u) => u())));

@@ -9,9 +9,13 @@ import { createCommunityModule } from '../../domain/community/index.js';
 import { createDiaryModule } from '../../domain/diary/index.js';
 import { createIdentityModule, type SmsSender } from '../../domain/identity/index.js';
 import { createInventoryModule } from '../../domain/inventory/index.js';
+import { createLocalitiesModule } from '../../domain/localities/index.js';
 import { createMailer, type Mailer } from '../../domain/mail/index.js';
+import { createMealSetsModule, type MealSetsModule } from '../../domain/mealsets/index.js';
 import type { Modules } from '../../domain/modules.js';
-import { createOrdersModule } from '../../domain/orders/index.js';
+import { createNotificationsModule, type PushProviders } from '../../domain/notifications/index.js';
+import { createOrdersModule, type OrderRules } from '../../domain/orders/index.js';
+import { createRestaurantsModule } from '../../domain/restaurants/index.js';
 import type { Clock } from '../../domain/shared/clock.js';
 import { EventBus } from '../../domain/shared/event-bus.js';
 import type { JobQueue } from '../../domain/shared/job-queue.js';
@@ -27,6 +31,8 @@ import type { Metrics } from '../platform/metrics.js';
 export interface ModuleOverrides {
   mailer?: Mailer;
   sms?: SmsSender;
+  /** Push providers by platform (an FCM or APNs adapter); the rest stay as configured. */
+  push?: Partial<PushProviders>;
 }
 
 export interface Infrastructure {
@@ -61,12 +67,15 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
     admin: config.admin,
     sms: overrides.sms,
   });
+  const localities = createLocalitiesModule(deps);
   const inventory = createInventoryModule(deps, { cartTtlSeconds });
   const catalog = createCatalogModule(deps, { availability: (ids) => inventory.available(ids), users: identity.users });
   const cart = createCartModule(deps, { inventory, catalog }, { cartTtlSeconds });
+  // Checkout judges meal-set orders through this port; the meal-sets module, built below, reads orders.
+  const mealSetRules: OrderRules = { check: (candidate, tx) => mealsets.orderRules.check(candidate, tx) };
   const orders = createOrdersModule(
     deps,
-    { inventory, catalog, users: identity.users },
+    { inventory, catalog, users: identity.users, localities: localities.localities, rules: mealSetRules },
     {
       driverSpeedKmh: config.driverSpeedKmh,
       deliveryRadiusKm: config.deliveryRadiusKm,
@@ -78,10 +87,31 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
     { photoUrlTtlSeconds: config.photoUrlTtlSeconds, spoolDir: join(tmpdir(), 'larder-uploads') },
   );
   const community = createCommunityModule(deps, { diary, users: identity.users }, { sharedPhotoUrlTtlSeconds: config.sharedPhotoUrlTtlSeconds });
+  const restaurants = createRestaurantsModule(deps, { catalog, localities, users: identity.users });
+  const mealsets: MealSetsModule = createMealSetsModule(
+    deps,
+    { catalog, restaurants, localities, users: identity.users, orders },
+    { reminderBatchSize: config.reminderBatchSize },
+  );
+  const notifications = createNotificationsModule(
+    deps,
+    { identity, localities },
+    {
+      pushOutboxFile: config.pushOutboxFile,
+      vapid: config.vapid,
+      pushAllowPrivateEndpoints: config.pushAllowPrivateEndpoints,
+      push: overrides.push,
+      delivery: { observe: (channel, outcome) => metrics.notificationDeliveries.inc({ channel, outcome }) },
+      onCreated: (type, count) => metrics.notificationsCreated.inc({ type }, count),
+    },
+  );
   const mail = overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxFile: config.mailOutboxFile, log });
   const dispatcher = new OutboxDispatcher(em, outbox, clock, log, {
     observe: (consumer, outcome) => metrics.outboxConsumers.inc({ consumer, outcome }),
   });
 
-  return { modules: { identity, catalog, inventory, cart, orders, mail, diary, community, outbox: dispatcher }, events };
+  return {
+    modules: { identity, localities, catalog, inventory, cart, orders, restaurants, mealsets, notifications, diary, community, mail, outbox: dispatcher },
+    events,
+  };
 }

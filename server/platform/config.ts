@@ -29,6 +29,21 @@ const EnvSchema = z
     MAIL_FROM: z.string().default('Larder <no-reply@larder.local>'),
     MAIL_OUTBOX_FILE: z.string().default('var/mail-outbox.jsonl'),
     SMS_OUTBOX_FILE: z.string().default('var/sms-outbox.jsonl'),
+    PUSH_OUTBOX_FILE: z.string().default('var/push-outbox.jsonl'),
+    VAPID_PUBLIC_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{80,100}$/, 'must be a base64url P-256 public key (npx web-push generate-vapid-keys)')
+      .optional(),
+    VAPID_PRIVATE_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{40,50}$/, 'must be a base64url P-256 private key (npx web-push generate-vapid-keys)')
+      .optional(),
+    VAPID_SUBJECT: z
+      .string()
+      .regex(/^(mailto:|https:\/\/)\S+$/, 'must be a mailto: or https: contact')
+      .default('mailto:no-reply@larder.local'),
+    PUSH_ALLOW_PRIVATE_ENDPOINTS: bool.default(false),
+    REMINDER_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5_000),
     STORAGE_DIR: z.string().default('var/storage'),
     S3_BUCKET: z.string().min(3).max(63).optional(),
     S3_ENDPOINT: z.url().optional(),
@@ -62,6 +77,10 @@ const EnvSchema = z
   .refine((env) => !env.ADMIN_EMAIL === !env.ADMIN_PASSWORD, {
     path: ['ADMIN_PASSWORD'],
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together',
+  })
+  .refine((env) => !env.VAPID_PUBLIC_KEY === !env.VAPID_PRIVATE_KEY, {
+    path: ['VAPID_PRIVATE_KEY'],
+    message: 'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together',
   });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -83,6 +102,13 @@ export interface Config {
   mailFrom: string;
   mailOutboxFile: string;
   smsOutboxFile: string;
+  pushOutboxFile: string;
+  /** Web push keys; without them, browsers' pushes go to the push outbox file. */
+  vapid?: { publicKey: string; privateKey: string; subject: string };
+  pushAllowPrivateEndpoints: boolean;
+  reminderBatchSize: number;
+  /** How often a worker looks for e-mail/SMS/push deliveries coming due (not an env variable). */
+  notificationPollIntervalMs: number;
   storageDir: string;
   /** Set when files go to an S3-compatible bucket instead of `storageDir`. */
   s3?: { bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
@@ -153,6 +179,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     mailFrom: e.MAIL_FROM,
     mailOutboxFile: e.MAIL_OUTBOX_FILE,
     smsOutboxFile: e.SMS_OUTBOX_FILE,
+    pushOutboxFile: e.PUSH_OUTBOX_FILE,
+    vapid: e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT } : undefined,
+    pushAllowPrivateEndpoints: e.PUSH_ALLOW_PRIVATE_ENDPOINTS,
+    reminderBatchSize: e.REMINDER_BATCH_SIZE,
+    notificationPollIntervalMs: 1_000,
     storageDir: e.STORAGE_DIR,
     s3: e.S3_BUCKET
       ? {

@@ -54,6 +54,34 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly notificationsCreated = new Counter({
+    name: 'larder_notifications_created_total',
+    help: 'Notifications created, by type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly notificationDeliveries = new Counter({
+    name: 'larder_notification_deliveries_total',
+    help: 'E-mail, SMS and push deliveries of notifications by channel and outcome (sent, skipped, retry, failed)',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly reminderCustomers = new Counter({
+    name: 'larder_reminder_customers_total',
+    help: 'Customers judged by meal-set reminder runs, by locality and outcome (reminded, already_ordered)',
+    labelNames: ['locality', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly reminderRuns = new Counter({
+    name: 'larder_reminder_runs_total',
+    help: 'Meal-set reminder runs by locality and outcome (completed or the reason skipped)',
+    labelNames: ['locality', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(withDefaults: boolean) {
     if (withDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'larder_' });
   }

@@ -43,5 +43,8 @@ export function subscribeBroadcasts({ events, emitter, availability, log }: Broa
     events.subscribe('comment.restored', ({ postId, comment }) => emitter.emit(rooms.post(postId), 'comment:added', { comment })),
     events.subscribe('comment.deleted', ({ postId, commentId }) => emitter.emit(rooms.post(postId), 'comment:deleted', { commentId, postId })),
     events.subscribe('diary.upload_progress', ({ userId, ...progress }) => emitter.emit(rooms.user(userId), 'upload:progress', progress)),
+    events.subscribe('notifications.created', ({ items }) => {
+      for (const { userId, notification } of items) emitter.emit(rooms.user(userId), 'notification', notification);
+    }),
   ];
 }

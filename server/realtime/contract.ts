@@ -9,6 +9,7 @@ import {
   PlaceOrderSocketInput,
 } from '../../domain/orders/index.js';
 import { CommentAddInput, CommentView, MissedComments, PostUnwatchInput, PostWatchInput } from '../../domain/community/index.js';
+import { NotificationPush } from '../../domain/notifications/index.js';
 import { ERROR_CODES, type ErrorCode } from '../../domain/shared/app-error.js';
 
 /** A client → server event: what the client sends, what the ack's `data` carries. */
@@ -110,6 +111,10 @@ export const serverEvents = {
   'upload:progress': {
     summary: "A photo upload's bytes so far, to the uploader's sockets (≤ 10 a second, and once at the end)",
     payload: z.object({ uploadId: z.string(), bytesReceived: z.number().int(), bytesTotal: z.number().int().nullable() }),
+  },
+  notification: {
+    summary: 'A new notification, to every socket of its user on any instance (also listed by GET /notifications)',
+    payload: NotificationPush,
   },
 } as const satisfies Record<string, ServerEventSpec>;
 

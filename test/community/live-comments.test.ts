@@ -152,3 +152,24 @@ describe('live comments across instances', () => {
     expect((await http.post(`/api/v1/posts/${postId}/comments`, { body: 'mod 2' }, admin.token)).status).toBe(201);
   });
 });
+
+describe('comment notifications', () => {
+  test('When someone comments on a post, then its author gets one notification live (and none for their own comment); a redelivered event does not notify twice', async () => {
+    const postId = await newPost();
+    const postAuthor = author;
+    const commenter = await createUser(world.app);
+    const authorSocket = await world.connect(postAuthor, second);
+    const pushed = nextEvent(authorSocket, 'notification', 10_000);
+    const res = await http.post(`/api/v1/posts/${postId}/comments`, { body: 'Halloumi is fine when pasteurised.' }, commenter.token);
+    expect(res.status).toBe(201);
+    expect(await pushed).toMatchObject({ type: 'comment.added', data: { postId, commentId: res.body.id }, body: 'Halloumi is fine when pasteurised.' });
+    expect((await http.post(`/api/v1/posts/${postId}/comments`, { body: 'Thanks!' }, postAuthor.token)).status).toBe(201);
+
+    // Deliver the comment's outbox event again, as a crash between consumer and completion would.
+    const em = world.app.container.orm.em.fork();
+    await em.execute(`update outbox set dispatched_at = null, available_at = now() - interval '1 second' where name = 'comment.added'`);
+    await world.app.container.modules.outbox.drain();
+    const listed = await http.get('/api/v1/notifications', postAuthor.token);
+    expect(listed.body.items.filter((n: { type: string }) => n.type === 'comment.added')).toHaveLength(1);
+  });
+});

@@ -1,8 +1,14 @@
+import { createLocality } from '../support/localities.js';
 import { useWorld } from '../support/world.js';
 import { registerUser } from './support.js';
 
 const world = useWorld({ variables: { PROCESS_ROLE: 'server' } });
 const { http } = world;
+
+beforeAll(async () => {
+  await createLocality(world.app, { slug: 'leeds', name: 'Leeds', timeZone: 'Europe/London' });
+  await createLocality(world.app, { slug: 'york', name: 'York', timeZone: 'Europe/London' });
+});
 let phones = 0;
 const uniquePhone = () => `+4479${String(process.pid % 10_000).padStart(4, '0')}${String(++phones).padStart(4, '0')}`;
 const paths = (body: { errors: Array<{ path: string }> }) => body.errors.map((e) => e.path);
@@ -41,11 +47,11 @@ describe('GET /me', () => {
 });
 
 describe('PATCH /me', () => {
-  test('When name and locality are changed, then 200 with the new values and the other fields as they were', async () => {
+  test('When name and locality are changed, then 200 with the new values (the locality as its slug) and the other fields as they were', async () => {
     const u = await registerUser(http);
     const res = await http.patch('/api/v1/me', { name: '  Renamed  ', locality: 'Leeds' }, u.accessToken);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: u.user.id, email: u.email, name: 'Renamed', locality: 'Leeds', role: 'customer', phone: null });
+    expect(res.body).toMatchObject({ id: u.user.id, email: u.email, name: 'Renamed', locality: 'leeds', role: 'customer', phone: null });
     expect((await http.get('/api/v1/me', u.accessToken)).body).toEqual(res.body);
   });
 
@@ -75,6 +81,8 @@ describe('PATCH /me', () => {
     ['phone', { phone: '0113 496 0000' }],
     ['name', { name: '   ' }],
     ['locality', { locality: 'l'.repeat(101) }],
+    ['locality', { locality: 'Leeds, West Yorkshire' }],
+    ['locality', { locality: 'atlantis' }],
   ])('When %s is invalid, then 422 naming it', async (field, body) => {
     const u = await registerUser(http);
     const res = await http.patch('/api/v1/me', body, u.accessToken);

@@ -4,6 +4,7 @@ import { emitAck, emitRaw, nextEvent } from '../support/sockets.js';
 import { advance, placeOrder } from '../support/orders.js';
 import { eventually } from '../support/eventually.js';
 import { useWorld } from '../support/world.js';
+import { createLocality } from '../support/localities.js';
 
 // Lyon: the customer at Bellecour; one driver 600 m away, one about 3 km away.
 const HOME = { line1: '1 place Bellecour', locality: 'Lyon', lat: 45.7578, lng: 4.832 };
@@ -31,6 +32,7 @@ describe('delivery assignment and tracking', () => {
 
   beforeAll(async () => {
     product = await createProduct(world.app, world.merchant, { kind: 'dish', stock: 100 });
+    for (const slug of ['lyon', 'villeurbanne', 'caluire', 'oullins']) await createLocality(world.app, { slug, timeZone: 'Europe/Paris' });
   });
 
   test('When an order becomes ready, then the nearest available driver gets it and the customer sees the driver move', async () => {
@@ -117,6 +119,10 @@ describe('delivery assignment and tracking', () => {
     expect(await emitAck(d, 'driver:location', { lat: 91, lng: 0 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await emitRaw(d, 'driver:location', { lat: '45', lng: 4 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await emitAck(d, 'driver:availability', { available: true })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await emitAck(d, 'driver:availability', { available: true, locality: 'atlantis' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', errors: [{ path: 'locality', message: 'No such locality' }] },
+    });
     expect(d.connected).toBe(true);
   });
 });

@@ -14,6 +14,7 @@ import { createProduct } from '../support/products.js';
 import { emitAck } from '../support/sockets.js';
 import { createUser } from '../support/users.js';
 import { useWorld } from '../support/world.js';
+import { createLocality } from '../support/localities.js';
 
 const HOME = { line1: '1 place Bellecour', locality: 'Lyon', lat: 45.7578, lng: 4.832 };
 
@@ -32,6 +33,7 @@ describe('durable events (transactional outbox)', () => {
     const customer = await createUser(world.app);
     const driver = await createUser(world.app, 'driver');
     const product = await createProduct(world.app, merchant, { kind: 'dish', stock: 5 });
+    await createLocality(world.app, { slug: 'lyon', timeZone: 'Europe/Paris' });
     const driverSocket = await world.connect(driver);
     await emitAck(driverSocket, 'driver:location', { lat: 45.7625, lng: 4.8358 });
     await emitAck(driverSocket, 'driver:availability', { available: true, locality: 'Lyon' });

@@ -49,6 +49,11 @@ export class TestEnv {
     return join(this.dir, 'sms.jsonl');
   }
 
+  /** The JSON-lines file every instance of this world writes its development push messages to. */
+  get pushOutboxFile(): string {
+    return join(this.dir, 'push.jsonl');
+  }
+
   config(env: Record<string, string> = {}): Config {
     return loadConfig(this.variables(env));
   }
@@ -65,6 +70,7 @@ export class TestEnv {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       MAIL_OUTBOX_FILE: this.mailOutboxFile,
       SMS_OUTBOX_FILE: this.smsOutboxFile,
+      PUSH_OUTBOX_FILE: this.pushOutboxFile,
       STORAGE_DIR: join(this.dir, 'storage'),
       SHUTDOWN_TIMEOUT_MS: '2000',
       ...env,

@@ -17,6 +17,7 @@ export interface DeliveryDeps {
   log: Logger;
   pool: DriverPool;
   users: Pick<UserDirectory, 'locality'>;
+  localities: { exists(slug: string): Promise<boolean> };
   /** Straight-line travel speed used for the ETA. */
   speedKmh: number;
   /** Farthest driver considered for an order. */
@@ -44,6 +45,7 @@ export class DeliveryService {
   async setAvailability(driverId: string, input: DriverAvailability): Promise<DriverState> {
     const locality = input.locality ?? (await this.d.users.locality(driverId));
     if (!locality) throw AppError.validation([{ path: 'locality', message: 'Give a locality (or set one on your profile)' }]);
+    if (input.locality && !(await this.d.localities.exists(input.locality))) throw AppError.validation([{ path: 'locality', message: 'No such locality' }]);
     const state = await this.d.pool.setAvailability(driverId, input.available, locality);
     if (state.available && !state.orderId) await this.assignWaiting(state.locality!);
     return this.d.pool.state(driverId);

@@ -4,9 +4,13 @@ import { registerCartRoutes } from './cart.js';
 import { registerCommunityRoutes } from './community.js';
 import { registerDiaryRoutes } from './diary.js';
 import { registerIdentityRoutes } from './identity.js';
+import { registerLocalityRoutes } from './localities.js';
+import { registerMealSetRoutes } from './mealsets.js';
 import { registerMeRoutes } from './me.js';
+import { registerNotificationRoutes } from './notifications.js';
 import { registerOrderRoutes } from './orders.js';
 import { registerProductRoutes } from './products.js';
+import { registerRestaurantRoutes } from './restaurants.js';
 
 /** Every module's REST routes, one line per module. */
 export function registerRoutes(api: Api, modules: Modules): void {
@@ -17,4 +21,8 @@ export function registerRoutes(api: Api, modules: Modules): void {
   registerProductRoutes(api, modules);
   registerDiaryRoutes(api, modules);
   registerCommunityRoutes(api, modules);
+  registerLocalityRoutes(api, modules);
+  registerRestaurantRoutes(api, modules);
+  registerMealSetRoutes(api, modules);
+  registerNotificationRoutes(api, modules);
 }
