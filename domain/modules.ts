@@ -1,3 +1,4 @@
+import type { AnalyticsModule } from './analytics/index.js';
 import type { CartModule } from './cart/index.js';
 import type { CatalogModule } from './catalog/index.js';
 import type { IdentityModule } from './identity/index.js';
@@ -18,5 +19,6 @@ export interface Modules {
   cart: CartModule;
   orders: OrdersModule;
   mail: Mailer;
+  analytics: AnalyticsModule;
   outbox: OutboxDispatcher;
 }

@@ -4,7 +4,10 @@ import { cleanupExpiredTokens } from './definitions/cleanup-expired-tokens.js';
 import { cleanupIdempotencyKeys } from './definitions/cleanup-idempotency-keys.js';
 import { deleteMerchantProducts } from './definitions/delete-merchant-products.js';
 import { pruneOutbox } from './definitions/prune-outbox.js';
+import { runSimulation } from './definitions/run-simulation.js';
+import { schedulePosSyncs } from './definitions/schedule-pos-syncs.js';
 import { sendMail } from './definitions/send-mail.js';
+import { syncPos } from './definitions/sync-pos.js';
 import type { AnyJobDefinition, JobDefinition } from './job-definition.js';
 
 /**
@@ -18,6 +21,9 @@ const registry: { [N in JobName]: JobDefinition<N> } = {
   'orders.cleanup-idempotency-keys': cleanupIdempotencyKeys,
   'catalog.delete-merchant-products': deleteMerchantProducts,
   'outbox.prune': pruneOutbox,
+  'analytics.pos-schedule': schedulePosSyncs,
+  'analytics.pos-sync': syncPos,
+  'analytics.simulate': runSimulation,
 };
 
 export const definitions: AnyJobDefinition[] = Object.values(registry);

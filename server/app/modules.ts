@@ -1,10 +1,12 @@
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { createAnalyticsModule, type RetryPolicy } from '../../domain/analytics/index.js';
 import { createCartModule } from '../../domain/cart/index.js';
 import { createCatalogModule } from '../../domain/catalog/index.js';
 import { createIdentityModule, type SmsSender } from '../../domain/identity/index.js';
 import { createInventoryModule } from '../../domain/inventory/index.js';
+import { countAnalyticsFailures } from './analytics-metrics.js';
 import { createMailer, type Mailer } from '../../domain/mail/index.js';
 import type { Modules } from '../../domain/modules.js';
 import { createOrdersModule } from '../../domain/orders/index.js';
@@ -23,6 +25,8 @@ import type { Metrics } from '../platform/metrics.js';
 export interface ModuleOverrides {
   mailer?: Mailer;
   sms?: SmsSender;
+  /** How POS calls are retried (tests shorten the waits). */
+  posRetry?: RetryPolicy;
 }
 
 export interface Infrastructure {
@@ -68,10 +72,16 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
       deliveryRadiusKm: config.deliveryRadiusKm,
     },
   );
+  const analytics = createAnalyticsModule(
+    deps,
+    { catalog },
+    { posTokenKey: config.posTokenKey, posAllowedBaseUrls: config.posAllowedBaseUrls, posRetry: overrides.posRetry },
+  );
+  countAnalyticsFailures(events, metrics);
   const mail = overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxFile: config.mailOutboxFile, log });
   const dispatcher = new OutboxDispatcher(em, outbox, clock, log, {
     observe: (consumer, outcome) => metrics.outboxConsumers.inc({ consumer, outcome }),
   });
 
-  return { modules: { identity, catalog, inventory, cart, orders, mail, outbox: dispatcher }, events };
+  return { modules: { identity, catalog, inventory, cart, orders, mail, analytics, outbox: dispatcher }, events };
 }

@@ -8,6 +8,11 @@ const csv = z.string().transform((v) =>
     .map((s) => s.trim())
     .filter(Boolean),
 );
+/** A 32-byte key written as 64 hex digits or base64 (44 characters). */
+const key32 = z
+  .string()
+  .transform((v) => Buffer.from(v.trim(), /^[0-9a-f]{64}$/i.test(v.trim()) ? 'hex' : 'base64'))
+  .refine((b) => b.length === 32, 'must be 32 bytes: 64 hex digits or 44 base64 characters (e.g. `openssl rand -base64 32`)');
 const DEV_JWT_SECRET = 'larder-development-secret-change-me-0123456789';
 
 /** Every environment variable Larder reads; README's configuration table mirrors this. */
@@ -46,6 +51,10 @@ const EnvSchema = z
     AUTH_IP_LIMIT_PER_5MIN: z.coerce.number().int().min(1).default(100),
     ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
+    POS_TOKEN_KEY: key32.optional(),
+    POS_ALLOWED_BASE_URLS: csv
+      .pipe(z.array(z.url({ protocol: /^https?$/ })).min(1))
+      .default(['https://connect.squareup.com', 'https://connect.squareupsandbox.com']),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.JWT_SECRET !== DEV_JWT_SECRET, {
     path: ['JWT_SECRET'],
@@ -92,6 +101,9 @@ export interface Config {
   authIpLimitPer5Min: number;
   argon2Concurrency: number;
   shutdownTimeoutMs: number;
+  /** Encrypts POS access tokens at rest (AES-256-GCM); unset = POS connections refused. */
+  posTokenKey?: Buffer;
+  posAllowedBaseUrls: string[];
 }
 
 export class ConfigError extends Error {}
@@ -156,5 +168,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     authIpLimitPer5Min: e.AUTH_IP_LIMIT_PER_5MIN,
     argon2Concurrency: e.ARGON2_CONCURRENCY ?? defaultArgon2Concurrency(source),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    posTokenKey: e.POS_TOKEN_KEY,
+    posAllowedBaseUrls: e.POS_ALLOWED_BASE_URLS,
   };
 }

@@ -39,5 +39,11 @@ export function subscribeBroadcasts({ events, emitter, availability, log }: Broa
       emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order });
     }),
     events.subscribe('delivery.location', (location) => emitter.emit(rooms.order(location.orderId), 'order:driver-location', location)),
+    events.subscribe('simulation.progress', ({ simulationId: id, runsDone, runs }) =>
+      emitter.emit(rooms.simulation(id), 'simulation:progress', { id, runsDone, runs }),
+    ),
+    events.subscribe('simulation.finished', ({ simulationId: id, status, result, error }) =>
+      emitter.emit(rooms.simulation(id), 'simulation:finished', { id, status, result, error }),
+    ),
   ];
 }

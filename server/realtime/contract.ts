@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SimulationFinished, SimulationProgress, SimulationView, SimulationWatchInput } from '../../domain/analytics/index.js';
 import { Cart, CartAddInput, CartRemoveInput, CartUpdateInput, EmptyInput, WatchInput } from '../../domain/cart/index.js';
 import {
   DriverAvailabilityInput,
@@ -69,6 +70,12 @@ export const clientEvents = {
     input: DriverLocationInput,
     ack: z.null(),
   },
+  'simulation:watch': {
+    summary: "Merchants: receive a simulation's progress and its end; the ack carries its current state (the result when already finished)",
+    input: SimulationWatchInput,
+    ack: SimulationView,
+  },
+  'simulation:unwatch': { summary: "Stop receiving the simulation's progress", input: SimulationWatchInput, ack: z.null() },
 } as const satisfies Record<string, ClientEventSpec>;
 
 const OrderPush = z.object({ order: OrderView });
@@ -93,6 +100,14 @@ export const serverEvents = {
   'order:driver-location': {
     summary: "The driver's position, to the order's watchers while it is out for delivery",
     payload: z.object({ orderId: z.uuid(), lat: z.number(), lng: z.number(), at: z.iso.datetime() }),
+  },
+  'simulation:progress': {
+    summary: "A watched simulation's runs done, several times a second while it runs (from whichever worker runs it)",
+    payload: SimulationProgress,
+  },
+  'simulation:finished': {
+    summary: 'A watched simulation ended: completed (with its result), failed or cancelled',
+    payload: SimulationFinished,
   },
 } as const satisfies Record<string, ServerEventSpec>;
 

@@ -3,4 +3,5 @@ export const rooms = {
   user: (userId: string) => `user:${userId}`,
   product: (productId: string) => `product:${productId}`,
   order: (orderId: string) => `order:${orderId}`,
+  simulation: (simulationId: string) => `simulation:${simulationId}`,
 } as const;

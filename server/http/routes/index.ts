@@ -1,5 +1,6 @@
 import type { Modules } from '../../../domain/modules.js';
 import type { Api } from '../api.js';
+import { registerAnalyticsRoutes } from './analytics.js';
 import { registerCartRoutes } from './cart.js';
 import { registerIdentityRoutes } from './identity.js';
 import { registerMeRoutes } from './me.js';
@@ -13,4 +14,5 @@ export function registerRoutes(api: Api, modules: Modules): void {
   registerCartRoutes(api, modules);
   registerOrderRoutes(api, modules);
   registerProductRoutes(api, modules);
+  registerAnalyticsRoutes(api, modules);
 }

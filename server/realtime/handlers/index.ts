@@ -1,5 +1,6 @@
 import type { AppContext } from '../../platform/app-context.js';
 import type { AppSocket } from '../handle.js';
+import { registerAnalyticsHandlers } from './analytics.js';
 import { registerSessionHandlers } from './session.js';
 import { registerCartHandlers } from './cart.js';
 import { registerOrderHandlers } from './orders.js';
@@ -9,4 +10,5 @@ export function registerSocketHandlers(context: AppContext, socket: AppSocket): 
   registerSessionHandlers(context, socket);
   registerCartHandlers(context, socket);
   registerOrderHandlers(context, socket);
+  registerAnalyticsHandlers(context, socket);
 }
