@@ -57,23 +57,24 @@ export function timeBucketsSql(lines: Sql): Sql {
 /**
  * Pairs of items bought together, over the orders with at least two distinct items (returns left out):
  * support = orders with both / such orders; confidence = orders with both / orders with `a` (and with
- * `b`); lift = support / (support(a) × support(b)). The top 50 by lift at or above `minSupport`.
+ * `b`); lift = support / (support(a) × support(b)). The top 50 by lift at or above `minSupport`. Each
+ * order's items become one sorted array and its pairs are generated from it: no join of lines on order
+ * id, so the plan stays linear whatever the planner estimates (fresh imports have no statistics yet).
  */
 export function pairsSql(lines: Sql, minSupport: number): Sql {
   return {
     text: `
-      with baskets as (
-        select distinct order_id, item_id from (${lines.text}) x where quantity > 0
-      ), multi as (
-        select b.order_id, b.item_id from baskets b
-        join (select order_id from baskets group by order_id having count(*) >= 2) m using (order_id)
+      with multi as (
+        select items from (
+          select array_agg(distinct item_id order by item_id) as items from (${lines.text}) x where quantity > 0 group by order_id
+        ) o where cardinality(items) >= 2
       ), total as (
-        select count(distinct order_id)::float8 as orders from multi
+        select count(*)::float8 as orders from multi
       ), per_item as (
-        select item_id, count(*)::float8 as orders from multi group by item_id
+        select item_id, count(*)::float8 as orders from multi, unnest(items) as item_id group by item_id
       ), pair as (
-        select p.item_id as a, q.item_id as b, count(*)::float8 as orders
-        from multi p join multi q on q.order_id = p.order_id and q.item_id > p.item_id
+        select items[x] as a, items[y] as b, count(*)::float8 as orders
+        from multi, generate_series(1, cardinality(items) - 1) as x, generate_series(x + 1, cardinality(items)) as y
         group by 1, 2
       )
       select ia.name as a, ib.name as b, pair.orders::int as orders, pair.orders / total.orders as support,
