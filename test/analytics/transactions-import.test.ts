@@ -97,7 +97,10 @@ describe('the transactions import type', () => {
       const merchant = await createUser(world.app, 'merchant');
       expect((await world.http.put('/api/v1/analytics/settings', { timeZone: 'Europe/Paris' }, merchant.token)).status).toBe(200);
       await importTransactionsCsv(world.app, merchant.id, `${HEADER}\nB1,2024-07-14 20:30:00,Crêpe,1,6,\nB2,2024-01-14 20:30:00+00:00,Crêpe,1,6,\n`);
-      const rows = await em().execute(`select order_id, closed_at from analytics_transactions where merchant_id = ? order by order_id`, [merchant.id]);
+      const rows = await em().execute<Array<{ closed_at: Date }>>(
+        `select order_id, closed_at from analytics_transactions where merchant_id = ? order by order_id`,
+        [merchant.id],
+      );
       expect(rows.map((r: { closed_at: Date }) => new Date(r.closed_at).toISOString())).toEqual(['2024-07-14T18:30:00.000Z', '2024-01-14T20:30:00.000Z']);
     });
 
