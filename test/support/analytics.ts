@@ -3,7 +3,6 @@ import { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parse } from 'csv-parse';
 import type { TransactionRecord, UpsertCounts } from '../../domain/analytics/index.js';
-import { EventBus } from '../../domain/shared/event-bus.js';
 import { Outbox } from '../../domain/shared/outbox.js';
 import { UnitOfWork } from '../../domain/shared/unit-of-work.js';
 import type { Larder } from '../../server/app/larder.js';

@@ -5,7 +5,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { JobQueue } from '../../shared/job-queue.js';
 import type { UnitOfWork } from '../../shared/unit-of-work.js';
 import type { PosConnectionInput, PosConnectionView } from '../analytics.schemas.js';
-import { PosConnection, PosSyncRun } from '../pos-connection.entity.js';
+import { PosConnection, type PosSyncRun } from '../pos-connection.entity.js';
 import type { TokenCipher } from './token-cipher.js';
 
 export const SQUARE_BASE_URL = 'https://connect.squareup.com';
@@ -59,9 +59,16 @@ export class PosConnections {
 
   async view(merchantId: string): Promise<PosConnectionView> {
     const em = this.em.fork();
+    // Runs first: a run and its connection change in one transaction, so the connection read after a
+    // finished run is never older than that run (under read committed each query has its own snapshot).
+    const runs = await em.execute<RunRow[]>(
+      `select r.trigger, r.outcome, r.pages, r.lines, r.reason, r.error, r.started_at, r.finished_at
+       from analytics_pos_sync_runs r join analytics_pos_connections c on c.id = r.connection_id
+       where c.merchant_id = ? order by r.started_at desc limit ?`,
+      [merchantId, RECENT_RUNS],
+    );
     const row = await em.findOne(PosConnection, { merchantId });
     if (!row) throw new AppError('NOT_FOUND', 'No POS connection');
-    const runs = await em.find(PosSyncRun, { connectionId: row.id }, { orderBy: { startedAt: 'desc' }, limit: RECENT_RUNS });
     return toView(row, runs);
   }
 
@@ -114,7 +121,18 @@ function resetCheckpoint(row: PosConnection, since: Date): void {
   Object.assign(row, { checkpointClosedAt: since, windowEndAt: null, cursor: null });
 }
 
-function toView(row: PosConnection, runs: PosSyncRun[]): PosConnectionView {
+interface RunRow {
+  trigger: PosSyncRun['trigger'];
+  outcome: PosSyncRun['outcome'];
+  pages: number;
+  lines: number;
+  reason: string | null;
+  error: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+}
+
+function toView(row: PosConnection, runs: RunRow[]): PosConnectionView {
   const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
   return {
     provider: row.provider,
@@ -131,10 +149,10 @@ function toView(row: PosConnection, runs: PosSyncRun[]): PosConnectionView {
       outcome: r.outcome,
       pages: r.pages,
       lines: r.lines,
-      reason: r.reason ?? null,
-      error: r.error ?? null,
-      startedAt: r.startedAt.toISOString(),
-      finishedAt: iso(r.finishedAt),
+      reason: r.reason,
+      error: r.error,
+      startedAt: new Date(r.started_at).toISOString(),
+      finishedAt: iso(r.finished_at && new Date(r.finished_at)),
     })),
   };
 }
