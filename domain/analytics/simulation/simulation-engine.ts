@@ -71,9 +71,12 @@ function bootstrap(weekdays: Uint8Array, days: { revenue: Float64Array; profit: 
     }
     boot.revenue[r] = revenue;
     boot.profit[r] = profit;
-    if (onProgress && r % CHECK_EVERY_RUNS === CHECK_EVERY_RUNS - 1 && now() - reported >= progressEveryMs) {
-      reported = now();
-      onProgress(r + 1);
+    if (onProgress && r % CHECK_EVERY_RUNS === CHECK_EVERY_RUNS - 1) {
+      const at = now();
+      if (at - reported >= progressEveryMs) {
+        reported = at;
+        onProgress(r + 1);
+      }
     }
   }
   onProgress?.(runs);
