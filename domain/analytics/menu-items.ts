@@ -57,6 +57,10 @@ export class MenuItems {
       await this.assertCodesFree(tx, merchantId, inputs);
       const existing = new Map((await tx.find(AnalyticsItem, { merchantId, name: { $in: inputs.map((i) => i.name) } })).map((e) => [e.name, e]));
       const now = this.clock.now();
+      // Codes being given up are released first: the unique index checks each row as it is written.
+      const releasing = inputs.filter((i) => i.code !== undefined && existing.get(i.name)?.code && existing.get(i.name)?.code !== i.code);
+      for (const input of releasing) existing.get(input.name)!.code = null;
+      if (releasing.length) await tx.flush();
       for (const input of inputs) {
         const item = existing.get(input.name) ?? tx.create(AnalyticsItem, { merchantId, name: input.name, createdAt: now, updatedAt: now });
         for (const field of EDITABLE) {
