@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { AnalyticsSettingsStore } from '../analytics-settings.js';
 import type { AnalyticsSettingsView, MenuAnalysis, MenuQuery } from '../analytics.schemas.js';
-import { periodLinesSql, type Sql } from '../period-lines.js';
+import type { Sql } from '../../shared/sql.js';
+import { periodFilter } from '../period-sql.js';
 import type { MenuCache } from './menu-cache.js';
 import { itemTotalsSql, pairsSql, timeBucketsSql, type ItemTotalsRow, type PairRow, type TimeBucketRow } from './menu-sql.js';
 import { engineerMenu } from './quadrants.js';
@@ -33,17 +34,17 @@ export class MenuAnalysisService {
   /** The analysis straight from PostgreSQL (no cache). */
   async compute(merchantId: string, query: MenuQuery): Promise<MenuAnalysis> {
     const settings = await this.settings.get(merchantId);
-    const lines = periodLinesSql({ merchantId, from: query.from, to: query.to }, settings);
+    const filter = periodFilter({ merchantId, from: query.from, to: query.to }, settings.timeZone);
     const [items, buckets, pairs] = await Promise.all([
-      this.rows<ItemTotalsRow>(itemTotalsSql(lines)),
-      this.rows<TimeBucketRow>(timeBucketsSql(lines)),
-      this.rows<PairRow>(pairsSql(lines, query.minSupport)),
+      this.rows<ItemTotalsRow>(itemTotalsSql(filter, settings.defaultFoodCostPct)),
+      this.rows<TimeBucketRow>(timeBucketsSql(filter, settings.timeZone)),
+      this.rows<PairRow>(pairsSql(filter, query.minSupport)),
     ]);
     return assemble(query, settings, items, buckets, pairs);
   }
 
   private rows<T>(sql: Sql): Promise<T[]> {
-    return this.em.fork().execute<T[]>(sql.text, sql.params);
+    return this.em.fork().execute<T[]>(sql.text, [...sql.params]);
   }
 
   /** Without Redis the analysis is still answered, only uncached. */

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AnalyticsSettingsView } from '../analytics.schemas.js';
-import { periodLinesSql, type Period } from '../period-lines.js';
+import { sql } from '../../shared/sql.js';
+import { COST_PARTS, groupCost, periodFilter, type Period } from '../period-sql.js';
 import type { SimulationHistory } from './simulation-model.js';
 
 interface DayItemRow {
@@ -19,14 +20,16 @@ interface DayItemRow {
  * arrays a simulation thread resamples. Null when the period has no sales.
  */
 export async function loadSimulationHistory(em: EntityManager, period: Period, settings: AnalyticsSettingsView): Promise<SimulationHistory | null> {
-  const lines = periodLinesSql(period, settings);
-  const rows = await em.execute<DayItemRow[]>(
-    `select x.local::date::text as day, extract(isodow from x.local)::int as weekday, x.item_id, i.name, i.category,
-            sum(x.quantity)::float8 as units, sum(x.revenue)::float8 as revenue, sum(x.cost)::float8 as cost
-     from (${lines.text}) x join analytics_items i on i.id = x.item_id
-     group by 1, 2, 3, 4, 5 order by 1, 3`,
-    lines.params,
-  );
+  const query = sql`
+    select x.day::text as day, extract(isodow from x.day)::int as weekday, x.item_id, i.name, i.category, x.units, x.revenue,
+           ${groupCost(settings.defaultFoodCostPct)} as cost
+    from (
+      select (l.closed_at at time zone ${settings.timeZone})::date as day, l.item_id,
+             sum(l.quantity)::float8 as units, sum(l.quantity * l.unit_price_cents)::float8 as revenue, ${COST_PARTS}
+      from analytics_transactions l where ${periodFilter(period, settings.timeZone)} group by 1, 2
+    ) x join analytics_items i on i.id = x.item_id
+    order by 1, 3`;
+  const rows = await em.execute<DayItemRow[]>(query.text, [...query.params]);
   if (rows.length === 0) return null;
   return toHistory(rows);
 }

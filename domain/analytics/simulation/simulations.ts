@@ -6,7 +6,8 @@ import type { JobQueue } from '../../shared/job-queue.js';
 import type { UnitOfWork } from '../../shared/unit-of-work.js';
 import type { AnalyticsSettingsStore } from '../analytics-settings.js';
 import type { SimulationInput, SimulationView } from '../analytics.schemas.js';
-import { periodLinesSql } from '../period-lines.js';
+import { sql } from '../../shared/sql.js';
+import { periodFilter } from '../period-sql.js';
 import { Simulation } from '../simulation.entity.js';
 
 /**
@@ -78,8 +79,9 @@ export class Simulations {
   }
 
   private async assertSales(merchantId: string, input: SimulationInput): Promise<void> {
-    const lines = periodLinesSql({ merchantId, from: input.from, to: input.to }, await this.settings.get(merchantId));
-    const [row] = await this.em.execute<Array<{ found: boolean }>>(`select exists (${lines.text}) as found`, lines.params);
+    const filter = periodFilter({ merchantId, from: input.from, to: input.to }, (await this.settings.get(merchantId)).timeZone);
+    const query = sql`select exists (select 1 from analytics_transactions l where ${filter}) as found`;
+    const [row] = await this.em.execute<Array<{ found: boolean }>>(query.text, [...query.params]);
     if (!row.found) throw AppError.validation([{ path: input.from ? 'from' : 'to', message: 'no transactions in this period' }]);
   }
 }
