@@ -18,6 +18,16 @@ export function periodFilter(period: Period, timeZone: string): Sql {
     ${period.to ? sql`and l.closed_at < (${period.to}::date + 1)::timestamp at time zone ${timeZone}` : raw('')}`;
 }
 
+/** One item's sales in a group of lines, priced (see COST_PARTS and groupCost). */
+export interface ItemSalesRow {
+  item_id: number;
+  name: string;
+  category: string | null;
+  units: number;
+  revenue: number;
+  cost: number;
+}
+
 /**
  * Aggregates over a group of lines that let its cost be priced after grouping (see groupCost): the cost
  * of lines with a unit cost, and the units and revenue of the lines without one. Lines are neither

@@ -146,10 +146,7 @@ export function squareSale(
   lines: Array<{ name: string; quantity: string; cents: number; modifiers?: Array<{ name: string; cents: number; quantity?: string }> }>,
 ): FakeOrder {
   return {
-    id,
-    location_id: 'LOC1',
-    state: 'COMPLETED',
-    closed_at: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+    ...completedOrder(id, minutesAgo),
     line_items: lines.map((l, i) => ({
       uid: `${id}-li${i}`,
       name: l.name,
@@ -178,10 +175,7 @@ export function squareReturn(
   lines: Array<{ name: string; quantity: string; cents: number }>,
 ): FakeOrder {
   return {
-    id,
-    location_id: 'LOC1',
-    state: 'COMPLETED',
-    closed_at: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+    ...completedOrder(id, minutesAgo),
     returns: [
       {
         uid: `${id}-r0`,
@@ -195,4 +189,8 @@ export function squareReturn(
       },
     ],
   };
+}
+
+function completedOrder(id: string, minutesAgo: number): FakeOrder {
+  return { id, location_id: 'LOC1', state: 'COMPLETED', closed_at: new Date(Date.now() - minutesAgo * 60_000).toISOString() };
 }

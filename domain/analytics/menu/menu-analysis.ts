@@ -3,9 +3,9 @@ import type { Logger } from 'pino';
 import type { AnalyticsSettingsStore } from '../analytics-settings.js';
 import type { AnalyticsSettingsView, MenuAnalysis, MenuQuery } from '../analytics.schemas.js';
 import type { Sql } from '../../shared/sql.js';
-import { periodFilter } from '../period-sql.js';
+import { periodFilter, type ItemSalesRow } from '../period-sql.js';
 import type { MenuCache } from './menu-cache.js';
-import { itemTotalsSql, pairsSql, timeBucketsSql, type ItemTotalsRow, type PairRow, type TimeBucketRow } from './menu-sql.js';
+import { itemTotalsSql, pairsSql, timeBucketsSql, type PairRow, type TimeBucketRow } from './menu-sql.js';
 import { engineerMenu } from './quadrants.js';
 
 /**
@@ -36,7 +36,7 @@ export class MenuAnalysisService {
     const settings = await this.settings.get(merchantId);
     const filter = periodFilter({ merchantId, from: query.from, to: query.to }, settings.timeZone);
     const [items, buckets, pairs] = await Promise.all([
-      this.rows<ItemTotalsRow>(itemTotalsSql(filter, settings.defaultFoodCostPct)),
+      this.rows<ItemSalesRow>(itemTotalsSql(filter, settings.defaultFoodCostPct)),
       this.rows<TimeBucketRow>(timeBucketsSql(filter, settings.timeZone)),
       this.rows<PairRow>(pairsSql(filter, query.minSupport)),
     ]);
@@ -54,7 +54,7 @@ export class MenuAnalysisService {
   }
 }
 
-function assemble(query: MenuQuery, settings: AnalyticsSettingsView, items: ItemTotalsRow[], buckets: TimeBucketRow[], pairs: PairRow[]): MenuAnalysis {
+function assemble(query: MenuQuery, settings: AnalyticsSettingsView, items: ItemSalesRow[], buckets: TimeBucketRow[], pairs: PairRow[]): MenuAnalysis {
   const { items: analysed, thresholds } = engineerMenu(items);
   const empty = { orders: 0, units: 0, revenueCents: 0 };
   const byHour = Array.from({ length: 24 }, (_, hour) => ({ hour, ...empty }));

@@ -1,15 +1,6 @@
 import { sql, type Sql } from '../../shared/sql.js';
 import { COST_PARTS, groupCost } from '../period-sql.js';
 
-export interface ItemTotalsRow {
-  item_id: number;
-  name: string;
-  category: string | null;
-  units: number;
-  revenue: number;
-  cost: number;
-}
-
 export interface TimeBucketRow {
   hour: number | null;
   weekday: number | null;

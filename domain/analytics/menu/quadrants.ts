@@ -1,5 +1,5 @@
 import type { MenuAnalysis, Quadrant } from '../analytics.schemas.js';
-import type { ItemTotalsRow } from './menu-sql.js';
+import type { ItemSalesRow } from '../period-sql.js';
 
 type ItemAnalysis = MenuAnalysis['items'][number];
 
@@ -12,7 +12,7 @@ const POPULARITY_FACTOR = 0.7;
  * sales-weighted average (total margin / total units). Star = both, plowhorse = popular only, puzzle =
  * profitable only, dog = neither. Items with no net units (only returns) get no quadrant.
  */
-export function engineerMenu(rows: readonly ItemTotalsRow[]): { items: ItemAnalysis[]; thresholds: MenuAnalysis['thresholds'] } {
+export function engineerMenu(rows: readonly ItemSalesRow[]): { items: ItemAnalysis[]; thresholds: MenuAnalysis['thresholds'] } {
   const sold = rows.filter((r) => r.units > 0);
   const units = sold.reduce((s, r) => s + r.units, 0);
   const margin = sold.reduce((s, r) => s + (r.revenue - r.cost), 0);

@@ -6,6 +6,7 @@ import type { JobQueue } from '../../shared/job-queue.js';
 import type { UnitOfWork } from '../../shared/unit-of-work.js';
 import type { PosConnectionInput, PosConnectionView } from '../analytics.schemas.js';
 import { PosConnection, type PosSyncRun } from '../pos-connection.entity.js';
+import { isoOrNull } from '../iso-time.js';
 import type { TokenCipher } from './token-cipher.js';
 
 export const SQUARE_BASE_URL = 'https://connect.squareup.com';
@@ -133,15 +134,14 @@ interface RunRow {
 }
 
 function toView(row: PosConnection, runs: RunRow[]): PosConnectionView {
-  const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
   return {
     provider: row.provider,
     locationId: row.locationId,
     baseUrl: row.baseUrl,
     status: row.status,
-    lastSuccessAt: iso(row.lastSuccessAt),
+    lastSuccessAt: isoOrNull(row.lastSuccessAt),
     lastError: row.lastError ?? null,
-    lastErrorAt: iso(row.lastErrorAt),
+    lastErrorAt: isoOrNull(row.lastErrorAt),
     nextRunAt: row.status === 'needs_reauth' ? null : row.nextRunAt.toISOString(),
     syncedUntil: row.checkpointClosedAt.toISOString(),
     recentRuns: runs.map((r) => ({
@@ -152,7 +152,7 @@ function toView(row: PosConnection, runs: RunRow[]): PosConnectionView {
       reason: r.reason,
       error: r.error,
       startedAt: new Date(r.started_at).toISOString(),
-      finishedAt: iso(r.finished_at && new Date(r.finished_at)),
+      finishedAt: isoOrNull(r.finished_at),
     })),
   };
 }

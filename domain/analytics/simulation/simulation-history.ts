@@ -1,18 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AnalyticsSettingsView } from '../analytics.schemas.js';
 import { sql } from '../../shared/sql.js';
-import { COST_PARTS, groupCost, periodFilter, type Period } from '../period-sql.js';
+import { COST_PARTS, groupCost, periodFilter, type ItemSalesRow, type Period } from '../period-sql.js';
 import type { SimulationHistory } from './simulation-model.js';
 
-interface DayItemRow {
+interface DayItemRow extends ItemSalesRow {
   day: string;
   weekday: number;
-  item_id: number;
-  name: string;
-  category: string | null;
-  units: number;
-  revenue: number;
-  cost: number;
 }
 
 /**

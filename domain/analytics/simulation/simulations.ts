@@ -7,6 +7,7 @@ import type { UnitOfWork } from '../../shared/unit-of-work.js';
 import type { AnalyticsSettingsStore } from '../analytics-settings.js';
 import type { SimulationInput, SimulationView } from '../analytics.schemas.js';
 import { sql } from '../../shared/sql.js';
+import { isoOrNull } from '../iso-time.js';
 import { periodFilter } from '../period-sql.js';
 import { Simulation } from '../simulation.entity.js';
 
@@ -88,7 +89,6 @@ export class Simulations {
 
 /** The API's view of a stored simulation. */
 export function toSimulationView(row: Simulation): SimulationView {
-  const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
   return {
     id: row.id,
     status: row.status,
@@ -98,7 +98,7 @@ export function toSimulationView(row: Simulation): SimulationView {
     error: row.error ?? null,
     result: row.result ?? null,
     createdAt: row.createdAt.toISOString(),
-    startedAt: iso(row.startedAt),
-    finishedAt: iso(row.finishedAt),
+    startedAt: isoOrNull(row.startedAt),
+    finishedAt: isoOrNull(row.finishedAt),
   };
 }
