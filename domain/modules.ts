@@ -1,3 +1,4 @@
+import type { AnalyticsModule } from './analytics/index.js';
 import type { CartModule } from './cart/index.js';
 import type { CatalogModule } from './catalog/index.js';
 import type { CommunityModule } from './community/index.js';
@@ -30,5 +31,6 @@ export interface Modules {
   mail: Mailer;
   diary: DiaryModule;
   community: CommunityModule;
+  analytics: AnalyticsModule;
   outbox: OutboxDispatcher;
 }

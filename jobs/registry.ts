@@ -8,6 +8,9 @@ import { pruneOutbox } from './definitions/prune-outbox.js';
 import { purgeDiaryTrash } from './definitions/purge-diary-trash.js';
 import { sendMail } from './definitions/send-mail.js';
 import { sendMealSetReminders } from './definitions/send-meal-set-reminders.js';
+import { runSimulation } from './definitions/run-simulation.js';
+import { schedulePosSyncs } from './definitions/schedule-pos-syncs.js';
+import { syncPos } from './definitions/sync-pos.js';
 import type { AnyJobDefinition, JobDefinition } from './job-definition.js';
 
 /**
@@ -24,6 +27,9 @@ const registry: { [N in JobName]: JobDefinition<N> } = {
   'diary.purge-trash': purgeDiaryTrash,
   'diary.make-thumbnail': makeDiaryThumbnail,
   'mealsets.send-reminders': sendMealSetReminders,
+  'analytics.pos-schedule': schedulePosSyncs,
+  'analytics.pos-sync': syncPos,
+  'analytics.simulate': runSimulation,
 };
 
 export const definitions: AnyJobDefinition[] = Object.values(registry);

@@ -11,6 +11,7 @@ import { Migration20261203003000_localities } from './Migration20261203003000_lo
 import { Migration20261203003100_restaurants } from './Migration20261203003100_restaurants.js';
 import { Migration20261203003200_meal_sets } from './Migration20261203003200_meal_sets.js';
 import { Migration20261203003300_notifications } from './Migration20261203003300_notifications.js';
+import { Migration20261203004000_analytics } from './Migration20261203004000_analytics.js';
 
 /** Every migration in order; listed explicitly so tsx, jest and the built JS load the same set. */
 export const migrationsList = [
@@ -27,4 +28,5 @@ export const migrationsList = [
   { name: 'Migration20261203003100_restaurants', class: Migration20261203003100_restaurants },
   { name: 'Migration20261203003200_meal_sets', class: Migration20261203003200_meal_sets },
   { name: 'Migration20261203003300_notifications', class: Migration20261203003300_notifications },
+  { name: 'Migration20261203004000_analytics', class: Migration20261203004000_analytics },
 ];

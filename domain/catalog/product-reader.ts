@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { gtinKey } from './barcode.js';
 import { PRODUCT_COLUMNS, toProductData, type ProductData, type ProductRow } from './product-row.js';
 import type { ProductCache } from './product-cache.js';
-import { sql, type Sql } from './listing/sql.js';
+import { sql, type Sql } from '../shared/sql.js';
 
 /** Single-product reads from the primary, through the cache. */
 export class ProductReader {

@@ -1,5 +1,5 @@
 import type { ProductOutput } from './catalog.schemas.js';
-import { raw, type Sql } from './listing/sql.js';
+import { raw, type Sql } from '../shared/sql.js';
 
 /** A product as clients see it, minus `available` (live from the inventory, never cached). */
 export type ProductData = Omit<ProductOutput, 'available'>;

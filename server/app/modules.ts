@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { createAnalyticsModule, type RetryPolicy } from '../../domain/analytics/index.js';
 import { createCartModule } from '../../domain/cart/index.js';
 import { createCatalogModule } from '../../domain/catalog/index.js';
 import { createCommunityModule } from '../../domain/community/index.js';
@@ -10,6 +11,7 @@ import { createDiaryModule } from '../../domain/diary/index.js';
 import { createIdentityModule, type SmsSender } from '../../domain/identity/index.js';
 import { createInventoryModule } from '../../domain/inventory/index.js';
 import { createLocalitiesModule } from '../../domain/localities/index.js';
+import { countAnalyticsFailures } from './analytics-metrics.js';
 import { createMailer, type Mailer } from '../../domain/mail/index.js';
 import { createMealSetsModule, type MealSetsModule } from '../../domain/mealsets/index.js';
 import type { Modules } from '../../domain/modules.js';
@@ -33,6 +35,8 @@ export interface ModuleOverrides {
   sms?: SmsSender;
   /** Push providers by platform (an FCM or APNs adapter); the rest stay as configured. */
   push?: Partial<PushProviders>;
+  /** How POS calls are retried (tests shorten the waits). */
+  posRetry?: RetryPolicy;
 }
 
 export interface Infrastructure {
@@ -105,13 +109,34 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
       onCreated: (type, count) => metrics.notificationsCreated.inc({ type }, count),
     },
   );
+  const analytics = createAnalyticsModule(
+    deps,
+    { catalog },
+    { posTokenKey: config.posTokenKey, posAllowedBaseUrls: config.posAllowedBaseUrls, posRetry: overrides.posRetry },
+  );
+  countAnalyticsFailures(events, metrics);
   const mail = overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxFile: config.mailOutboxFile, log });
   const dispatcher = new OutboxDispatcher(em, outbox, clock, log, {
     observe: (consumer, outcome) => metrics.outboxConsumers.inc({ consumer, outcome }),
   });
 
   return {
-    modules: { identity, localities, catalog, inventory, cart, orders, restaurants, mealsets, notifications, diary, community, mail, outbox: dispatcher },
+    modules: {
+      identity,
+      localities,
+      catalog,
+      inventory,
+      cart,
+      orders,
+      restaurants,
+      mealsets,
+      notifications,
+      diary,
+      community,
+      analytics,
+      mail,
+      outbox: dispatcher,
+    },
     events,
   };
 }

@@ -8,6 +8,11 @@ const csv = z.string().transform((v) =>
     .map((s) => s.trim())
     .filter(Boolean),
 );
+/** A 32-byte key written as 64 hex digits or base64 (44 characters). */
+const key32 = z
+  .string()
+  .transform((v) => Buffer.from(v.trim(), /^[0-9a-f]{64}$/i.test(v.trim()) ? 'hex' : 'base64'))
+  .refine((b) => b.length === 32, 'must be 32 bytes: 64 hex digits or 44 base64 characters (e.g. `openssl rand -base64 32`)');
 const DEV_JWT_SECRET = 'larder-development-secret-change-me-0123456789';
 
 /** Every environment variable Larder reads; README's configuration table mirrors this. */
@@ -69,6 +74,10 @@ const EnvSchema = z
       .max(7 * 86_400)
       .default(900),
     SHARED_PHOTO_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    POS_TOKEN_KEY: key32.optional(),
+    POS_ALLOWED_BASE_URLS: csv
+      .pipe(z.array(z.url({ protocol: /^https?$/ })).min(1))
+      .default(['https://connect.squareup.com', 'https://connect.squareupsandbox.com']),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.JWT_SECRET !== DEV_JWT_SECRET, {
     path: ['JWT_SECRET'],
@@ -130,6 +139,9 @@ export interface Config {
   purgeTimeZone: string;
   photoUrlTtlSeconds: number;
   sharedPhotoUrlTtlSeconds: number;
+  /** Encrypts POS access tokens at rest (AES-256-GCM); unset = POS connections refused. */
+  posTokenKey?: Buffer;
+  posAllowedBaseUrls: string[];
 }
 
 export class ConfigError extends Error {}
@@ -211,5 +223,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     purgeTimeZone: e.PURGE_TIME_ZONE,
     photoUrlTtlSeconds: e.PHOTO_URL_TTL_SECONDS,
     sharedPhotoUrlTtlSeconds: e.SHARED_PHOTO_URL_TTL_SECONDS,
+    posTokenKey: e.POS_TOKEN_KEY,
+    posAllowedBaseUrls: e.POS_ALLOWED_BASE_URLS,
   };
 }

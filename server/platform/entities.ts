@@ -2,6 +2,7 @@ import { OtpCode, PasswordResetToken, RefreshToken, User } from '../../domain/id
 import { Product } from '../../domain/catalog/index.js';
 import { Board, Comment, ModerationReport, Post } from '../../domain/community/index.js';
 import { DiaryEntry, DiarySyncHead, DiaryTombstone } from '../../domain/diary/index.js';
+import { AnalyticsItem, AnalyticsSettings, PosConnection, PosSyncRun, Simulation } from '../../domain/analytics/index.js';
 import { IdempotencyKey, Order, OrderItem, OrderMerchant, OrderStatusChange } from '../../domain/orders/index.js';
 import { Locality } from '../../domain/localities/index.js';
 import { Restaurant } from '../../domain/restaurants/index.js';
@@ -20,4 +21,5 @@ export const entities = [
   Notification, NotificationPreference, Device,
   DiaryEntry, DiarySyncHead, DiaryTombstone,
   Board, Post, Comment, ModerationReport,
+  AnalyticsSettings, AnalyticsItem, PosConnection, PosSyncRun, Simulation,
 ];

@@ -82,6 +82,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly analyticsFailures = new Counter({
+    name: 'larder_analytics_failures_total',
+    help: 'Failed POS syncs and simulations by kind and reason',
+    labelNames: ['kind', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor(withDefaults: boolean) {
     if (withDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'larder_' });
   }

@@ -46,5 +46,11 @@ export function subscribeBroadcasts({ events, emitter, availability, log }: Broa
     events.subscribe('notifications.created', ({ items }) => {
       for (const { userId, notification } of items) emitter.emit(rooms.user(userId), 'notification', notification);
     }),
+    events.subscribe('simulation.progress', ({ simulationId: id, runsDone, runs }) =>
+      emitter.emit(rooms.simulation(id), 'simulation:progress', { id, runsDone, runs }),
+    ),
+    events.subscribe('simulation.finished', ({ simulationId: id, status, result, error }) =>
+      emitter.emit(rooms.simulation(id), 'simulation:finished', { id, status, result, error }),
+    ),
   ];
 }

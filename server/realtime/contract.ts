@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SimulationFinished, SimulationProgress, SimulationView, SimulationWatchInput } from '../../domain/analytics/index.js';
 import { Cart, CartAddInput, CartRemoveInput, CartUpdateInput, EmptyInput, WatchInput } from '../../domain/cart/index.js';
 import {
   DriverAvailabilityInput,
@@ -78,6 +79,12 @@ export const clientEvents = {
   },
   'post:unwatch': { summary: "Stop receiving a post's comments", input: PostUnwatchInput, ack: z.null() },
   'comment:add': { summary: 'Comment on a post (same rules as POST /posts/:id/comments)', input: CommentAddInput, ack: CommentView },
+  'simulation:watch': {
+    summary: "Merchants: receive a simulation's progress and its end; the ack carries its current state (the result when already finished)",
+    input: SimulationWatchInput,
+    ack: SimulationView,
+  },
+  'simulation:unwatch': { summary: "Stop receiving the simulation's progress", input: SimulationWatchInput, ack: z.null() },
 } as const satisfies Record<string, ClientEventSpec>;
 
 const OrderPush = z.object({ order: OrderView });
@@ -115,6 +122,14 @@ export const serverEvents = {
   notification: {
     summary: 'A new notification, to every socket of its user on any instance (also listed by GET /notifications)',
     payload: NotificationPush,
+  },
+  'simulation:progress': {
+    summary: "A watched simulation's runs done, several times a second while it runs (from whichever worker runs it)",
+    payload: SimulationProgress,
+  },
+  'simulation:finished': {
+    summary: 'A watched simulation ended: completed (with its result), failed or cancelled',
+    payload: SimulationFinished,
   },
 } as const satisfies Record<string, ServerEventSpec>;
 

@@ -4,4 +4,5 @@ export const rooms = {
   product: (productId: string) => `product:${productId}`,
   order: (orderId: string) => `order:${orderId}`,
   post: (postId: string) => `post:${postId}`,
+  simulation: (simulationId: string) => `simulation:${simulationId}`,
 } as const;

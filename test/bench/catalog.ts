@@ -10,7 +10,7 @@
  */
 import pg from 'pg';
 import { expansionsSql, isRankedSearch, ListProductsQuery, listingSql } from '../../domain/catalog/index.js';
-import type { Sql } from '../../domain/catalog/listing/sql.js';
+import type { Sql } from '../../domain/shared/sql.js';
 import { startServerProcess } from './server-process.js';
 import { closedLoop, fmt, summarize } from './stats.js';
 

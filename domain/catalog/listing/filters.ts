@@ -2,7 +2,7 @@ import type { HealthProfile } from '../../identity/index.js';
 import type { ListProductsQuery } from '../catalog.schemas.js';
 import type { Caller } from '../product-access.js';
 import { suitabilityPredicate } from '../verdict/suitability-sql.js';
-import { join, sql, type Sql } from './sql.js';
+import { join, sql, type Sql } from '../../shared/sql.js';
 
 /**
  * The WHERE of a listing (without the keyset), over alias `p`. Inactive products show only in a

@@ -7,7 +7,7 @@ import { PRODUCT_COLUMNS } from '../product-row.js';
 import { filterPredicate } from './filters.js';
 import { prefixMatch, searchCandidates, searchScore, TRIGRAM_MIN_LENGTH } from './search-sql.js';
 import { after, cursorFits, orderBy, SCORE_KEY, SORT_KEYS, type SortKey } from './sort-keys.js';
-import { join, raw, sql, type Sql } from './sql.js';
+import { join, raw, sql, type Sql } from '../../shared/sql.js';
 
 /** True when the listing is a ranked search (it then needs the query words' expansions first). */
 export function isRankedSearch(q: ListProductsQuery): boolean {

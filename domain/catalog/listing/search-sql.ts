@@ -1,5 +1,5 @@
 import { foldText } from '../verdict/ingredient-matcher.js';
-import { join, likeEscape, raw, sql, textArray, type Sql } from './sql.js';
+import { join, likeEscape, raw, sql, textArray, type Sql } from '../../shared/sql.js';
 
 /** Below this many characters a query has no full trigram, so the prefix index answers it. */
 export const TRIGRAM_MIN_LENGTH = 3;

@@ -1,5 +1,5 @@
 import type { ProductSort } from '../catalog.schemas.js';
-import { raw, sql, type Sql } from './sql.js';
+import { raw, sql, type Sql } from '../../shared/sql.js';
 import { isUuid } from '../../shared/pagination.js';
 
 /** How a listing is ordered: one key expression plus the id as tie-break, both in one direction. */

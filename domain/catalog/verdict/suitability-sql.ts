@@ -1,5 +1,5 @@
 import type { HealthProfile } from '../../identity/index.js';
-import { join, raw, sql, textArray, type Sql } from '../listing/sql.js';
+import { join, raw, sql, textArray, type Sql } from '../../shared/sql.js';
 import { activeRules } from './active-rules.js';
 import type { IngredientRule, NutrientRule } from './rules.js';
 

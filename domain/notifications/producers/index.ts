@@ -1,4 +1,5 @@
 import type { NotificationProducer } from '../notification-draft.js';
+import { posSyncFailed, simulationFailed } from './analytics-producers.js';
 import { commentAdded } from './community-producers.js';
 import { mealSetReminder } from './mealset-producers.js';
 import { driverAssigned, orderStatusChanged } from './order-producers.js';
@@ -8,4 +9,4 @@ import { driverAssigned, orderStatusChanged } from './order-producers.js';
  * from the outbox (at least once; the notifications' unique constraint makes a redelivery harmless).
  * Adding a producer: a mapping `producer('some.event', (payload) => drafts)` in a file here, and its line.
  */
-export const builtInProducers: NotificationProducer[] = [orderStatusChanged, driverAssigned, mealSetReminder, commentAdded];
+export const builtInProducers: NotificationProducer[] = [orderStatusChanged, driverAssigned, mealSetReminder, commentAdded, posSyncFailed, simulationFailed];

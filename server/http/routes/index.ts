@@ -1,5 +1,6 @@
 import type { Modules } from '../../../domain/modules.js';
 import type { Api } from '../api.js';
+import { registerAnalyticsRoutes } from './analytics.js';
 import { registerCartRoutes } from './cart.js';
 import { registerCommunityRoutes } from './community.js';
 import { registerDiaryRoutes } from './diary.js';
@@ -25,4 +26,5 @@ export function registerRoutes(api: Api, modules: Modules): void {
   registerRestaurantRoutes(api, modules);
   registerMealSetRoutes(api, modules);
   registerNotificationRoutes(api, modules);
+  registerAnalyticsRoutes(api, modules);
 }

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../platform/app-context.js';
 import type { AppSocket } from '../handle.js';
+import { registerAnalyticsHandlers } from './analytics.js';
 import { registerSessionHandlers } from './session.js';
 import { registerCartHandlers } from './cart.js';
 import { registerCommunityHandlers } from './community.js';
@@ -11,4 +12,5 @@ export function registerSocketHandlers(context: AppContext, socket: AppSocket): 
   registerCartHandlers(context, socket);
   registerOrderHandlers(context, socket);
   registerCommunityHandlers(context, socket);
+  registerAnalyticsHandlers(context, socket);
 }

@@ -1,0 +1,77 @@
+import { sql, type Sql } from '../../shared/sql.js';
+import { COST_PARTS, groupCost } from '../period-sql.js';
+
+export interface TimeBucketRow {
+  hour: number | null;
+  weekday: number | null;
+  orders: number;
+  units: number;
+  revenue: number;
+}
+
+export interface PairRow {
+  a: string;
+  b: string;
+  orders: number;
+  support: number;
+  confidence: number;
+  confidence_ba: number;
+  lift: number;
+}
+
+/** Units, revenue and cost per item over the period's lines (`filter`, see periodFilter). */
+export function itemTotalsSql(filter: Sql, foodCostPct: number): Sql {
+  return sql`
+    select x.item_id, i.name, i.category, x.units, x.revenue, ${groupCost(foodCostPct)} as cost
+    from (
+      select l.item_id, sum(l.quantity)::float8 as units, sum(l.quantity * l.unit_price_cents)::float8 as revenue, ${COST_PARTS}
+      from analytics_transactions l where ${filter} group by l.item_id
+    ) x join analytics_items i on i.id = x.item_id`;
+}
+
+/**
+ * Orders, units and revenue by hour of day and by ISO weekday (1 = Monday) in `timeZone`, each order at
+ * its closing time (converted once per order, not per line).
+ */
+export function timeBucketsSql(filter: Sql, timeZone: string): Sql {
+  return sql`
+    with orders as (
+      select min(l.closed_at) at time zone ${timeZone} as at, sum(l.quantity) as units, sum(l.quantity * l.unit_price_cents) as revenue
+      from analytics_transactions l where ${filter} group by l.order_id
+    )
+    select extract(hour from at)::int as hour, null::int as weekday, count(*)::int as orders, sum(units)::float8 as units, sum(revenue)::float8 as revenue
+    from orders group by 1
+    union all
+    select null, extract(isodow from at)::int, count(*)::int, sum(units)::float8, sum(revenue)::float8
+    from orders group by 2`;
+}
+
+/**
+ * Pairs of items bought together, over the orders with at least two distinct items (returns left out):
+ * support = orders with both / such orders; confidence = orders with both / orders with `a` (and with
+ * `b`); lift = support / (support(a) × support(b)). The top 50 by lift at or above `minSupport`. Each
+ * order's distinct items become one array and its pairs are generated from it: no join of lines on
+ * order id, so the plan stays linear whatever the planner estimates (fresh imports have no statistics).
+ */
+export function pairsSql(filter: Sql, minSupport: number): Sql {
+  return sql`
+    with multi as (
+      select array_agg(distinct l.item_id order by l.item_id) as items from analytics_transactions l
+      where ${filter} and l.quantity > 0 group by l.order_id having count(distinct l.item_id) >= 2
+    ), total as (
+      select count(*)::float8 as orders from multi
+    ), per_item as (
+      select item_id, count(*)::float8 as orders from multi, unnest(items) as item_id group by item_id
+    ), pair as (
+      select a, b, count(*)::float8 as orders from multi, unnest(items) as a, unnest(items) as b where b > a group by 1, 2
+    )
+    select ia.name as a, ib.name as b, pair.orders::int as orders, pair.orders / total.orders as support,
+           pair.orders / pa.orders as confidence, pair.orders / pb.orders as confidence_ba,
+           pair.orders * total.orders / (pa.orders * pb.orders) as lift
+    from pair cross join total
+    join per_item pa on pa.item_id = pair.a join per_item pb on pb.item_id = pair.b
+    join analytics_items ia on ia.id = pair.a join analytics_items ib on ib.id = pair.b
+    where pair.orders / total.orders >= ${minSupport}::float8
+    order by lift desc, pair.orders desc, ia.name, ib.name
+    limit 50`;
+}

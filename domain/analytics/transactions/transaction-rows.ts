@@ -1,0 +1,158 @@
+import { parseClockTime, parseDayFirstDate, parseMoneyCents, parseQuantity, parseTimestamp, type Parsed } from './csv-values.js';
+import type { TransactionShape } from './transaction-columns.js';
+
+/** A POS modifier folded into a line's unit price (kept for reference). */
+export interface LineModifier {
+  name: string;
+  priceCents: number;
+  quantity: number;
+}
+
+/** One valid transaction line, as staged. Exactly one of `closedAt` (an instant) or `closedLocal` (wall-clock time) is set. */
+export interface TransactionRecord {
+  sourceLineId: string;
+  orderId: string;
+  closedAt: string | null;
+  closedLocal: string | null;
+  item: string;
+  category: string | null;
+  quantity: number;
+  unitPriceCents: number;
+  unitCostCents: number | null;
+  modifiers: LineModifier[] | null;
+}
+
+/** A CSV row keyed by normalized column name (see transaction-columns.ts). */
+export type CsvRow = Readonly<Record<string, string | undefined>>;
+export type RowOutcome = { ok: true; record: TransactionRecord } | { ok: false; reason: string };
+
+/** What the Maven mapping joins item codes with: the merchant's coded items. */
+export type ItemsByCode = ReadonlyMap<string, { name: string; priceCents: number | null }>;
+
+const MAX_TEXT = 200;
+const MISSING = new Set(['', 'null', 'NULL', 'NA', 'N/A']);
+
+/** Validates rows of one import; keeps the per-order line counter that names lines without a line_id. */
+export interface TransactionRowValidator {
+  validate(row: CsvRow): RowOutcome;
+  /** The row's key for the error report (line id, order details id, or order id). */
+  keyOf(row: CsvRow): string;
+}
+
+/** The validator for a file of `shape`; `items` is needed by the Maven shape when rows carry no item_name. */
+export function rowValidator(shape: TransactionShape, items: ItemsByCode): TransactionRowValidator {
+  return shape === 'maven' ? new MavenRows(items) : new StandardRows();
+}
+
+class StandardRows implements TransactionRowValidator {
+  private readonly linesPerOrder = new Map<string, number>();
+
+  keyOf(row: CsvRow): string {
+    return cell(row, 'line_id') || cell(row, 'order_id');
+  }
+
+  validate(row: CsvRow): RowOutcome {
+    const orderId = cell(row, 'order_id');
+    const item = cell(row, 'item');
+    if (!orderId) return reject('order_id: missing');
+    if (item === '') return reject('item: missing (a line without an item sells nothing)');
+    const tooLong = longest(row, ['order_id', 'item', 'line_id', 'category']);
+    if (tooLong) return reject(`${tooLong}: longer than ${MAX_TEXT} characters`);
+    const at = field('timestamp', parseTimestamp(cell(row, 'timestamp')));
+    const quantity = field('quantity', parseQuantity(cell(row, 'quantity')));
+    const price = field('unit_price', parseMoneyCents(cell(row, 'unit_price')));
+    const cost = cell(row, 'unit_cost') ? field('unit_cost', parseMoneyCents(cell(row, 'unit_cost'))) : ok(null);
+    const problem = firstProblem([at, quantity, price, cost]);
+    if (problem || !at.ok || !quantity.ok || !price.ok || !cost.ok) return reject(problem ?? 'invalid row');
+    return accept({
+      sourceLineId: cell(row, 'line_id') || this.nextLineId(orderId),
+      orderId,
+      closedAt: at.value.instant,
+      closedLocal: at.value.local,
+      item,
+      category: cell(row, 'category') || null,
+      quantity: quantity.value,
+      unitPriceCents: price.value,
+      unitCostCents: cost.value,
+      modifiers: null,
+    });
+  }
+
+  private nextLineId(orderId: string): string {
+    const n = (this.linesPerOrder.get(orderId) ?? 0) + 1;
+    this.linesPerOrder.set(orderId, n);
+    return `${orderId}#${n}`;
+  }
+}
+
+class MavenRows implements TransactionRowValidator {
+  constructor(private readonly items: ItemsByCode) {}
+
+  keyOf(row: CsvRow): string {
+    return cell(row, 'order_details_id');
+  }
+
+  validate(row: CsvRow): RowOutcome {
+    const lineId = cell(row, 'order_details_id');
+    const orderId = cell(row, 'order_id');
+    if (!lineId) return reject('order_details_id: missing');
+    if (!orderId) return reject('order_id: missing');
+    const tooLong = longest(row, ['order_details_id', 'order_id', 'item_id', 'item_name', 'category']);
+    if (tooLong) return reject(`${tooLong}: longer than ${MAX_TEXT} characters`);
+    const date = field('order_date', parseDayFirstDate(cell(row, 'order_date')));
+    const time = field('order_time', parseClockTime(cell(row, 'order_time')));
+    const item = this.item(row);
+    const problem = firstProblem([date, time, item]);
+    if (problem || !date.ok || !time.ok || !item.ok) return reject(problem ?? 'invalid row');
+    return accept({
+      sourceLineId: lineId,
+      orderId,
+      closedAt: null,
+      closedLocal: `${date.value} ${time.value}`,
+      item: item.value.name,
+      category: cell(row, 'category') || null,
+      quantity: 1,
+      unitPriceCents: item.value.priceCents,
+      unitCostCents: null,
+      modifiers: null,
+    });
+  }
+
+  /** The line's item: from the row when it is already joined (item_name, price), else by item_id from the merchant's codes. */
+  private item(row: CsvRow): Parsed<{ name: string; priceCents: number }> {
+    const code = cell(row, 'item_id');
+    if (code === '') return { ok: false, problem: 'item_id: missing (the line names no menu item)' };
+    const name = cell(row, 'item_name');
+    if (name) {
+      const price = field('price', parseMoneyCents(cell(row, 'price')));
+      return price.ok ? ok({ name, priceCents: price.value }) : price;
+    }
+    const known = this.items.get(code);
+    if (!known) return { ok: false, problem: `item_id: no item has code ${code} (load the menu items first)` };
+    if (known.priceCents === null) return { ok: false, problem: `item_id: item "${known.name}" (code ${code}) has no price` };
+    return ok({ name: known.name, priceCents: known.priceCents });
+  }
+}
+
+/** A cell trimmed; the usual spellings of "no value" read as empty. */
+function cell(row: CsvRow, column: string): string {
+  const value = row[column]?.trim() ?? '';
+  return MISSING.has(value) ? '' : value;
+}
+
+function longest(row: CsvRow, columns: string[]): string | undefined {
+  return columns.find((c) => (row[c]?.length ?? 0) > MAX_TEXT);
+}
+
+function field<T>(column: string, parsed: Parsed<T>): Parsed<T> {
+  return parsed.ok ? parsed : { ok: false, problem: `${column}: ${parsed.problem}` };
+}
+
+function firstProblem(values: Array<Parsed<unknown>>): string | undefined {
+  for (const v of values) if (!v.ok) return v.problem;
+  return undefined;
+}
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const accept = (record: TransactionRecord): RowOutcome => ({ ok: true, record });
+const reject = (reason: string): RowOutcome => ({ ok: false, reason });

@@ -1,0 +1,160 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { importTransactionsCsv, MAVEN_ORDERS, putMavenMenu } from '../support/analytics.js';
+import { createUser } from '../support/users.js';
+import { useWorld } from '../support/world.js';
+
+const HEADER = 'order_id,timestamp,item,quantity,unit_price,unit_cost';
+
+describe('the transactions import type', () => {
+  const world = useWorld({ variables: { PROCESS_ROLE: 'server' } });
+  const em = () => world.app.container.orm.em.fork() as EntityManager;
+  const lineCount = async (merchantId: string) =>
+    Number((await em().execute(`select count(*) as n from analytics_transactions where merchant_id = ?`, [merchantId]))[0].n);
+
+  describe('the Maven restaurant export', () => {
+    test('When order_details.csv is imported with the menu loaded as items, then 12,097 lines are stored and the 137 lines without an item are rejected with a reason', async () => {
+      const merchant = await createUser(world.app, 'merchant');
+      await putMavenMenu(world.app, merchant);
+
+      const outcome = await importTransactionsCsv(world.app, merchant.id, MAVEN_ORDERS, 2000);
+
+      expect(outcome.rowsRead).toBe(12_234);
+      expect(outcome.counts).toMatchObject({ staged: 12_097, inserted: 12_097, updated: 0, unchanged: 0, duplicate: 0 });
+      expect(outcome.rejected).toHaveLength(137);
+      expect(new Set(outcome.rejected.map((r) => r.reason))).toEqual(new Set(['item_id: missing (the line names no menu item)']));
+      expect(outcome.rejected[0]).toEqual({ row: 122, key: '122', reason: 'item_id: missing (the line names no menu item)' });
+      expect(await lineCount(merchant.id)).toBe(12_097);
+      // Line 1: order 1, 1/01/2023 11:38:36 AM, item 109 (Korean Beef Bowl, 17.95), read in UTC (the default zone).
+      const [first] = await em().execute(
+        `select t.order_id, t.closed_at, t.quantity, t.unit_price_cents, i.name from analytics_transactions t join analytics_items i on i.id = t.item_id
+         where t.merchant_id = ? and t.source = 'csv' and t.source_line_id = '1'`,
+        [merchant.id],
+      );
+      expect(first).toMatchObject({ order_id: '1', quantity: 1, unit_price_cents: 1795, name: 'Korean Beef Bowl' });
+      expect(new Date(first.closed_at).toISOString()).toBe('2023-01-01T11:38:36.000Z');
+    }, 60_000);
+
+    test('When the same file is imported again, then nothing is written and every line counts as unchanged', async () => {
+      const merchant = await createUser(world.app, 'merchant');
+      await putMavenMenu(world.app, merchant);
+      await importTransactionsCsv(world.app, merchant.id, MAVEN_ORDERS, 2000);
+
+      const again = await importTransactionsCsv(world.app, merchant.id, MAVEN_ORDERS, 3000);
+
+      expect(again.counts).toMatchObject({ staged: 12_097, inserted: 0, updated: 0, unchanged: 12_097 });
+      expect(again.rejected).toHaveLength(137);
+      expect(await lineCount(merchant.id)).toBe(12_097);
+    }, 60_000);
+
+    test('When the merchant has no items with codes, then every line is rejected naming the unknown code', async () => {
+      const merchant = await createUser(world.app, 'merchant');
+      const outcome = await importTransactionsCsv(
+        world.app,
+        merchant.id,
+        'order_details_id,order_id,order_date,order_time,item_id\n1,1,1/01/2023,11:38:36 AM,109\n',
+      );
+      expect(outcome.rejected).toEqual([{ row: 1, key: '1', reason: 'item_id: no item has code 109 (load the menu items first)' }]);
+      expect(await lineCount(merchant.id)).toBe(0);
+    });
+
+    test('When a Maven file is already joined with item names and prices, then it needs no items beforehand and its categories fill the new items', async () => {
+      const merchant = await createUser(world.app, 'merchant');
+      const outcome = await importTransactionsCsv(
+        world.app,
+        merchant.id,
+        'order_details_id,order_id,order_date,order_time,item_id,item_name,category,price\n7,3,13/01/2023,6:41:01 PM,101,Hamburger,American,12.95\n',
+      );
+      expect(outcome.counts.inserted).toBe(1);
+      const items = await world.http.get('/api/v1/analytics/items', merchant.token);
+      expect(items.body.items).toEqual([{ name: 'Hamburger', category: 'American', code: null, priceCents: null, unitCostCents: null, productId: null }]);
+      const [line] = await em().execute(`select closed_at, unit_price_cents from analytics_transactions where merchant_id = ?`, [merchant.id]);
+      expect(new Date(line.closed_at).toISOString()).toBe('2023-01-13T18:41:01.000Z');
+      expect(line.unit_price_cents).toBe(1295);
+    });
+  });
+
+  describe('the standard shape', () => {
+    test('When rows carry no line_id, then lines are named by their rank in the order, and a re-import with one price changed updates only that line', async () => {
+      const merchant = await createUser(world.app, 'merchant');
+      const csv = (price: string) =>
+        `${HEADER}\nA1,2024-03-01T12:00:00Z,Soup,2,4.50,1.20\nA1,2024-03-01T12:00:00Z,Bread,1,${price},\nA1,2024-03-01T12:00:00Z,Soup,1,4.50,1.20\n`;
+      const first = await importTransactionsCsv(world.app, merchant.id, csv('2.00'));
+      expect(first.counts).toMatchObject({ inserted: 3, updated: 0 });
+      const again = await importTransactionsCsv(world.app, merchant.id, csv('2.20'));
+      expect(again.counts).toMatchObject({ inserted: 0, updated: 1, unchanged: 2 });
+      const rows = await em().execute(
+        `select source_line_id, unit_price_cents, unit_cost_cents, quantity from analytics_transactions where merchant_id = ? order by source_line_id`,
+        [merchant.id],
+      );
+      expect(rows).toEqual([
+        { source_line_id: 'A1#1', unit_price_cents: 450, unit_cost_cents: 120, quantity: 2 },
+        { source_line_id: 'A1#2', unit_price_cents: 220, unit_cost_cents: null, quantity: 1 },
+        { source_line_id: 'A1#3', unit_price_cents: 450, unit_cost_cents: 120, quantity: 1 },
+      ]);
+    });
+
+    test('When timestamps have no offset, then they are read in the merchant time zone', async () => {
+      const merchant = await createUser(world.app, 'merchant');
+      expect((await world.http.put('/api/v1/analytics/settings', { timeZone: 'Europe/Paris' }, merchant.token)).status).toBe(200);
+      await importTransactionsCsv(world.app, merchant.id, `${HEADER}\nB1,2024-07-14 20:30:00,Crêpe,1,6,\nB2,2024-01-14 20:30:00+00:00,Crêpe,1,6,\n`);
+      const rows = await em().execute<Array<{ closed_at: Date }>>(
+        `select order_id, closed_at from analytics_transactions where merchant_id = ? order by order_id`,
+        [merchant.id],
+      );
+      expect(rows.map((r: { closed_at: Date }) => new Date(r.closed_at).toISOString())).toEqual(['2024-07-14T18:30:00.000Z', '2024-01-14T20:30:00.000Z']);
+    });
+
+    test('When one batch repeats a line_id, then the later row wins and the earlier one counts as a duplicate', async () => {
+      const merchant = await createUser(world.app, 'merchant');
+      const outcome = await importTransactionsCsv(
+        world.app,
+        merchant.id,
+        `${HEADER},line_id\nC1,2024-03-01T12:00:00Z,Tea,1,2.00,,L1\nC1,2024-03-01T12:00:00Z,Tea,3,2.00,,L1\n`,
+      );
+      expect(outcome.counts).toMatchObject({ staged: 2, inserted: 1, duplicate: 1 });
+      const [line] = await em().execute(`select quantity from analytics_transactions where merchant_id = ?`, [merchant.id]);
+      expect(line.quantity).toBe(3);
+    });
+
+    test.each([
+      ['missing item', 'D1,2024-03-01T12:00:00Z,,1,2.00,', 'item: missing (a line without an item sells nothing)'],
+      ['bad timestamp', 'D1,2024-02-30T12:00:00Z,Tea,1,2.00,', 'timestamp: day 30 does not exist in 2024-02'],
+      ['zero quantity', 'D1,2024-03-01T12:00:00Z,Tea,0,2.00,', 'quantity: must not be 0'],
+      ['bad price', 'D1,2024-03-01T12:00:00Z,Tea,1,2.999,', 'unit_price: "2.999" is not an amount like 12.95'],
+      ['negative price', 'D1,2024-03-01T12:00:00Z,Tea,1,-2,', 'unit_price: "-2" is not an amount like 12.95'],
+      ['SQL in a cell', "D1,2024-03-01T12:00:00Z,Tea,1,2'; drop table users; --,", `unit_price: "2'; drop table users; --" is not an amount like 12.95`],
+    ])('When a row has a %s, then it is rejected with the reason and nothing is stored', async (_name, row, reason) => {
+      const merchant = await createUser(world.app, 'merchant');
+      const outcome = await importTransactionsCsv(world.app, merchant.id, `${HEADER}\n${row}\n`);
+      expect(outcome.rejected).toEqual([{ row: 1, key: 'D1', reason }]);
+      expect(await lineCount(merchant.id)).toBe(0);
+    });
+
+    test('When a header misses columns or has unknown ones, then it is refused naming them', () => {
+      const type = world.app.container.modules.analytics.transactionsImport;
+      expect(type.readHeader(['order_id', 'timestamp', 'item', 'qty', 'unit_price'])).toEqual({
+        ok: false,
+        message: expect.stringContaining('missing column(s) quantity; unknown column(s) qty'),
+      });
+      expect(type.readHeader(['\uFEFFOrder_ID', ' Timestamp', 'ITEM', 'quantity', 'unit_price'])).toMatchObject({ ok: true, shape: 'standard' });
+    });
+
+    test('When returns are imported as negative quantities, then they are stored as negative lines', async () => {
+      const merchant = await createUser(world.app, 'merchant');
+      await importTransactionsCsv(world.app, merchant.id, `${HEADER}\nE1,2024-03-01T12:00:00Z,Tea,2,2.00,\nE2,2024-03-02T12:00:00Z,Tea,-1,2.00,\n`);
+      const [sum] = await em().execute(`select sum(quantity * unit_price_cents)::int as revenue from analytics_transactions where merchant_id = ?`, [
+        merchant.id,
+      ]);
+      expect(sum.revenue).toBe(200);
+    });
+  });
+
+  describe('two merchants', () => {
+    test('When two merchants import the same line ids, then each keeps their own lines', async () => {
+      const [a, b] = [await createUser(world.app, 'merchant'), await createUser(world.app, 'merchant')];
+      const csv = `${HEADER},line_id\nF1,2024-03-01T12:00:00Z,Tea,1,2.00,,L1\n`;
+      await Promise.all([importTransactionsCsv(world.app, a.id, csv), importTransactionsCsv(world.app, b.id, csv)]);
+      expect([await lineCount(a.id), await lineCount(b.id)]).toEqual([1, 1]);
+    });
+  });
+});
