@@ -1,6 +1,7 @@
 import type { CartModule } from './cart/index.js';
 import type { CatalogModule } from './catalog/index.js';
 import type { IdentityModule } from './identity/index.js';
+import type { ImportsModule } from './imports/index.js';
 import type { InventoryModule } from './inventory/index.js';
 import type { Mailer } from './mail/index.js';
 import type { OrdersModule } from './orders/index.js';
@@ -17,6 +18,7 @@ export interface Modules {
   inventory: InventoryModule;
   cart: CartModule;
   orders: OrdersModule;
+  imports: ImportsModule;
   mail: Mailer;
   outbox: OutboxDispatcher;
 }

@@ -4,6 +4,8 @@ import { cleanupExpiredTokens } from './definitions/cleanup-expired-tokens.js';
 import { cleanupIdempotencyKeys } from './definitions/cleanup-idempotency-keys.js';
 import { deleteMerchantProducts } from './definitions/delete-merchant-products.js';
 import { pruneOutbox } from './definitions/prune-outbox.js';
+import { runImport } from './definitions/run-import.js';
+import { sweepImports } from './definitions/sweep-imports.js';
 import { sendMail } from './definitions/send-mail.js';
 import type { AnyJobDefinition, JobDefinition } from './job-definition.js';
 
@@ -18,6 +20,8 @@ const registry: { [N in JobName]: JobDefinition<N> } = {
   'orders.cleanup-idempotency-keys': cleanupIdempotencyKeys,
   'catalog.delete-merchant-products': deleteMerchantProducts,
   'outbox.prune': pruneOutbox,
+  'imports.run': runImport,
+  'imports.sweep': sweepImports,
 };
 
 export const definitions: AnyJobDefinition[] = Object.values(registry);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createCartModule } from '../../domain/cart/index.js';
 import { createCatalogModule } from '../../domain/catalog/index.js';
 import { createIdentityModule, type SmsSender } from '../../domain/identity/index.js';
+import { createImportsModule } from '../../domain/imports/index.js';
 import { createInventoryModule } from '../../domain/inventory/index.js';
 import { createMailer, type Mailer } from '../../domain/mail/index.js';
 import type { Modules } from '../../domain/modules.js';
@@ -68,10 +69,15 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
       deliveryRadiusKm: config.deliveryRadiusKm,
     },
   );
+  const imports = createImportsModule(
+    deps,
+    { catalog, users: identity.users, storage: infra.storage },
+    { maxBytes: config.importMaxBytes, batchRows: config.importBatchRows, progressIntervalMs: config.importProgressIntervalMs },
+  );
   const mail = overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxFile: config.mailOutboxFile, log });
   const dispatcher = new OutboxDispatcher(em, outbox, clock, log, {
     observe: (consumer, outcome) => metrics.outboxConsumers.inc({ consumer, outcome }),
   });
 
-  return { modules: { identity, catalog, inventory, cart, orders, mail, outbox: dispatcher }, events };
+  return { modules: { identity, catalog, inventory, cart, orders, imports, mail, outbox: dispatcher }, events };
 }

@@ -33,6 +33,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   tags: string[];
   auth: A;
   body?: B;
+  /** A body the handler streams itself (uploads): documented, never parsed as JSON here. */
+  upload?: { contentTypes: string[]; description: string };
   query?: Q;
   params?: P;
   /** Documented responses; the first one is the success status used when the handler returns a plain body. */
@@ -111,6 +113,15 @@ export class Api {
         ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
         ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
         ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
+        ...(spec.upload
+          ? {
+              body: {
+                description: spec.upload.description,
+                content: Object.fromEntries(spec.upload.contentTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+                required: true,
+              },
+            }
+          : {}),
       },
       responses,
     });

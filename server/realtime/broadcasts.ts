@@ -39,5 +39,7 @@ export function subscribeBroadcasts({ events, emitter, availability, log }: Broa
       emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order });
     }),
     events.subscribe('delivery.location', (location) => emitter.emit(rooms.order(location.orderId), 'order:driver-location', location)),
+    events.subscribe('import.progress', (view) => emitter.emit(rooms.import(view.id), 'import:progress', view)),
+    events.subscribe('import.finished', (view) => emitter.emit(rooms.import(view.id), 'import:finished', view)),
   ];
 }

@@ -8,6 +8,7 @@ import {
   OrderWatchInput,
   PlaceOrderSocketInput,
 } from '../../domain/orders/index.js';
+import { ImportView, ImportWatchInput } from '../../domain/imports/index.js';
 import { ERROR_CODES, type ErrorCode } from '../../domain/shared/app-error.js';
 
 /** A client → server event: what the client sends, what the ack's `data` carries. */
@@ -69,6 +70,12 @@ export const clientEvents = {
     input: DriverLocationInput,
     ack: z.null(),
   },
+  'import:watch': {
+    summary: 'Receive import:progress (≥ 2 per second, from the upload on) and import:finished for an import or a purge; the ack is its current state',
+    input: ImportWatchInput,
+    ack: ImportView,
+  },
+  'import:unwatch': { summary: "Stop receiving the import's progress", input: ImportWatchInput, ack: z.null() },
 } as const satisfies Record<string, ClientEventSpec>;
 
 const OrderPush = z.object({ order: OrderView });
@@ -94,6 +101,11 @@ export const serverEvents = {
     summary: "The driver's position, to the order's watchers while it is out for delivery",
     payload: z.object({ orderId: z.uuid(), lat: z.number(), lng: z.number(), at: z.iso.datetime() }),
   },
+  'import:progress': {
+    summary: "An import's (or a purge's) state, at least twice a second while it runs, to its watchers on any instance",
+    payload: ImportView,
+  },
+  'import:finished': { summary: 'Once, when an import or a purge ends (completed, failed or cancelled)', payload: ImportView },
 } as const satisfies Record<string, ServerEventSpec>;
 
 /** The `error` of a refused ack: the same codes as REST problems, with details as extra members. */

@@ -2,6 +2,7 @@ import type { Modules } from '../../../domain/modules.js';
 import type { Api } from '../api.js';
 import { registerCartRoutes } from './cart.js';
 import { registerIdentityRoutes } from './identity.js';
+import { registerImportRoutes } from './imports.js';
 import { registerMeRoutes } from './me.js';
 import { registerOrderRoutes } from './orders.js';
 import { registerProductRoutes } from './products.js';
@@ -13,4 +14,5 @@ export function registerRoutes(api: Api, modules: Modules): void {
   registerCartRoutes(api, modules);
   registerOrderRoutes(api, modules);
   registerProductRoutes(api, modules);
+  registerImportRoutes(api, modules);
 }

@@ -3,10 +3,12 @@ import type { AppSocket } from '../handle.js';
 import { registerSessionHandlers } from './session.js';
 import { registerCartHandlers } from './cart.js';
 import { registerOrderHandlers } from './orders.js';
+import { registerImportHandlers } from './imports.js';
 
 /** Every module's socket handlers, one line per module. */
 export function registerSocketHandlers(context: AppContext, socket: AppSocket): void {
   registerSessionHandlers(context, socket);
   registerCartHandlers(context, socket);
   registerOrderHandlers(context, socket);
+  registerImportHandlers(context, socket);
 }
