@@ -12,6 +12,12 @@ export interface Scheduler extends JobQueue {
   readonly store: 'mongodb' | 'postgresql';
   /** Round-trip to the schedule store, for /readyz. */
   ping(): Promise<void>;
+  /**
+   * For a process that only enqueues (role server): announces new jobs on the store's notification
+   * channel (PostgreSQL LISTEN/NOTIFY), so workers start them at once instead of at their next poll.
+   * Worker processes get this from `agenda.start()`.
+   */
+  notifyWorkers(): Promise<void>;
   /** Stops processing (unlocking jobs it holds) and closes the store connection. */
   close(): Promise<void>;
 }
@@ -75,6 +81,12 @@ export function createScheduler(config: Config, log: Logger): Scheduler {
       return { jobId: String(job.attrs._id) };
     },
     ping: store.ping,
+    async notifyWorkers() {
+      const channel = store.backend.notificationChannel;
+      if (!channel) return;
+      await agenda.ready; // the backend hands the channel its pool when it connects
+      if (channel.state === 'disconnected') await channel.connect();
+    },
     async close() {
       try {
         await agenda.stop(false);

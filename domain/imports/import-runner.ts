@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import type { Emit } from '../shared/domain-events.js';
+import type { EventBus } from '../shared/event-bus.js';
 import type { ObjectStorage } from '../shared/object-storage.js';
 import type { UnitOfWork } from '../shared/unit-of-work.js';
 import { stageCsv, type StagingProgress } from './csv-stager.js';
@@ -12,12 +13,13 @@ import { toView, type ImportRecord } from './import-record.js';
 import { RunSuperseded, type ImportStore } from './import-store.js';
 import type { ImportType } from './import-type.js';
 import type { RejectionLog } from './rejection-log.js';
-import { Ticker } from './ticker.js';
+import { ProgressReporter } from './progress-reporter.js';
 
 export interface RunnerParts {
   store: ImportStore;
   rejections: RejectionLog;
   uow: UnitOfWork;
+  events: EventBus;
   storage: ObjectStorage;
   clock: Clock;
   log: Logger;
@@ -28,8 +30,8 @@ export interface RunnerParts {
 
 type Outcome = 'completed' | 'cancelled';
 const BATCH_ATTEMPTS = 3;
-/** Progress ticks between two extensions of the job's lock. */
-const TICKS_PER_TOUCH = 8;
+/** Progress pushes between two heartbeats written down (each also extends the job's lock). */
+export const TICKS_PER_HEARTBEAT = 4;
 
 /** Staging tables are named by the import (one table per import, whichever run fills it). */
 export const stageIdOf = (importId: string) => importId.replace(/-/g, '');
@@ -46,7 +48,11 @@ export class ImportRunner {
   /** Runs (or resumes) the import; `touch` extends the job's lock while it makes progress. */
   async run(importId: string, touch: () => Promise<void>): Promise<void> {
     const token = randomUUID();
-    const record = await this.p.store.claim(importId, token);
+    const record = await this.p.uow.run(async (tx, emit) => {
+      const claimed = await this.p.store.claim(tx, importId, token);
+      if (claimed) emit('import.progress', toView(claimed, this.p.clock.now()));
+      return claimed;
+    });
     if (!record) return; // finished, or still uploading
     await new ImportRun(this.p, record, token, touch).execute();
   }
@@ -56,7 +62,6 @@ class ImportRun {
   private readonly progress: StagingProgress = { bytes: 0, rows: 0, rejected: 0 };
   private readonly cancel = new AbortController();
   private staging = false;
-  private ticks = 0;
   private readonly stageId: string;
 
   constructor(
@@ -72,7 +77,13 @@ class ImportRun {
     const type = this.p.types.get(this.record.type);
     if (!type) return this.end(undefined, 'failed', `Unknown import type ${this.record.type}`);
     if (this.record.cancelRequested) return this.end(type, 'cancelled');
-    const ticker = new Ticker(this.p.progressIntervalMs, () => this.tick(), this.p.log).start();
+    const ticker = new ProgressReporter({
+      intervalMs: this.p.progressIntervalMs,
+      publish: () => this.p.events.publish('import.progress', toView(this.current(), this.p.clock.now())),
+      persist: () => this.heartbeat(),
+      persistEvery: TICKS_PER_HEARTBEAT,
+      log: this.p.log,
+    }).start();
     try {
       if (this.record.phase === 'parsing') await this.stage(type);
       const outcome = await this.write(type);
@@ -156,12 +167,19 @@ class ImportRun {
     }
   }
 
-  /** A heartbeat with what was read so far, pushed to watchers; notices a cancel while the file is read. */
-  private async tick(): Promise<void> {
-    const read = this.staging ? { bytesParsed: this.progress.bytes, rowsRead: this.progress.rows, rowsRejected: this.progress.rejected } : {};
-    const record = await this.commit((tx) => this.p.store.runProgress(tx, this.record.id, this.token, read));
+  /** The import as it stands: the last committed row, with what has been read so far while the file is read. */
+  private current(): ImportRecord {
+    if (this.record.phase !== 'parsing') return this.record;
+    return { ...this.record, bytesParsed: this.progress.bytes, rowsRead: this.progress.rows, rowsRejected: this.progress.rejected };
+  }
+
+  /** Writes down what was read so far (and that the run lives), extends the job's lock, notices a cancel. */
+  private async heartbeat(): Promise<void> {
+    const read =
+      this.record.phase === 'parsing' ? { bytesParsed: this.progress.bytes, rowsRead: this.progress.rows, rowsRejected: this.progress.rejected } : {};
+    const record = await this.p.store.runProgress(this.record.id, this.token, read);
     if (record.cancelRequested && this.staging) this.cancel.abort(new AppError('CONFLICT', 'Import cancelled'));
-    if (++this.ticks % TICKS_PER_TOUCH === 0) await this.touch().catch((err) => this.p.log.warn({ err, importId: record.id }, 'could not extend the job lock'));
+    await this.touch().catch((err) => this.p.log.warn({ err, importId: record.id }, 'could not extend the job lock'));
   }
 
   /** A unit of work that ends in the import's row, pushed to its watchers after the commit. */

@@ -72,8 +72,8 @@ export class ImportStore {
   }
 
   /** Bytes received so far by the server streaming the upload in. */
-  uploadProgress(tx: EntityManager, id: string, bytesRead: number): Promise<ImportRecord | null> {
-    return this.one(tx, `update imports set bytes_read = ?, heartbeat_at = ? where id = ? and phase = 'uploading' and status = 'queued' ${RETURNING}`, [
+  uploadProgress(id: string, bytesRead: number): Promise<ImportRecord | null> {
+    return this.one(this.em, `update imports set bytes_read = ?, heartbeat_at = ? where id = ? and phase = 'uploading' and status = 'queued' ${RETURNING}`, [
       bytesRead,
       this.clock.now(),
       id,
@@ -95,10 +95,10 @@ export class ImportStore {
   }
 
   /** Takes the import for a run (a fresh token fences out any earlier run); null when there is nothing to run. */
-  claim(id: string, token: string): Promise<ImportRecord | null> {
+  claim(tx: EntityManager, id: string, token: string): Promise<ImportRecord | null> {
     const now = this.clock.now();
     return this.one(
-      this.em,
+      tx,
       `update imports set status = 'running', run_token = ?, started_at = coalesce(started_at, ?), heartbeat_at = ?
        where id = ? and status in ('queued', 'running') and phase <> 'uploading' ${RETURNING}`,
       [token, now, now, id],
@@ -106,14 +106,9 @@ export class ImportStore {
   }
 
   /** A run's heartbeat with what it has read so far (not checkpoints: a resumed run reads the file again). */
-  runProgress(
-    tx: EntityManager,
-    id: string,
-    token: string,
-    read: { bytesParsed?: number; rowsRead?: number; rowsRejected?: number } = {},
-  ): Promise<ImportRecord> {
+  runProgress(id: string, token: string, read: { bytesParsed?: number; rowsRead?: number; rowsRejected?: number } = {}): Promise<ImportRecord> {
     return this.fenced(
-      tx,
+      this.em,
       id,
       `update imports set heartbeat_at = ?, bytes_parsed = coalesce(?, bytes_parsed), rows_read = coalesce(?, rows_read), rows_rejected = coalesce(?, rows_rejected)
        where id = ? and run_token = ? ${RETURNING}`,

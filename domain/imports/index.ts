@@ -55,11 +55,11 @@ export interface ImportsSettings {
  * analytics module's `transactions`) is one more entry here, from that module's index.
  */
 export function createImportsModule(deps: ModuleDeps, { catalog, users, storage }: ImportsDeps, settings: ImportsSettings): ImportsModule {
-  const { em, uow, clock, log, jobs } = deps;
+  const { em, uow, events, clock, log, jobs } = deps;
   const types = new Map<string, ImportType>([['products', productsImport(catalog.bulk) as ImportType]]);
   const store = new ImportStore(em, clock);
   const rejections = new RejectionLog(em);
-  const shared = { store, uow, clock, log, storage, types, progressIntervalMs: settings.progressIntervalMs };
+  const shared = { store, uow, events, clock, log, storage, types, progressIntervalMs: settings.progressIntervalMs };
   const intake = new UploadIntake({ ...shared, jobs, users, maxBytes: settings.maxBytes });
   const dryRun = new DryRun({ users, types, maxBytes: settings.maxBytes });
   return {

@@ -5,16 +5,19 @@ import type { UserDirectory } from '../identity/index.js';
 import type { Actor } from '../shared/actor.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
+import type { EventBus } from '../shared/event-bus.js';
 import type { JobQueue } from '../shared/job-queue.js';
 import type { UnitOfWork } from '../shared/unit-of-work.js';
 import { operationOwner } from './import-access.js';
 import { toView, type ImportRecord } from './import-record.js';
 import { RunSuperseded, type ImportStore } from './import-store.js';
-import { Ticker } from './ticker.js';
+import { TICKS_PER_HEARTBEAT } from './import-runner.js';
+import { ProgressReporter } from './progress-reporter.js';
 
 export interface PurgeParts {
   store: ImportStore;
   uow: UnitOfWork;
+  events: EventBus;
   clock: Clock;
   log: Logger;
   jobs: JobQueue;
@@ -22,8 +25,6 @@ export interface PurgeParts {
   purge: MerchantPurge;
   progressIntervalMs: number;
 }
-
-const TICKS_PER_TOUCH = 8;
 
 /**
  * "Delete all my products" as an operation with the imports' progress (`import:watch` on its id,
@@ -46,22 +47,29 @@ export class MerchantPurges {
   async run(merchantId: string, operationId: string | undefined, touch: () => Promise<void>): Promise<void> {
     const id = operationId ?? (await this.create(merchantId, merchantId));
     const token = randomUUID();
-    const record = await this.p.store.claim(id, token);
+    const record = await this.p.uow.run(async (tx, emit) => {
+      const claimed = await this.p.store.claim(tx, id, token);
+      if (claimed) emit('import.progress', toView(claimed, this.p.clock.now()));
+      return claimed;
+    });
     if (!record) return;
     if (record.cancelRequested) return this.end(record.id, token, 'cancelled');
-    let ticks = 0;
-    const ticker = new Ticker(
-      this.p.progressIntervalMs,
-      async () => {
-        await this.p.uow.run(async (tx, emit) => emit('import.progress', toView(await this.p.store.runProgress(tx, id, token), this.p.clock.now())));
-        if (++ticks % TICKS_PER_TOUCH === 0) await touch();
+    let current = record;
+    const ticker = new ProgressReporter({
+      intervalMs: this.p.progressIntervalMs,
+      publish: () => this.p.events.publish('import.progress', toView(current, this.p.clock.now())),
+      persist: async () => {
+        await this.p.store.runProgress(id, token);
+        await touch();
       },
-      this.p.log,
-    ).start();
+      persistEvery: TICKS_PER_HEARTBEAT,
+      log: this.p.log,
+    }).start();
     try {
       let cancelled = false;
       await this.p.purge.run(record.merchantId, async (tx, ids) => {
-        cancelled = (await this.p.store.purged(tx, id, token, ids.length)).cancelRequested;
+        current = await this.p.store.purged(tx, id, token, ids.length);
+        cancelled = current.cancelRequested;
         return cancelled ? 'stop' : 'continue';
       });
       await ticker.stop();

@@ -8,20 +8,26 @@ const SNIFF_BYTES = 4_100;
 const HEADER_LIMIT = 64 * 1024;
 
 /**
- * Why the first bytes are not CSV text: a known binary format (an Excel workbook, a zip, an image…),
- * UTF-16, a NUL byte, or bytes that are not UTF-8. Undefined when they look like text.
+ * Why the first bytes are not CSV text: UTF-16, or bytes that are not UTF-8 text (a NUL, an invalid
+ * sequence), named by their format when file-type knows it (an Excel workbook, a zip, an image…).
+ * Undefined when they are UTF-8 text. Magic bytes are only consulted for what is not text, so a CSV
+ * whose first cell happens to spell a signature ("ID3…") is never refused.
  */
 export async function notCsvText(head: Buffer): Promise<string | undefined> {
-  const type = await fileTypeFromBuffer(head);
-  if (type) return `the file is ${type.ext} (${type.mime}), not CSV text`;
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'the file is UTF-16 text; save it as UTF-8 CSV';
-  if (head.includes(0)) return 'the file holds binary data (NUL bytes), not CSV text';
+  if (isUtf8Text(head)) return undefined;
+  const type = await fileTypeFromBuffer(head);
+  return type ? `the file is ${type.ext} (${type.mime}), not CSV text` : 'the file holds binary data, not UTF-8 CSV text';
+}
+
+function isUtf8Text(head: Buffer): boolean {
+  if (head.includes(0)) return false;
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return true;
   } catch {
-    return 'the file is not UTF-8 text';
+    return false;
   }
-  return undefined;
 }
 
 /** The header cells of a CSV whose first bytes are `head` (null when no header line ends within them). */

@@ -5,6 +5,7 @@ import type { UserDirectory } from '../identity/index.js';
 import type { Actor } from '../shared/actor.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
+import type { EventBus } from '../shared/event-bus.js';
 import type { JobQueue } from '../shared/job-queue.js';
 import type { ObjectStorage } from '../shared/object-storage.js';
 import type { UnitOfWork } from '../shared/unit-of-work.js';
@@ -12,9 +13,10 @@ import { planColumns, type ColumnPlan } from './csv-columns.js';
 import { operationOwner } from './import-access.js';
 import { toView } from './import-record.js';
 import type { ImportStore } from './import-store.js';
+import { TICKS_PER_HEARTBEAT } from './import-runner.js';
 import type { ImportType } from './import-type.js';
 import type { CreateImportQuery, ImportView } from './imports.schemas.js';
-import { Ticker } from './ticker.js';
+import { ProgressReporter } from './progress-reporter.js';
 import { UploadInspector } from './upload-inspector.js';
 
 /** An upload as the HTTP adapter hands it over: the file's bytes as they arrive. */
@@ -29,6 +31,7 @@ export interface Upload {
 export interface IntakeParts {
   store: ImportStore;
   uow: UnitOfWork;
+  events: EventBus;
   storage: ObjectStorage;
   jobs: JobQueue;
   clock: Clock;
@@ -62,7 +65,7 @@ export class UploadIntake {
     const merchantId = await operationOwner(caller, query.merchantId, this.p.users);
     if (upload.declaredBytes !== null && upload.declaredBytes > this.p.maxBytes) throw this.tooLarge();
     const id = query.importId ?? randomUUID();
-    await this.p.uow.run(async (tx, emit) => {
+    const created = await this.p.uow.run(async (tx, emit) => {
       const record = await this.p.store.create(tx, {
         id,
         type: type.name as ImportView['type'],
@@ -72,6 +75,7 @@ export class UploadIntake {
         bytesTotal: upload.declaredBytes,
       });
       emit('import.progress', toView(record, this.p.clock.now()));
+      return record;
     });
     let plan: ColumnPlan | undefined;
     const inspector = new UploadInspector({
@@ -80,7 +84,13 @@ export class UploadIntake {
         plan = planColumns(type.columns, header, { ignoreUnknownColumns: query.ignoreUnknownColumns });
       },
     });
-    const ticker = new Ticker(this.p.progressIntervalMs, () => this.tick(id, inspector), this.p.log).start();
+    const ticker = new ProgressReporter({
+      intervalMs: this.p.progressIntervalMs,
+      publish: () => this.p.events.publish('import.progress', toView({ ...created, bytesRead: inspector.bytes }, this.p.clock.now())),
+      persist: () => this.heartbeat(id, inspector),
+      persistEvery: TICKS_PER_HEARTBEAT,
+      log: this.p.log,
+    }).start();
     try {
       await this.spool(upload.body, inspector, spoolKeyOf(id));
       await ticker.stop();
@@ -93,6 +103,11 @@ export class UploadIntake {
   }
 
   private async spool(body: Readable, inspector: UploadInspector, key: string): Promise<void> {
+    // The inspector may refuse the upload before the storage has started reading it: keep its error.
+    let refused: Error | undefined;
+    inspector.on('error', (err) => {
+      refused ??= err;
+    });
     const forward = (err: Error) => inspector.destroy(err);
     // A client that goes away mid-upload may only close the stream: that is a failed upload too.
     const closed = () => body.readableEnded || inspector.destroy(new AppError('BAD_REQUEST', 'The upload was interrupted'));
@@ -101,20 +116,19 @@ export class UploadIntake {
     body.pipe(inspector);
     try {
       await this.p.storage.put(key, inspector, { contentType: 'text/csv' });
+    } catch (err) {
+      throw refused ?? err;
     } finally {
       body.off('error', forward);
       body.off('close', closed);
       body.unpipe(inspector); // a refused upload is not read further; the adapter closes the connection
     }
+    if (refused) throw refused;
   }
 
-  /** Bytes so far, pushed to watchers; a cancel asked meanwhile stops the upload. */
-  private async tick(id: string, inspector: UploadInspector): Promise<void> {
-    const record = await this.p.uow.run(async (tx, emit) => {
-      const r = await this.p.store.uploadProgress(tx, id, inspector.bytes);
-      if (r) emit('import.progress', toView(r, this.p.clock.now()));
-      return r;
-    });
+  /** Writes down the bytes received so far; a cancel asked meanwhile stops the upload. */
+  private async heartbeat(id: string, inspector: UploadInspector): Promise<void> {
+    const record = await this.p.store.uploadProgress(id, inspector.bytes);
     if (record?.cancelRequested) inspector.destroy(new UploadCancelled());
   }
 

@@ -58,6 +58,7 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
     modules.outbox.start(config.outboxPollIntervalMs);
   }
   const worker: Worker | undefined = works ? await startWorker(container) : undefined;
+  if (!works) await container.scheduler.notifyWorkers();
   const port = http ? (http.address() as AddressInfo).port : undefined;
   log.info({ role: config.role, port, scheduler: container.scheduler.store }, 'larder started');
 
