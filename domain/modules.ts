@@ -5,6 +5,7 @@ import type { ImportsModule } from './imports/index.js';
 import type { InventoryModule } from './inventory/index.js';
 import type { Mailer } from './mail/index.js';
 import type { OrdersModule } from './orders/index.js';
+import type { WebhooksModule } from './webhooks/index.js';
 import type { OutboxDispatcher } from './shared/outbox-dispatcher.js';
 import './shared/outbox.jobs.js';
 
@@ -19,6 +20,7 @@ export interface Modules {
   cart: CartModule;
   orders: OrdersModule;
   imports: ImportsModule;
+  webhooks: WebhooksModule;
   mail: Mailer;
   outbox: OutboxDispatcher;
 }

@@ -4,8 +4,10 @@ import { cleanupExpiredTokens } from './definitions/cleanup-expired-tokens.js';
 import { cleanupIdempotencyKeys } from './definitions/cleanup-idempotency-keys.js';
 import { deleteMerchantProducts } from './definitions/delete-merchant-products.js';
 import { pruneOutbox } from './definitions/prune-outbox.js';
+import { deliverWebhook } from './definitions/deliver-webhook.js';
 import { runImport } from './definitions/run-import.js';
 import { sweepImports } from './definitions/sweep-imports.js';
+import { sweepWebhooks } from './definitions/sweep-webhooks.js';
 import { sendMail } from './definitions/send-mail.js';
 import type { AnyJobDefinition, JobDefinition } from './job-definition.js';
 
@@ -22,6 +24,8 @@ const registry: { [N in JobName]: JobDefinition<N> } = {
   'outbox.prune': pruneOutbox,
   'imports.run': runImport,
   'imports.sweep': sweepImports,
+  'webhooks.deliver': deliverWebhook,
+  'webhooks.sweep': sweepWebhooks,
 };
 
 export const definitions: AnyJobDefinition[] = Object.values(registry);

@@ -28,7 +28,8 @@ export class Migration20261203001100_webhooks extends Migration {
         endpoint_id uuid not null references webhook_endpoints (id) on delete cascade,
         event_id uuid,
         type text not null,
-        payload jsonb not null,
+        -- The exact bytes signed and sent: every retry sends (and signs) the same body.
+        body text not null,
         created_at timestamptz not null default now()
       )`);
     // A redelivered outbox event makes no second message for the same endpoint.
@@ -40,6 +41,8 @@ export class Migration20261203001100_webhooks extends Migration {
         message_id text not null references webhook_messages (id) on delete cascade,
         endpoint_id uuid not null references webhook_endpoints (id) on delete cascade,
         attempt int not null check (attempt >= 1),
+        -- A replay asked by hand (retry, test ping): no automatic retries, never disables the endpoint.
+        manual boolean not null default false,
         status text not null default 'pending' check (status in ('pending', 'sending', 'succeeded', 'failed', 'skipped')),
         due_at timestamptz not null,
         started_at timestamptz,

@@ -9,6 +9,7 @@ import { createInventoryModule } from '../../domain/inventory/index.js';
 import { createMailer, type Mailer } from '../../domain/mail/index.js';
 import type { Modules } from '../../domain/modules.js';
 import { createOrdersModule } from '../../domain/orders/index.js';
+import { createWebhooksModule, type HostLookup } from '../../domain/webhooks/index.js';
 import type { Clock } from '../../domain/shared/clock.js';
 import { EventBus } from '../../domain/shared/event-bus.js';
 import type { JobQueue } from '../../domain/shared/job-queue.js';
@@ -24,6 +25,8 @@ import type { Metrics } from '../platform/metrics.js';
 export interface ModuleOverrides {
   mailer?: Mailer;
   sms?: SmsSender;
+  /** How webhook hosts are resolved (tests point a name at an address they choose). */
+  webhookLookup?: HostLookup;
 }
 
 export interface Infrastructure {
@@ -74,10 +77,11 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
     { catalog, users: identity.users, storage: infra.storage },
     { maxBytes: config.importMaxBytes, batchRows: config.importBatchRows, progressIntervalMs: config.importProgressIntervalMs },
   );
+  const webhooks = createWebhooksModule(deps, { users: identity.users }, { allowPrivate: config.webhookAllowPrivate, lookup: overrides.webhookLookup });
   const mail = overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxFile: config.mailOutboxFile, log });
   const dispatcher = new OutboxDispatcher(em, outbox, clock, log, {
     observe: (consumer, outcome) => metrics.outboxConsumers.inc({ consumer, outcome }),
   });
 
-  return { modules: { identity, catalog, inventory, cart, orders, imports, mail, outbox: dispatcher }, events };
+  return { modules: { identity, catalog, inventory, cart, orders, imports, webhooks, mail, outbox: dispatcher }, events };
 }

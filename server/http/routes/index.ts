@@ -6,6 +6,7 @@ import { registerImportRoutes } from './imports.js';
 import { registerMeRoutes } from './me.js';
 import { registerOrderRoutes } from './orders.js';
 import { registerProductRoutes } from './products.js';
+import { registerWebhookRoutes } from './webhooks.js';
 
 /** Every module's REST routes, one line per module. */
 export function registerRoutes(api: Api, modules: Modules): void {
@@ -15,4 +16,5 @@ export function registerRoutes(api: Api, modules: Modules): void {
   registerOrderRoutes(api, modules);
   registerProductRoutes(api, modules);
   registerImportRoutes(api, modules);
+  registerWebhookRoutes(api, modules);
 }
