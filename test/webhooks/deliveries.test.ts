@@ -68,6 +68,21 @@ describe('webhooks: signed deliveries, retries, disabling', () => {
     expect(body).toMatchObject({ data: { importId: res.body.id, merchantId: merchant.id, status: 'completed', rowsUpserted: 200 } });
   });
 
+  test('When a merchant deletes all products, then an endpoint following product.deleted gets one products.purged summary', async () => {
+    const merchant = await createUser(world.app, 'merchant');
+    await register(merchant, ['product.deleted'], '/purge');
+    await finishedImport(world.app, merchant.token, (await uploadCsv(world.app, merchant.token, productsCsv(30))).body.id);
+    const res = await world.http.request('DELETE', '/api/v1/products?confirm=all', { token: merchant.token });
+    await finishedImport(world.app, merchant.token, res.body.jobId);
+    const [got] = await eventually(
+      async () => receiver.received.filter((r) => r.path === '/purge'),
+      (r) => r.length === 1,
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(receiver.received.filter((r) => r.path === '/purge')).toHaveLength(1);
+    expect(JSON.parse(got.body)).toMatchObject({ type: 'products.purged', data: { operationId: res.body.jobId, merchantId: merchant.id, deleted: 30 } });
+  });
+
   test('When an order is placed, then order.created reaches the merchant with the order and without other merchants', async () => {
     const merchant = await createUser(world.app, 'merchant');
     await register(merchant, ['order.created'], '/orders');

@@ -35,6 +35,12 @@ interface UpdatedRow {
  */
 export async function writeStagedBatch(tx: EntityManager, emit: Emit, batch: StagedBatch): Promise<BatchOutcome> {
   const { table, merchantId, fromRow, toRow } = batch;
+  // A batch matches a few thousand staged rows against the merchant's catalog by its (merchant, lower(sku))
+  // index. Costing those probes at random_page_cost, the planner prefers hashing the merchant's whole
+  // catalog instead: 25 times slower at 500k products (≈ 760 ms against 30 ms a batch, EXPLAIN ANALYZE),
+  // growing with the catalog. Nested loops are what these statements want; the setting ends with the batch.
+  await tx.execute('set local enable_hashjoin = off', [], 'run');
+  await tx.execute('set local enable_mergejoin = off', [], 'run');
   const rejections = batch.fields.includes('barcode') ? await takeBarcodeConflicts(tx, table, merchantId, batch) : [];
   const [{ n: rows }] = await tx.execute<Array<{ n: number }>>(`select count(*)::int as n from ${table} where row_no >= ? and row_no < ?`, [fromRow, toRow]);
   // New SKUs first: a SKU another writer inserts meanwhile is skipped here and updated just below.
