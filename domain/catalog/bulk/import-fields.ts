@@ -64,10 +64,10 @@ export function specsOf(fields: readonly ImportField[]): FieldSpec[] {
 
 /**
  * `(t.a, t.b) is distinct from (s.a, coalesce(s.b, t.b))` over the given fields: whether a staged row
- * `s` would change product `t`. Unchanged rows are neither rewritten nor counted.
+ * (alias `staged`) would change a product (alias `product`). Unchanged rows are neither rewritten nor counted.
  */
-export function changesSql(specs: readonly FieldSpec[]): string {
-  const current = specs.map((f) => `t.${f.column}`);
-  const next = specs.map((f) => (f.update === 'keep' ? `coalesce(s.${f.column}, t.${f.column})` : `s.${f.column}`));
+export function changesSql(specs: readonly FieldSpec[], product = 't', staged = 's'): string {
+  const current = specs.map((f) => `${product}.${f.column}`);
+  const next = specs.map((f) => (f.update === 'keep' ? `coalesce(${staged}.${f.column}, ${product}.${f.column})` : `${staged}.${f.column}`));
   return `(${current.join(', ')}) is distinct from (${next.join(', ')})`;
 }

@@ -24,29 +24,24 @@ interface UpdatedRow {
   id: string;
   stock: number;
   stock_version: string;
-  old_stock: number;
 }
 
-/**
- * Writes one batch inside the caller's transaction, set-based: new SKUs in one INSERT, changed
- * products in one UPDATE that locks them in id order (as checkouts do, so the two never deadlock) and
- * leaves unchanged rows alone (no rewrite, no `updated_at` or `stock_version` bump). Emits one
- * `products.batch_changed` for the caches and the stock mirror, never one event per row.
- */
 export async function writeStagedBatch(tx: EntityManager, emit: Emit, batch: StagedBatch): Promise<BatchOutcome> {
   const { table, merchantId, fromRow, toRow } = batch;
-  // A batch matches a few thousand staged rows against the merchant's catalog by its (merchant, lower(sku))
-  // index. Costing those probes at random_page_cost, the planner prefers hashing the merchant's whole
-  // catalog instead: 25 times slower at 500k products (≈ 760 ms against 30 ms a batch, EXPLAIN ANALYZE),
-  // growing with the catalog. Nested loops are what these statements want; the setting ends with the batch.
-  await tx.execute('set local enable_hashjoin = off', [], 'run');
-  await tx.execute('set local enable_mergejoin = off', [], 'run');
+  // A batch is a few thousand staged rows matched to the merchant's catalog through its indexes. The
+  // planner prices those probes above hashing the merchant's whole catalog (760 ms against 30 ms a batch
+  // at 500k products, EXPLAIN ANALYZE), and while a first import grows the table faster than autovacuum
+  // analyses it, it misjudges which side is small (2 minutes for 100k rows). Index probes in nested loops
+  // are the plan at every size: the statements are shaped for them and these settings (until the end of
+  // the transaction) keep the planner from anything else.
+  for (const setting of ['enable_hashjoin', 'enable_mergejoin', 'enable_seqscan']) await tx.execute(`set local ${setting} = off`, [], 'run');
   const rejections = batch.fields.includes('barcode') ? await takeBarcodeConflicts(tx, table, merchantId, batch) : [];
   const [{ n: rows }] = await tx.execute<Array<{ n: number }>>(`select count(*)::int as n from ${table} where row_no >= ? and row_no < ?`, [fromRow, toRow]);
-  // New SKUs first: a SKU another writer inserts meanwhile is skipped here and updated just below.
-  const inserted = await tx.execute<Array<{ id: string }>>(insertSql(table), [merchantId, fromRow, toRow, merchantId]);
+  // New SKUs first (an existing one is skipped by its unique index): a SKU another writer inserts
+  // meanwhile is skipped here too, and updated just below.
+  const inserted = await tx.execute<Array<{ id: string }>>(insertSql(table), [merchantId, fromRow, toRow]);
   const specs = specsOf(batch.fields);
-  const updated = await tx.execute<UpdatedRow[]>(updateSql(table, specs, flagsFollow(batch.fields)), [merchantId, fromRow, toRow]);
+  const { updated, oldStock } = await updateChanged(tx, batch, specs);
   if (flagsNeedRefresh(batch.fields) && updated.length)
     await refreshIngredientFlags(
       tx,
@@ -54,7 +49,9 @@ export async function writeStagedBatch(tx: EntityManager, emit: Emit, batch: Sta
     );
   const productIds = [...inserted.map((r) => r.id), ...updated.map((r) => r.id)];
   if (productIds.length) {
-    const stock = updated.filter((u) => u.stock !== u.old_stock).map((u) => ({ productId: u.id, stock: u.stock, stockVersion: Number(u.stock_version) }));
+    const stock = updated
+      .filter((u) => u.stock !== oldStock.get(u.id))
+      .map((u) => ({ productId: u.id, stock: u.stock, stockVersion: Number(u.stock_version) }));
     emit('products.batch_changed', { merchantId, productIds, stock });
   }
   return { inserted: inserted.length, updated: updated.length, unchanged: rows - inserted.length - updated.length, rejections };
@@ -76,22 +73,45 @@ function insertSql(table: string): string {
   return `insert into products (id, merchant_id, ${columns.join(', ')}, ingredient_flags, created_at, updated_at)
     select gen_random_uuid(), ?, ${values.join(', ')}, coalesce(s.ingredient_flags, '{}'), now(), now()
     from ${table} s
-    where s.row_no >= ? and s.row_no < ? and not exists (select 1 from products t where t.merchant_id = ? and lower(t.sku) = s.key)
+    where s.row_no >= ? and s.row_no < ?
     on conflict do nothing
     returning id`;
+}
+
+/**
+ * The batch's changed products, in three steps whose plans cannot go wrong at any catalog size: find
+ * them (each staged row probes the (merchant_id, lower(sku)) index: LATERAL … LIMIT 1 keeps the staged
+ * rows outside), lock them in id order (as checkouts lock, so the two never deadlock), then update them
+ * by id from their staged rows, checking again under the lock that they still differ.
+ */
+async function updateChanged(
+  tx: EntityManager,
+  batch: StagedBatch,
+  specs: readonly FieldSpec[],
+): Promise<{ updated: UpdatedRow[]; oldStock: Map<string, number> }> {
+  const { table, merchantId, fromRow, toRow } = batch;
+  const candidates = await tx.execute<Array<{ id: string; row_no: number }>>(
+    `select t.id, s.row_no from ${table} s
+     cross join lateral (select * from products t where t.merchant_id = ? and lower(t.sku) = s.key limit 1) t
+     where s.row_no >= ? and s.row_no < ? and ${changesSql(specs)}`,
+    [merchantId, fromRow, toRow],
+  );
+  if (candidates.length === 0) return { updated: [], oldStock: new Map() };
+  const ids = `{${candidates.map((c) => c.id).join(',')}}`;
+  const locked = await tx.execute<Array<{ id: string; stock: number }>>(`select id, stock from products where id = any(?::uuid[]) order by id for update`, [
+    ids,
+  ]);
+  const updated = await tx.execute<UpdatedRow[]>(updateSql(table, specs, flagsFollow(batch.fields)), [ids, `{${candidates.map((c) => c.row_no).join(',')}}`]);
+  return { updated, oldStock: new Map(locked.map((l) => [l.id, l.stock])) };
 }
 
 function updateSql(table: string, specs: readonly FieldSpec[], withFlags: boolean): string {
   const sets = specs.map((f) => (f.update === 'keep' ? `${f.column} = coalesce(x.${f.column}, p.${f.column})` : `${f.column} = x.${f.column}`));
   if (withFlags) sets.push('ingredient_flags = coalesce(x.ingredient_flags, p.ingredient_flags)');
   return `update products p set ${sets.join(', ')}, updated_at = now()
-    from (select s.*, t.id as target_id, t.stock as old_stock
-          from ${table} s join products t on t.merchant_id = ? and lower(t.sku) = s.key
-          where s.row_no >= ? and s.row_no < ? and ${changesSql(specs)}
-          order by t.id
-          for update of t) x
-    where p.id = x.target_id
-    returning p.id, p.stock, p.stock_version, x.old_stock`;
+    from (select c.id as target_id, s.* from unnest(?::uuid[], ?::int[]) as c(id, row_no) join ${table} s on s.row_no = c.row_no) x
+    where p.id = x.target_id and ${changesSql(specs, 'p', 'x')}
+    returning p.id, p.stock, p.stock_version`;
 }
 
 async function refreshIngredientFlags(tx: EntityManager, ids: string[]): Promise<void> {
