@@ -68,7 +68,9 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
  * `stop()` sends SIGTERM and waits for the exit.
  */
 export async function startWorkerProcess(env: Record<string, string>): Promise<{ pid: number; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/app/main.ts'], {
+  // BENCH_WORKER_NODE_FLAGS: V8 flags of the worker alone, e.g. "--max-semi-space-size=4" as docker-compose sets.
+  const flags = process.env.BENCH_WORKER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...flags, '--import', 'tsx', 'server/app/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, ...env, PROCESS_ROLE: 'worker', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],

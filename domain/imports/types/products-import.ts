@@ -54,9 +54,35 @@ export const PRODUCT_COLUMNS: ColumnSchema = {
   exclusive: [['price', 'price_cents']],
 };
 
+/** How one column's cell becomes a field of the row (undefined: not given). */
+interface CellReader {
+  column: string;
+  key: string;
+  nutrient?: Nutrient;
+  read(cell: string, currency: string): unknown;
+}
+
+const READER_OF: Readonly<Record<string, Omit<CellReader, 'column'>>> = {
+  description: { key: 'description', read: (c) => c },
+  price: { key: 'priceCents', read: (c, currency) => priceCell(c, currency) },
+  price_cents: { key: 'priceCents', read: integerCell },
+  currency: { key: 'currency', read: (c) => optionalText(c)?.toUpperCase() },
+  stock: { key: 'stock', read: integerCell },
+  barcode: { key: 'barcode', read: (c) => optionalText(c) ?? null },
+  category: { key: 'category', read: optionalText },
+  kind: { key: 'kind', read: (c) => optionalText(c)?.toLowerCase() },
+  active: { key: 'active', read: booleanCell },
+  ingredients: { key: 'ingredients', read: (c) => c.trim() },
+  labels: { key: 'labels', read: listCell },
+  allergens: { key: 'allergens', read: listCell },
+  ...Object.fromEntries(NUTRIENTS.map((n) => [snake(n), { key: 'nutrition', nutrient: n, read: (c: string) => decimalCell(c) ?? null }])),
+};
+
 interface Compiled {
   at: Map<string, number>;
   fields: ImportField[];
+  /** The readers of the columns the file has, with their positions. */
+  readers: Array<CellReader & { position: number }>;
 }
 const compiledPlans = new WeakMap<ColumnPlan, Compiled>();
 
@@ -64,7 +90,8 @@ function compile(plan: ColumnPlan): Compiled {
   let compiled = compiledPlans.get(plan);
   if (!compiled) {
     const at = columnPositions(plan);
-    compiled = { at, fields: [...new Set([...at.keys()].map((c) => FIELD_OF[c]))] };
+    const readers = [...at].filter(([column]) => READER_OF[column]).map(([column, position]) => ({ column, position, ...READER_OF[column] }));
+    compiled = { at, fields: [...new Set([...at.keys()].map((c) => FIELD_OF[c]))], readers };
     compiledPlans.set(plan, compiled);
   }
   return compiled;
@@ -75,45 +102,25 @@ export function fieldsOf(plan: ColumnPlan): ImportField[] {
   return compile(plan).fields;
 }
 
-/** Cells → the shape ProductImportRow validates; throws CellError for a cell that cannot be read. */
-function readCells(cells: readonly string[], at: Map<string, number>): Record<string, unknown> {
-  const cell = (column: string): string | undefined => {
-    const i = at.get(column);
-    return i === undefined ? undefined : (cells[i] ?? '');
-  };
-  /** The column's value through `reader`; undefined when the file has no such column or the cell gives nothing. */
-  const read = <T>(column: string, reader: (c: string) => T | undefined): T | undefined => {
-    const value = cell(column);
-    if (value === undefined) return undefined;
+/** Cells → the shape ProductImportRow validates (only what the row gives); throws CellError for a cell that cannot be read. */
+function readCells(cells: readonly string[], { at, readers }: Compiled): Record<string, unknown> {
+  const keyAt = at.get('sku') ?? at.get('barcode');
+  const currencyAt = at.get('currency');
+  const currency = (currencyAt === undefined ? undefined : optionalText(cells[currencyAt] ?? '')?.toUpperCase()) ?? 'EUR';
+  const input: Record<string, unknown> = { sku: (keyAt === undefined ? '' : (cells[keyAt] ?? '')).trim(), name: (cells[at.get('name') ?? -1] ?? '').trim() };
+  let nutrition: Partial<Record<Nutrient, unknown>> | undefined;
+  for (const reader of readers) {
+    let value: unknown;
     try {
-      return reader(value);
+      value = reader.read(cells[reader.position] ?? '', currency);
     } catch (err) {
-      throw err instanceof CellError ? new CellError(`${column}: ${err.message}`) : err;
+      throw err instanceof CellError ? new CellError(`${reader.column}: ${err.message}`) : err;
     }
-  };
-  const currency = optionalText(cell('currency') ?? '')?.toUpperCase();
-  const nutrition: Partial<Record<Nutrient, number | null>> = {};
-  for (const n of NUTRIENTS) {
-    const value = read(snake(n), (c) => decimalCell(c) ?? null);
-    if (value !== undefined) nutrition[n] = value;
+    if (value === undefined) continue;
+    if (reader.nutrient) (nutrition ??= {})[reader.nutrient] = value;
+    else input[reader.key] = value;
   }
-  const input: Record<string, unknown> = {
-    sku: (cell('sku') ?? cell('barcode') ?? '').trim(),
-    name: (cell('name') ?? '').trim(),
-    description: read('description', (c) => c),
-    priceCents: read('price', (c) => priceCell(c, currency ?? 'EUR')) ?? read('price_cents', integerCell),
-    currency,
-    stock: read('stock', integerCell),
-    barcode: read('barcode', (c) => optionalText(c) ?? null),
-    category: read('category', optionalText),
-    kind: read('kind', (c) => optionalText(c)?.toLowerCase()),
-    active: read('active', booleanCell),
-    ingredients: read('ingredients', (c) => c.trim()),
-    labels: read('labels', listCell),
-    allergens: read('allergens', listCell),
-    nutrition: Object.keys(nutrition).length ? nutrition : undefined,
-  };
-  for (const key of Object.keys(input)) if (input[key] === undefined) delete input[key];
+  if (nutrition) input.nutrition = nutrition;
   return input;
 }
 
@@ -134,10 +141,11 @@ export function productsImport(bulk: ProductBulk): ImportType<ProductImportRow> 
     name: 'products',
     columns: PRODUCT_COLUMNS,
     parseRow(cells, plan): RowResult<ProductImportRow> {
-      const { at } = compile(plan);
+      const compiled = compile(plan);
+      const { at } = compiled;
       let input: Record<string, unknown>;
       try {
-        input = readCells(cells, at);
+        input = readCells(cells, compiled);
       } catch (err) {
         if (!(err instanceof CellError)) throw err;
         return { ok: false, reason: err.message, key: (cells[at.get('sku') ?? at.get('barcode') ?? -1] ?? '').trim() || null };
