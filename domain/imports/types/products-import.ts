@@ -117,8 +117,11 @@ function readCells(cells: readonly string[], { at, readers }: Compiled): Record<
       throw err instanceof CellError ? new CellError(`${reader.column}: ${err.message}`) : err;
     }
     if (value === undefined) continue;
-    if (reader.nutrient) (nutrition ??= {})[reader.nutrient] = value;
-    else input[reader.key] = value;
+    if (!reader.nutrient) input[reader.key] = value;
+    else {
+      nutrition ??= {};
+      nutrition[reader.nutrient] = value;
+    }
   }
   if (nutrition) input.nutrition = nutrition;
   return input;
