@@ -6,6 +6,10 @@ import { deleteMerchantProducts } from './definitions/delete-merchant-products.j
 import { makeDiaryThumbnail } from './definitions/make-diary-thumbnail.js';
 import { pruneOutbox } from './definitions/prune-outbox.js';
 import { purgeDiaryTrash } from './definitions/purge-diary-trash.js';
+import { deliverWebhook } from './definitions/deliver-webhook.js';
+import { runImport } from './definitions/run-import.js';
+import { sweepImports } from './definitions/sweep-imports.js';
+import { sweepWebhooks } from './definitions/sweep-webhooks.js';
 import { sendMail } from './definitions/send-mail.js';
 import { sendMealSetReminders } from './definitions/send-meal-set-reminders.js';
 import { runSimulation } from './definitions/run-simulation.js';
@@ -30,6 +34,10 @@ const registry: { [N in JobName]: JobDefinition<N> } = {
   'analytics.pos-schedule': schedulePosSyncs,
   'analytics.pos-sync': syncPos,
   'analytics.simulate': runSimulation,
+  'imports.run': runImport,
+  'imports.sweep': sweepImports,
+  'webhooks.deliver': deliverWebhook,
+  'webhooks.sweep': sweepWebhooks,
 };
 
 export const definitions: AnyJobDefinition[] = Object.values(registry);

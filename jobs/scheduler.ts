@@ -12,6 +12,12 @@ export interface Scheduler extends JobQueue {
   readonly store: 'mongodb' | 'postgresql';
   /** Round-trip to the schedule store, for /readyz. */
   ping(): Promise<void>;
+  /**
+   * For a process that only enqueues (role server): announces new jobs on the store's notification
+   * channel (PostgreSQL LISTEN/NOTIFY), so workers start them at once instead of at their next poll.
+   * Worker processes get this from `agenda.start()`.
+   */
+  notifyWorkers(): Promise<void>;
   /** Stops processing (unlocking jobs it holds) and closes the store connection. */
   close(): Promise<void>;
 }
@@ -76,6 +82,12 @@ export function createScheduler(config: Config, log: Logger): Scheduler {
     },
     repeat: (name, data, options) => repeat(agenda, name, data, options),
     ping: store.ping,
+    async notifyWorkers() {
+      const channel = store.backend.notificationChannel;
+      if (!channel) return;
+      await agenda.ready; // the backend hands the channel its pool when it connects
+      if (channel.state === 'disconnected') await channel.connect();
+    },
     async close() {
       try {
         await agenda.stop(false);

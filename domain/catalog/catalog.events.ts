@@ -7,10 +7,23 @@ export interface ProductStockChange {
   active: boolean;
 }
 
+/** Committed stock of one product as a bulk write left it. */
+export interface CommittedProductStock {
+  productId: string;
+  stock: number;
+  stockVersion: number;
+}
+
 declare module '../shared/domain-events.js' {
   interface DomainEvents {
     'product.created': ProductStockChange;
     'product.updated': ProductStockChange;
     'product.deleted': { productId: string; merchantId: string };
+    /**
+     * A bulk write (an import batch, a purge batch) committed: `productIds` were inserted, changed or
+     * deleted (caches drop them); `stock` lists those whose stock changed (the mirror and watchers follow).
+     * In-process only: bulk writes tell durable consumers one summary per operation instead.
+     */
+    'products.batch_changed': { merchantId: string; productIds: string[]; stock: CommittedProductStock[] };
   }
 }

@@ -1,6 +1,7 @@
 declare module '../shared/job-queue.js' {
   interface JobPayloads {
-    'catalog.delete-merchant-products': { merchantId: string };
+    /** `operationId`: the purge's progress record (domain/imports); jobs queued before it existed have none. */
+    'catalog.delete-merchant-products': { merchantId: string; operationId?: string };
   }
 }
 

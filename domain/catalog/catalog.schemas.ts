@@ -73,6 +73,13 @@ export const CreateProductInput = z
   .strict();
 export const UpdateProductInput = z.object(productFields).partial().strict();
 
+/**
+ * One product row of a bulk import, validated with the very field rules of create and update. Only the
+ * key fields are required; an absent field is "not given" (kept on update, defaulted on insert), a null
+ * barcode or nutrient clears it.
+ */
+export const ProductImportRow = z.object(productFields).partial().required({ sku: true, name: true }).strict();
+
 export const ProductIdParams = z.object({ id: z.uuid() }).strict();
 export const BarcodeParams = z.object({ code: Barcode }).strict();
 
@@ -152,6 +159,7 @@ export const JobAccepted = z.object({ jobId: z.string() });
 
 export type CreateProductInput = z.output<typeof CreateProductInput>;
 export type UpdateProductInput = z.output<typeof UpdateProductInput>;
+export type ProductImportRow = z.output<typeof ProductImportRow>;
 export type ListProductsQuery = z.output<typeof ListProductsQuery>;
 export type ProductOutput = z.output<typeof ProductOutput>;
 export type CategoryOutput = z.output<typeof CategoryOutput>;

@@ -1,10 +1,9 @@
 import type { UserDirectory } from '../identity/index.js';
-import type { JobQueue } from '../shared/job-queue.js';
 import type { Page } from '../shared/pagination.js';
 import { AppError } from '../shared/app-error.js';
 import type { CreateProductInput, ListProductsQuery, ProductOutput, UpdateProductInput } from './catalog.schemas.js';
 import type { ProductListing } from './listing/product-listing.js';
-import { canManage, canView, productNotFound, type Caller } from './product-access.js';
+import { canView, productNotFound, type Caller } from './product-access.js';
 import type { ProductReader } from './product-reader.js';
 import type { ProductData } from './product-row.js';
 import type { ProductWriter, RestaurantPlacement } from './product-writer.js';
@@ -19,7 +18,6 @@ export interface CatalogParts {
   reader: ProductReader;
   writer: ProductWriter;
   listing: ProductListing;
-  jobs: JobQueue;
   availability: Availability;
 }
 
@@ -81,14 +79,6 @@ export class CatalogService {
 
   async remove(caller: Caller, id: string): Promise<void> {
     await this.d.writer.remove(caller, id);
-  }
-
-  /** Starts deleting every product of a merchant (the caller, or the one an admin names). */
-  async removeAll(caller: Caller, merchantId: string | undefined): Promise<{ jobId: string }> {
-    if (merchantId && !canManage(caller, merchantId)) {
-      throw AppError.validation([{ path: 'merchantId', message: "Only an admin may delete another merchant's products" }]);
-    }
-    return this.d.jobs.enqueue('catalog.delete-merchant-products', { merchantId: merchantId ?? caller.id });
   }
 
   private async visible(caller: Caller | undefined, id: string): Promise<ProductData> {

@@ -4,6 +4,7 @@ import { CatalogService, type Availability } from './catalog.service.js';
 import { Categories } from './categories.js';
 import { DishAddons } from './dish-addons.js';
 import { ProductListing } from './listing/product-listing.js';
+import { ProductBulk } from './bulk/product-bulk.js';
 import { MerchantPurge } from './merchant-purge.js';
 import { ProductCache } from './product-cache.js';
 import { ProductReader } from './product-reader.js';
@@ -14,8 +15,14 @@ import './catalog.events.js';
 import './catalog.jobs.js';
 
 export * from './catalog.schemas.js';
-export type { ProductStockChange } from './catalog.events.js';
+export type { ProductStockChange, CommittedProductStock } from './catalog.events.js';
 export type { Availability, CatalogService } from './catalog.service.js';
+export type { ProductBulk, StageWriter } from './bulk/product-bulk.js';
+export type { BatchOutcome } from './bulk/product-upsert.js';
+export type { StagedDiff } from './bulk/product-diff.js';
+export type { BulkRejection, PreparedStage } from './bulk/product-staging.js';
+export { IMPORT_FIELDS, type ImportField } from './bulk/import-fields.js';
+export type { MerchantPurge, PurgeBatchHook } from './merchant-purge.js';
 export { DishAddonsInput, DishAddonsView } from './dish-addons.js';
 export type { ProductForSale, ProductsForSale } from './products-for-sale.js';
 export type { Per100g, ProductNutrition, ProductNutritionFacts } from './product-nutrition.js';
@@ -24,6 +31,7 @@ export { LIMIT_NUTRIENTS, type LimitKey, type RuleNutrient } from './verdict/rul
 export type { RestaurantPlacement } from './product-writer.js';
 export { Product, NUTRIENTS, PRODUCT_KINDS, type Nutrient, type ProductKind } from './product.entity.js';
 export { isValidGtin, checkDigit, gtinKey } from './barcode.js';
+export { canManage, owningMerchant } from './product-access.js';
 export { foldText } from './verdict/ingredient-matcher.js';
 export { listingSql, isRankedSearch } from './listing/listing-sql.js';
 export { expansionsSql } from './listing/search-sql.js';
@@ -34,6 +42,8 @@ export interface CatalogModule {
   listing: ProductListing;
   categories: Categories;
   purge: MerchantPurge;
+  /** Staging, batch upserts and diffs of products, for bulk imports. */
+  bulk: ProductBulk;
   addons: DishAddons;
   /** The read interface for carts and orders: price, currency, kind, active, stock version. */
   forSale: ProductsForSale;
@@ -49,7 +59,7 @@ export interface CatalogDeps {
 
 /** Builds the catalog. The caches forget products on every change event, whoever published it. */
 export function createCatalogModule(deps: ModuleDeps, { availability, users }: CatalogDeps): CatalogModule {
-  const { em, redis, events, jobs, log, uow } = deps;
+  const { em, redis, events, log, uow } = deps;
   const cache = new ProductCache(redis, log);
   const reader = new ProductReader(em, cache);
   const writer = new ProductWriter(uow, reader, users);
@@ -63,11 +73,13 @@ export function createCatalogModule(deps: ModuleDeps, { availability, users }: C
   events.subscribe('product.updated', ({ productId }) => forget([productId]));
   events.subscribe('product.deleted', ({ productId }) => forget([productId]));
   events.subscribe('stock.committed', ({ productIds }) => cache.forget(productIds));
+  events.subscribe('products.batch_changed', ({ productIds }) => forget(productIds));
   return {
-    service: new CatalogService({ users, reader, writer, listing, jobs, availability }),
+    service: new CatalogService({ users, reader, writer, listing, availability }),
     listing,
     categories: new Categories(em, redis),
-    purge: new MerchantPurge(uow),
+    purge: new MerchantPurge(uow, em),
+    bulk: new ProductBulk(em),
     addons: new DishAddons(em),
     forSale,
     nutrition: new ProductNutrition(em),

@@ -45,6 +45,12 @@ export function createInventoryModule(deps: ModuleDeps, settings: InventorySetti
   };
   deps.events.subscribe('product.created', mirrorProduct);
   deps.events.subscribe('product.updated', mirrorProduct);
+  // A bulk write's batch: one mirror write per changed stock, one availability event for all of them.
+  deps.events.subscribe('products.batch_changed', async ({ stock }) => {
+    if (stock.length === 0) return;
+    await mirror.applyStock(stock);
+    await deps.events.publish('stock.changed', { productIds: stock.map((s) => s.productId) });
+  });
   return {
     available: (ids) => mirror.available(ids),
     mirror,

@@ -64,6 +64,7 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
     const localities = await RequestContext.create(container.orm.em, () => modules.mealsets.reminderSchedule.syncAll());
     log.info({ localities }, 'meal-set reminder schedules in step with the localities');
   }
+  if (!works) await container.scheduler.notifyWorkers();
   const port = http ? (http.address() as AddressInfo).port : undefined;
   log.info({ role: config.role, port, scheduler: container.scheduler.store }, 'larder started');
 

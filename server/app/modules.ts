@@ -9,6 +9,7 @@ import { createCatalogModule } from '../../domain/catalog/index.js';
 import { createCommunityModule } from '../../domain/community/index.js';
 import { createDiaryModule } from '../../domain/diary/index.js';
 import { createIdentityModule, type SmsSender } from '../../domain/identity/index.js';
+import { createImportsModule } from '../../domain/imports/index.js';
 import { createInventoryModule } from '../../domain/inventory/index.js';
 import { createLocalitiesModule } from '../../domain/localities/index.js';
 import { countAnalyticsFailures } from './analytics-metrics.js';
@@ -18,6 +19,7 @@ import type { Modules } from '../../domain/modules.js';
 import { createNotificationsModule, type PushProviders } from '../../domain/notifications/index.js';
 import { createOrdersModule, type OrderRules } from '../../domain/orders/index.js';
 import { createRestaurantsModule } from '../../domain/restaurants/index.js';
+import { createWebhooksModule, type HostLookup } from '../../domain/webhooks/index.js';
 import type { Clock } from '../../domain/shared/clock.js';
 import { EventBus } from '../../domain/shared/event-bus.js';
 import type { JobQueue } from '../../domain/shared/job-queue.js';
@@ -37,6 +39,8 @@ export interface ModuleOverrides {
   push?: Partial<PushProviders>;
   /** How POS calls are retried (tests shorten the waits). */
   posRetry?: RetryPolicy;
+  /** How webhook hosts are resolved (tests point a name at an address they choose). */
+  webhookLookup?: HostLookup;
 }
 
 export interface Infrastructure {
@@ -115,6 +119,12 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
     { posTokenKey: config.posTokenKey, posAllowedBaseUrls: config.posAllowedBaseUrls, posRetry: overrides.posRetry },
   );
   countAnalyticsFailures(events, metrics);
+  const imports = createImportsModule(
+    deps,
+    { catalog, users: identity.users, storage: infra.storage },
+    { maxBytes: config.importMaxBytes, batchRows: config.importBatchRows, progressIntervalMs: config.importProgressIntervalMs },
+  );
+  const webhooks = createWebhooksModule(deps, { users: identity.users }, { allowPrivate: config.webhookAllowPrivate, lookup: overrides.webhookLookup });
   const mail = overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxFile: config.mailOutboxFile, log });
   const dispatcher = new OutboxDispatcher(em, outbox, clock, log, {
     observe: (consumer, outcome) => metrics.outboxConsumers.inc({ consumer, outcome }),
@@ -134,6 +144,8 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
       diary,
       community,
       analytics,
+      imports,
+      webhooks,
       mail,
       outbox: dispatcher,
     },

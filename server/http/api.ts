@@ -33,6 +33,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   tags: string[];
   auth: A;
   body?: B;
+  /** A body the handler streams itself (uploads): documented, never parsed as JSON here. */
+  upload?: { contentTypes: string[]; description: string };
   query?: Q;
   params?: P;
   /** A body the handler streams itself (uploads), documented as binary in these content types; never read here. */
@@ -119,6 +121,15 @@ export class Api {
         ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
         ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
         ...(spec.rawBody ? { body: rawBodyDoc(spec.rawBody) } : {}),
+        ...(spec.upload
+          ? {
+              body: {
+                description: spec.upload.description,
+                content: Object.fromEntries(spec.upload.contentTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+                required: true,
+              },
+            }
+          : {}),
       },
       responses,
     });

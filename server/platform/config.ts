@@ -61,6 +61,13 @@ const EnvSchema = z
     DRIVER_SPEED_KMH: z.coerce.number().positive().max(200).default(25),
     DELIVERY_RADIUS_KM: z.coerce.number().positive().max(500).default(30),
     WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+    IMPORT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 ** 3)
+      .default(512 * 1024 ** 2),
+    IMPORT_BATCH_ROWS: z.coerce.number().int().min(100).max(100_000).default(5_000),
     TRUST_PROXY: bool.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     AUTH_IP_LIMIT_PER_5MIN: z.coerce.number().int().min(1).default(100),
@@ -130,6 +137,12 @@ export interface Config {
   driverSpeedKmh: number;
   deliveryRadiusKm: number;
   webhookAllowPrivate: boolean;
+  /** Largest CSV upload accepted for an import, in bytes. */
+  importMaxBytes: number;
+  /** Rows per import batch (each batch one transaction). */
+  importBatchRows: number;
+  /** How often import progress is pushed (not an env variable). */
+  importProgressIntervalMs: number;
   trustProxy: boolean;
   logLevel: Env['LOG_LEVEL'];
   authIpLimitPer5Min: number;
@@ -215,6 +228,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     driverSpeedKmh: e.DRIVER_SPEED_KMH,
     deliveryRadiusKm: e.DELIVERY_RADIUS_KM,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+    importMaxBytes: e.IMPORT_MAX_BYTES,
+    importBatchRows: e.IMPORT_BATCH_ROWS,
+    importProgressIntervalMs: 250,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     authIpLimitPer5Min: e.AUTH_IP_LIMIT_PER_5MIN,

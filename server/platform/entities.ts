@@ -8,6 +8,7 @@ import { Locality } from '../../domain/localities/index.js';
 import { Restaurant } from '../../domain/restaurants/index.js';
 import { MealSet, MealSetDish } from '../../domain/mealsets/index.js';
 import { Device, Notification, NotificationPreference } from '../../domain/notifications/index.js';
+import { WebhookEndpoint } from '../../domain/webhooks/index.js';
 
 /** Every MikroORM entity, one line per module's entities. */
 // biome-ignore format: one line per module
@@ -22,4 +23,5 @@ export const entities = [
   DiaryEntry, DiarySyncHead, DiaryTombstone,
   Board, Post, Comment, ModerationReport,
   AnalyticsSettings, AnalyticsItem, PosConnection, PosSyncRun, Simulation,
+  WebhookEndpoint,
 ];

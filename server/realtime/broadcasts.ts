@@ -52,5 +52,7 @@ export function subscribeBroadcasts({ events, emitter, availability, log }: Broa
     events.subscribe('simulation.finished', ({ simulationId: id, status, result, error }) =>
       emitter.emit(rooms.simulation(id), 'simulation:finished', { id, status, result, error }),
     ),
+    events.subscribe('import.progress', (view) => emitter.emit(rooms.import(view.id), 'import:progress', view)),
+    events.subscribe('import.finished', (view) => emitter.emit(rooms.import(view.id), 'import:finished', view)),
   ];
 }

@@ -11,6 +11,7 @@ import {
 } from '../../domain/orders/index.js';
 import { CommentAddInput, CommentView, MissedComments, PostUnwatchInput, PostWatchInput } from '../../domain/community/index.js';
 import { NotificationPush } from '../../domain/notifications/index.js';
+import { ImportView, ImportWatchInput } from '../../domain/imports/index.js';
 import { ERROR_CODES, type ErrorCode } from '../../domain/shared/app-error.js';
 
 /** A client → server event: what the client sends, what the ack's `data` carries. */
@@ -85,6 +86,12 @@ export const clientEvents = {
     ack: SimulationView,
   },
   'simulation:unwatch': { summary: "Stop receiving the simulation's progress", input: SimulationWatchInput, ack: z.null() },
+  'import:watch': {
+    summary: 'Receive import:progress (≥ 2 per second, from the upload on) and import:finished for an import or a purge; the ack is its current state',
+    input: ImportWatchInput,
+    ack: ImportView,
+  },
+  'import:unwatch': { summary: "Stop receiving the import's progress", input: ImportWatchInput, ack: z.null() },
 } as const satisfies Record<string, ClientEventSpec>;
 
 const OrderPush = z.object({ order: OrderView });
@@ -131,6 +138,11 @@ export const serverEvents = {
     summary: 'A watched simulation ended: completed (with its result), failed or cancelled',
     payload: SimulationFinished,
   },
+  'import:progress': {
+    summary: "An import's (or a purge's) state, at least twice a second while it runs, to its watchers on any instance",
+    payload: ImportView,
+  },
+  'import:finished': { summary: 'Once, when an import or a purge ends (completed, failed or cancelled)', payload: ImportView },
 } as const satisfies Record<string, ServerEventSpec>;
 
 /** The `error` of a refused ack: the same codes as REST problems, with details as extra members. */

@@ -5,4 +5,5 @@ export const rooms = {
   order: (orderId: string) => `order:${orderId}`,
   post: (postId: string) => `post:${postId}`,
   simulation: (simulationId: string) => `simulation:${simulationId}`,
+  import: (importId: string) => `import:${importId}`,
 } as const;

@@ -62,3 +62,41 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   }
   return { url, pid: child.pid!, stop };
 }
+
+/**
+ * Starts a worker-only Larder process (no HTTP to poll): resolves once it logs "larder started".
+ * `stop()` sends SIGTERM and waits for the exit.
+ */
+export async function startWorkerProcess(env: Record<string, string>): Promise<{ pid: number; stop(): Promise<void> }> {
+  // BENCH_WORKER_NODE_FLAGS: V8 flags of the worker alone, e.g. "--max-semi-space-size=4" as docker-compose sets.
+  const flags = process.env.BENCH_WORKER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...flags, '--import', 'tsx', 'server/app/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PROCESS_ROLE: 'worker', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error('worker did not start within 60 s')), 60_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      if (buffered.includes('"larder started"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+      buffered = buffered.slice(-200);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+  return {
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -30,6 +30,8 @@ describe('configuration', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['ARGON2_CONCURRENCY', { ARGON2_CONCURRENCY: '0' }],
     ['WEBHOOK_ALLOW_PRIVATE', { WEBHOOK_ALLOW_PRIVATE: 'maybe' }],
+    ['IMPORT_MAX_BYTES', { IMPORT_MAX_BYTES: '512MB' }],
+    ['IMPORT_BATCH_ROWS', { IMPORT_BATCH_ROWS: '10' }],
     ['ADMIN_PASSWORD', { ADMIN_EMAIL: 'root@example.org' }],
     ['PURGE_TIME_ZONE', { PURGE_TIME_ZONE: 'Mars/Olympus_Mons' }],
     ['PHOTO_URL_TTL_SECONDS', { PHOTO_URL_TTL_SECONDS: '0' }],

@@ -7,11 +7,13 @@ import { registerDiaryRoutes } from './diary.js';
 import { registerIdentityRoutes } from './identity.js';
 import { registerLocalityRoutes } from './localities.js';
 import { registerMealSetRoutes } from './mealsets.js';
+import { registerImportRoutes } from './imports.js';
 import { registerMeRoutes } from './me.js';
 import { registerNotificationRoutes } from './notifications.js';
 import { registerOrderRoutes } from './orders.js';
 import { registerProductRoutes } from './products.js';
 import { registerRestaurantRoutes } from './restaurants.js';
+import { registerWebhookRoutes } from './webhooks.js';
 
 /** Every module's REST routes, one line per module. */
 export function registerRoutes(api: Api, modules: Modules): void {
@@ -27,4 +29,6 @@ export function registerRoutes(api: Api, modules: Modules): void {
   registerMealSetRoutes(api, modules);
   registerNotificationRoutes(api, modules);
   registerAnalyticsRoutes(api, modules);
+  registerImportRoutes(api, modules);
+  registerWebhookRoutes(api, modules);
 }

@@ -103,12 +103,12 @@ export function registerProductRoutes(api: Api, modules: Modules): void {
   api.add({
     method: 'delete',
     path: '/products',
-    summary: "Delete all of the merchant's products (background job)",
+    summary: "Delete all of the merchant's products (background job; `jobId` is watchable with import:watch and readable at GET /imports/:id)",
     tags,
     auth: managers,
     query: DeleteProductsQuery,
     responses: { 202: { description: 'Deletion started', schema: JobAccepted } },
-    handler: ({ user, query }) => catalog.removeAll(user, query.merchantId),
+    handler: ({ user, query }) => modules.imports.purges.start(user, query.merchantId),
   });
   api.add({
     method: 'get',

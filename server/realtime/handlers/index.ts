@@ -5,6 +5,7 @@ import { registerSessionHandlers } from './session.js';
 import { registerCartHandlers } from './cart.js';
 import { registerCommunityHandlers } from './community.js';
 import { registerOrderHandlers } from './orders.js';
+import { registerImportHandlers } from './imports.js';
 
 /** Every module's socket handlers, one line per module. */
 export function registerSocketHandlers(context: AppContext, socket: AppSocket): void {
@@ -13,4 +14,5 @@ export function registerSocketHandlers(context: AppContext, socket: AppSocket): 
   registerOrderHandlers(context, socket);
   registerCommunityHandlers(context, socket);
   registerAnalyticsHandlers(context, socket);
+  registerImportHandlers(context, socket);
 }

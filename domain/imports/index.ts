@@ -1,0 +1,71 @@
+import type { CatalogModule } from '../catalog/index.js';
+import type { UserDirectory } from '../identity/index.js';
+import type { ModuleDeps } from '../shared/module-deps.js';
+import type { ObjectStorage } from '../shared/object-storage.js';
+import { DryRun } from './dry-run.js';
+import { ImportRunner } from './import-runner.js';
+import { ImportStore } from './import-store.js';
+import { ImportSweeper } from './import-sweeper.js';
+import type { ImportType } from './import-type.js';
+import { ImportsService } from './imports.service.js';
+import { MerchantPurges } from './merchant-purges.js';
+import { RejectionLog } from './rejection-log.js';
+import { productsImport } from './types/products-import.js';
+import { UploadIntake } from './upload-intake.js';
+import './imports.events.js';
+import './imports.jobs.js';
+
+export * from './imports.schemas.js';
+export { IMPORT_TYPES, type ImportTypeName } from './import-types.js';
+export type { ImportType, ImportSummary, BatchTarget, BatchResult, DiffResult, PreparedFile, RowResult, StageSink } from './import-type.js';
+export type { ColumnPlan, ColumnSchema } from './csv-columns.js';
+export type { ImportsService } from './imports.service.js';
+export type { ImportRunner } from './import-runner.js';
+export type { ImportSweeper } from './import-sweeper.js';
+export type { MerchantPurges } from './merchant-purges.js';
+export type { Upload } from './upload-intake.js';
+
+/** Bulk operations with live progress: CSV imports (generic over import types) and merchant purges. */
+export interface ImportsModule {
+  service: ImportsService;
+  runner: ImportRunner;
+  purges: MerchantPurges;
+  sweeper: ImportSweeper;
+}
+
+export interface ImportsDeps {
+  catalog: Pick<CatalogModule, 'bulk' | 'purge'>;
+  users: Pick<UserDirectory, 'isMerchant'>;
+  /** Where uploads are spooled (a worker on another host reads them from there). */
+  storage: ObjectStorage;
+}
+
+export interface ImportsSettings {
+  /** Largest accepted upload (IMPORT_MAX_BYTES). */
+  maxBytes: number;
+  /** Rows per batch, each batch one transaction (IMPORT_BATCH_ROWS). */
+  batchRows: number;
+  /** How often progress is pushed (≥ 2 per second). */
+  progressIntervalMs: number;
+}
+
+/**
+ * Builds the import pipeline. The import types, by name: each is a column schema, a row validator and
+ * the owning module's staging/write operations (products → the catalog's `bulk`). A new type (the
+ * analytics module's `transactions`) is one more entry here, from that module's index.
+ */
+export function createImportsModule(deps: ModuleDeps, { catalog, users, storage }: ImportsDeps, settings: ImportsSettings): ImportsModule {
+  const { em, uow, events, clock, log, jobs } = deps;
+  const types = new Map<string, ImportType>([['products', productsImport(catalog.bulk) as ImportType]]);
+  const store = new ImportStore(em, clock);
+  const rejections = new RejectionLog(em);
+  const shared = { store, uow, events, clock, log, storage, types, progressIntervalMs: settings.progressIntervalMs };
+  const intake = new UploadIntake({ ...shared, jobs, users, maxBytes: settings.maxBytes });
+  const dryRun = new DryRun({ users, types, maxBytes: settings.maxBytes });
+  return {
+    service: new ImportsService({ ...shared, rejections, intake, dryRun }),
+    runner: new ImportRunner({ ...shared, rejections, batchRows: settings.batchRows }),
+    purges: new MerchantPurges({ ...shared, jobs, users, purge: catalog.purge }),
+    sweeper: new ImportSweeper(shared),
+  };
+}
