@@ -1,21 +1,22 @@
 import { z } from 'zod';
 import { ROLES } from './user.entity.js';
+import { text } from '../shared/text.js';
 
 /** Trimmed and lower-cased before validation, so `Ann@X.org ` and `ann@x.org` are one account. */
 export const Email = z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.email().max(254));
-export const Password = z.string().min(10).max(256);
+export const Password = text().min(10).max(256);
 export const Phone = z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 number, e.g. +447911123456');
-export const PersonName = z.string().trim().min(1).max(100);
-export const Locality = z.string().trim().min(1).max(100);
+export const PersonName = text().trim().min(1).max(100);
+export const Locality = text().trim().min(1).max(100);
 /** Roles anyone may pick for themselves; `admin` only comes from ADMIN_EMAIL at start-up. */
 export const SelfServiceRole = z.enum(['customer', 'merchant', 'driver']);
-const OpaqueToken = z.string().min(1).max(512);
+const OpaqueToken = text().min(1).max(512);
 
 export const RegisterInput = z
   .object({ email: Email, password: Password, name: PersonName, role: SelfServiceRole.default('customer'), phone: Phone.optional() })
   .strict();
 // Any length is accepted at login so a wrong password always gets the same INVALID_CREDENTIALS.
-export const LoginInput = z.object({ email: Email, password: z.string().min(1).max(256) }).strict();
+export const LoginInput = z.object({ email: Email, password: text().min(1).max(256) }).strict();
 export const RefreshInput = z.object({ refreshToken: OpaqueToken }).strict();
 export const LogoutInput = RefreshInput;
 export const OtpRequestInput = z.object({ phone: Phone }).strict();

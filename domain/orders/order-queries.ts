@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../shared/app-error.js';
-import { decodeCursor, encodeCursor, isUuid, type Page, type PageQuery } from '../shared/pagination.js';
+import { decodeCursor, encodeCursor, isTimestampText, isUuid, type Page, type PageQuery } from '../shared/pagination.js';
 import type { Actor } from '../shared/actor.js';
 import { visibleTo } from './order-access.js';
 import { loadOrder, loadOrders, type OrderRecord } from './order-records.js';
@@ -56,7 +56,7 @@ export class OrderQueries {
 
   private afterCursor(cursor: string): [string, string] {
     const [at, id] = decodeCursor(cursor, 2);
-    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !isUuid(id)) {
+    if (!isTimestampText(at) || !isUuid(id)) {
       throw AppError.validation([{ path: 'cursor', message: 'Invalid cursor' }]);
     }
     return [at, id];

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { MAX_LINE_QUANTITY } from '../inventory/index.js';
 import { ORDER_STATUSES } from './order.entity.js';
+import { text } from '../shared/text.js';
 
 export const MAX_ORDER_LINES = 100;
 export const MAX_ADDONS_PER_LINE = 10;
 
 export const DeliveryAddressInput = z
   .object({
-    line1: z.string().trim().min(1).max(200),
-    locality: z.string().trim().min(1).max(100),
+    line1: text().trim().min(1).max(200),
+    locality: text().trim().min(1).max(100),
     lat: z.number().min(-90).max(90),
     lng: z.number().min(-180).max(180),
   })
@@ -52,7 +53,7 @@ export const OrderIdParams = z.object({ id: z.uuid() }).strict();
 export const OrderWatchInput = z.object({ orderId: z.uuid() }).strict();
 export const OrderStatusInput = z.object({ status: z.enum(ORDER_STATUSES) }).strict();
 export const DriverLocationInput = z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).strict();
-export const DriverAvailabilityInput = z.object({ available: z.boolean(), locality: z.string().trim().min(1).max(100).optional() }).strict();
+export const DriverAvailabilityInput = z.object({ available: z.boolean(), locality: text().trim().min(1).max(100).optional() }).strict();
 export const DriverStateOutput = z.object({
   locality: z.string().nullable(),
   lat: z.number().nullable(),

@@ -9,6 +9,7 @@ import {
   PlaceOrderSocketInput,
 } from '../../domain/orders/index.js';
 import { ERROR_CODES, type ErrorCode } from '../../domain/shared/app-error.js';
+import { text } from '../../domain/shared/text.js';
 
 /** A client → server event: what the client sends, what the ack's `data` carries. */
 export interface ClientEventSpec {
@@ -24,7 +25,7 @@ export interface ServerEventSpec {
 }
 
 const ProductId = z.uuid();
-export const RenewInput = z.object({ token: z.string().min(1).max(4096) }).strict();
+export const RenewInput = z.object({ token: text().min(1).max(4096) }).strict();
 
 /**
  * The socket contract, client → server: every event a client may emit, with the zod schema its payload
