@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startWorker, type Worker } from '../../jobs/worker.js';
 import { createHttpApp } from '../http/app.js';
+import { startMetricsServer, type MetricsServer } from '../http/metrics-endpoint.js';
 import type { Config } from '../platform/config.js';
 import { checkReadiness } from '../platform/readiness.js';
 import { createPubSubRedis } from '../platform/redis.js';
@@ -17,6 +18,8 @@ export interface Larder {
   http?: HttpServer;
   realtime?: Realtime;
   port?: number;
+  /** Set when METRICS_PORT serves /metrics on its own port. */
+  metricsPort?: number;
   emitter: RoomEmitter;
   stop(): Promise<void>;
 }
@@ -58,6 +61,8 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
     modules.outbox.start(config.outboxPollIntervalMs);
   }
   const worker: Worker | undefined = works ? await startWorker(container) : undefined;
+  const metricsServer: MetricsServer | undefined =
+    config.metricsPort === undefined ? undefined : await startMetricsServer(config.metricsPort, container.metrics, config.metricsToken);
   const port = http ? (http.address() as AddressInfo).port : undefined;
   log.info({ role: config.role, port, scheduler: container.scheduler.store }, 'larder started');
 
@@ -83,10 +88,11 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
       await step('realtime', () => realtime?.close());
       http?.closeAllConnections();
       await closed;
+      await step('metrics server', () => metricsServer?.close());
       emitterRedis?.disconnect();
       await step('container', () => container.close());
       log.info('stopped');
     })());
 
-  return { container, http, realtime, port, emitter, stop };
+  return { container, http, realtime, port, metricsPort: metricsServer?.port, emitter, stop };
 }

@@ -33,7 +33,11 @@ describe('forged pagination cursors', () => {
     const customer = await createUser(shop.app);
     const product = await createProduct(shop.app, shop.merchant, { stock: 10 });
     for (let i = 0; i < 3; i++) expect((await placeOrder(shop.app, customer, { items: [{ productId: product.id, quantity: 1 }] })).status).toBe(201);
-    for (const values of [['1', randomUUID()], ['2024-13-45T99:99:99.000Z', randomUUID()], [20240101, randomUUID()]]) {
+    for (const values of [
+      ['1', randomUUID()],
+      ['2024-13-45T99:99:99.000Z', randomUUID()],
+      [20240101, randomUUID()],
+    ]) {
       const res = await shop.http.get(`/api/v1/orders?cursor=${forge(values)}`, customer.token);
       expect(res.status).toBe(422);
       expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['cursor']);

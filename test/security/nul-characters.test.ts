@@ -51,7 +51,11 @@ describe('NUL characters in text fields', () => {
   });
 
   test.each(['name', 'description', 'ingredients', 'sku'])('When a product %s carries a NUL, then 422 names it and nothing is created', async (field) => {
-    const res = await shop.http.post('/api/v1/products', { sku: `N-${randomUUID()}`, name: 'Oat milk', priceCents: 100, [field]: `x${NUL}y` }, shop.merchant.token);
+    const res = await shop.http.post(
+      '/api/v1/products',
+      { sku: `N-${randomUUID()}`, name: 'Oat milk', priceCents: 100, [field]: `x${NUL}y` },
+      shop.merchant.token,
+    );
     expect(res.status).toBe(422);
     expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(field);
   });
