@@ -3,6 +3,7 @@ import { assignWaitingDrivers } from './definitions/assign-waiting-drivers.js';
 import { cleanupExpiredTokens } from './definitions/cleanup-expired-tokens.js';
 import { cleanupIdempotencyKeys } from './definitions/cleanup-idempotency-keys.js';
 import { deleteMerchantProducts } from './definitions/delete-merchant-products.js';
+import { mailResetLink } from './definitions/mail-reset-link.js';
 import { pruneOutbox } from './definitions/prune-outbox.js';
 import { sendMail } from './definitions/send-mail.js';
 import type { AnyJobDefinition, JobDefinition } from './job-definition.js';
@@ -14,6 +15,7 @@ import type { AnyJobDefinition, JobDefinition } from './job-definition.js';
 const registry: { [N in JobName]: JobDefinition<N> } = {
   'mail.send': sendMail,
   'identity.cleanup-expired-tokens': cleanupExpiredTokens,
+  'identity.mail-reset-link': mailResetLink,
   'orders.assign-waiting-drivers': assignWaitingDrivers,
   'orders.cleanup-idempotency-keys': cleanupIdempotencyKeys,
   'catalog.delete-merchant-products': deleteMerchantProducts,

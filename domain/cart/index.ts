@@ -17,7 +17,8 @@ export interface CartDeps {
 
 /** A shopper's cart: every line is a live reservation held by the inventory. */
 export function createCartModule(deps: ModuleDeps, { inventory, catalog }: CartDeps, settings: { cartTtlSeconds: number }): CartModule {
-  return {
-    cart: new CartService({ reservations: inventory.carts, products: catalog.forSale, events: deps.events, ttlSeconds: settings.cartTtlSeconds }),
-  };
+  const cart = new CartService({ reservations: inventory.carts, products: catalog.forSale, events: deps.events, ttlSeconds: settings.cartTtlSeconds });
+  // A disabled account holds no stock.
+  deps.events.subscribe('user.disabled', ({ userId }) => cart.clear(userId));
+  return { cart };
 }

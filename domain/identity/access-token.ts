@@ -11,6 +11,8 @@ export interface AccessClaims {
   role: Role;
   /** Expiry as epoch milliseconds. */
   expiresAt: number;
+  /** When it was signed, epoch milliseconds (whole seconds). */
+  issuedAt: number;
 }
 
 /** Signs and verifies the 5-minute HS256 access JWT; any other algorithm (including `none`) is refused. */
@@ -47,7 +49,7 @@ export class AccessTokens {
       });
       const role = payload.role as Role;
       if (!ROLES.includes(role)) throw new AppError('UNAUTHENTICATED', 'Invalid access token');
-      return { userId: payload.sub!, role, expiresAt: payload.exp! * 1000 };
+      return { userId: payload.sub!, role, expiresAt: payload.exp! * 1000, issuedAt: payload.iat! * 1000 };
     } catch (err) {
       if (err instanceof AppError) throw err;
       const expired = err instanceof errors.JWTExpired;

@@ -20,7 +20,13 @@ export const LoginInput = z.object({ email: Email, password: text().min(1).max(2
 export const RefreshInput = z.object({ refreshToken: OpaqueToken }).strict();
 export const LogoutInput = RefreshInput;
 export const OtpRequestInput = z.object({ phone: Phone }).strict();
-export const OtpVerifyInput = z.object({ phone: Phone, code: z.string().regex(/^\d{6}$/, 'must be the 6 digits sent by SMS') }).strict();
+const OtpCodeValue = z.string().regex(/^\d{6}$/, 'must be the 6 digits sent by SMS');
+export const OtpVerifyInput = z.object({ phone: Phone, code: OtpCodeValue }).strict();
+/** POST /me/phone: the number to confirm (stored pending, a code is sent to it). */
+export const PhoneStartInput = z.object({ phone: Phone }).strict();
+/** POST /me/phone/verify: the code sent to the pending number. */
+export const PhoneConfirmInput = z.object({ code: OtpCodeValue }).strict();
+export const UserIdParams = z.object({ id: z.uuid() }).strict();
 export const ForgotPasswordInput = z.object({ email: Email }).strict();
 export const ResetPasswordInput = z.object({ token: OpaqueToken, password: Password }).strict();
 /** What a user may change about themselves; role, e-mail and password have their own flows. */
@@ -31,12 +37,15 @@ export const UserOutput = z
     id: z.uuid(),
     email: z.email().nullable(),
     phone: z.string().nullable(),
+    phoneVerified: z.boolean().describe('the phone was confirmed with a code sent to it; pending numbers never sign in'),
     name: z.string(),
     role: z.enum(ROLES),
     locality: z.string().nullable(),
     createdAt: z.iso.datetime(),
   })
   .strict();
+/** What an admin sees of an account it disables or enables. */
+export const AdminUserOutput = UserOutput.extend({ disabledAt: z.iso.datetime().nullable() }).strict();
 export const AuthResult = z
   .object({ user: UserOutput, accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number().int().describe('access token lifetime, seconds') })
   .strict();
@@ -49,4 +58,5 @@ export type OtpVerifyInput = z.output<typeof OtpVerifyInput>;
 export type ResetPasswordInput = z.output<typeof ResetPasswordInput>;
 export type UpdateMeInput = z.output<typeof UpdateMeInput>;
 export type UserOutput = z.output<typeof UserOutput>;
+export type AdminUserOutput = z.output<typeof AdminUserOutput>;
 export type AuthResult = z.output<typeof AuthResult>;

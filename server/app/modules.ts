@@ -52,6 +52,8 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
     jwtSecret: config.jwtSecret,
     argon2Concurrency: config.argon2Concurrency,
     authIpLimitPer5Min: config.authIpLimitPer5Min,
+    otpPhoneDailyLimit: config.otpPhoneDailyLimit,
+    otpIpDailyLimit: config.otpIpDailyLimit,
     smsOutboxFile: config.smsOutboxFile,
     publicUrl: config.publicUrl,
     admin: config.admin,

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { z } from 'zod';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { parseInput } from '../../domain/shared/validate.js';
-import type { AccessTokens } from '../../domain/identity/index.js';
+import type { ActorResolver } from '../../domain/identity/index.js';
 import type { Actor } from '../../domain/shared/actor.js';
 import { authorize, type AuthRule } from './auth.js';
 import { readJsonBody } from './json-body.js';
@@ -62,7 +62,7 @@ export class Api {
   readonly router = new Router({ prefix: '/api/v1' });
   readonly registry = new OpenAPIRegistry();
 
-  constructor(private readonly tokens: AccessTokens) {
+  constructor(private readonly actors: ActorResolver) {
     this.registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   }
 
@@ -72,7 +72,7 @@ export class Api {
     this.document(spec);
     const successStatus = Number(Object.keys(spec.responses)[0]);
     this.router[spec.method](spec.path, async (ctx) => {
-      const user = (await authorize(ctx, spec.auth, this.tokens)) as Caller<A>;
+      const user = (await authorize(ctx, spec.auth, this.actors)) as Caller<A>;
       const params = spec.params ? parseInput(spec.params, ctx.params) : undefined;
       const query = spec.query ? parseInput(spec.query, ctx.query) : undefined;
       const rawBody = spec.body ? await readJsonBody(ctx) : undefined;

@@ -20,7 +20,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export function createHttpApp(context: AppContext, readiness: () => Promise<Readiness>, asyncApi: object): Koa {
   const { config, log, metrics, orm, modules } = context;
   const app = new Koa({ proxy: config.trustProxy });
-  const api = new Api(modules.identity.tokens);
+  const api = new Api(modules.identity.actors);
   registerRoutes(api, modules);
   const openApi = buildOpenApiDocument(api.registry, config.publicUrl);
   const metricsExposure = config.metricsPort === undefined ? { public: true as const, token: config.metricsToken } : { public: false as const };

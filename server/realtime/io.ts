@@ -22,7 +22,7 @@ export interface Realtime {
 /** Socket.IO on the Koa http server, with the Redis adapter so every instance reaches every client. */
 export async function createRealtime(httpServer: HttpServer, context: AppContext): Promise<Realtime> {
   const { config, log } = context;
-  const { tokens } = context.modules.identity;
+  const { actors } = context.modules.identity;
   const pub = createPubSubRedis(config.redisUrl, 'larder-io-pub');
   const sub = pub.duplicate();
   for (const client of [pub, sub]) client.on('error', (err) => log.warn({ err: err.message }, 'socket.io redis error'));
@@ -38,7 +38,7 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
 
   io.use(async (socket, next) => {
     try {
-      const claims = await tokens.verify(socket.handshake.auth?.token as string | undefined);
+      const claims = await actors.resolve(socket.handshake.auth?.token as string | undefined);
       socket.data = { userId: claims.userId, role: claims.role, expiresAt: claims.expiresAt };
       next();
     } catch (err) {

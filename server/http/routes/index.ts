@@ -5,6 +5,7 @@ import { registerIdentityRoutes } from './identity.js';
 import { registerMeRoutes } from './me.js';
 import { registerOrderRoutes } from './orders.js';
 import { registerProductRoutes } from './products.js';
+import { registerUserRoutes } from './users.js';
 
 /** Every module's REST routes, one line per module. */
 export function registerRoutes(api: Api, modules: Modules): void {
@@ -13,4 +14,5 @@ export function registerRoutes(api: Api, modules: Modules): void {
   registerCartRoutes(api, modules);
   registerOrderRoutes(api, modules);
   registerProductRoutes(api, modules);
+  registerUserRoutes(api, modules);
 }
