@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { ProductForSale, ProductsForSale } from '../catalog/index.js';
@@ -68,9 +69,10 @@ export class CheckoutService {
       if (result.replayed) return result;
       await this.d.stock.consume(result.hold, result.sold);
       return { order: result.order, replayed: false };
-    } catch (err) {
+    } catch (caught) {
       await steps.rollback();
-      if (err instanceof AppError && err.isRefusal && err.code !== 'IDEMPOTENCY_MISMATCH' && !err.details.replayed) {
+      const err = accountGone(caught) ?? caught;
+      if (err instanceof AppError && err.isRefusal && !UNRECORDED.has(err.code) && !err.details.replayed) {
         await this.d.idempotency.recordRefusal(customerId, key, hash, err);
       }
       throw err;
@@ -112,6 +114,17 @@ export class CheckoutService {
     await tx.flush();
     return toOrderView(order, items, [placed]);
   }
+}
+
+/** Refusals a retry with the same key must not replay: they are about the caller or the key, not the order. */
+const UNRECORDED: ReadonlySet<string> = new Set(['IDEMPOTENCY_MISMATCH', 'UNAUTHENTICATED', 'FORBIDDEN']);
+
+/** The customer's row vanished while its token was still valid (deleted behind the API): 401, not a 500. */
+function accountGone(err: unknown): AppError | undefined {
+  if (err instanceof ForeignKeyConstraintViolationException && (err as { constraint?: string }).constraint === 'orders_customer_id_fkey') {
+    return new AppError('UNAUTHENTICATED', 'Account no longer exists');
+  }
+  return undefined;
 }
 
 /** A cart's held lines as requested lines (a cart holds products alone, never add-ons). */

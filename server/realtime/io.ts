@@ -11,6 +11,7 @@ import { adapterKey } from './room-emitter.js';
 import { rooms } from './rooms.js';
 import { registerSocketHandlers } from './handlers/index.js';
 import { scheduleExpiry } from './session-expiry.js';
+import { startAccountSweep } from './account-sweep.js';
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -55,9 +56,12 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
     registerSocketHandlers(context, socket);
   });
 
+  const stopSweep = startAccountSweep(io, context.modules.identity.users, log);
+
   return {
     io,
     async close() {
+      stopSweep();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await Promise.all([quit(pub), quit(sub)]);
     },
