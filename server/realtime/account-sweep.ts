@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
 import type { UserDirectory } from '../../domain/identity/index.js';
-import type { AppServer } from './io.js';
+import type { AppSocket } from './handle.js';
+
+/** The part of the Socket.IO server the sweep reads: this instance's sockets. */
+interface LocalSockets {
+  of(namespace: '/'): { sockets: Map<string, AppSocket> };
+}
 
 /** How often each instance checks that the accounts behind its sockets still exist and are enabled. */
 export const ACCOUNT_SWEEP_INTERVAL_MS = 10_000;
@@ -10,7 +15,7 @@ export const ACCOUNT_SWEEP_INTERVAL_MS = 10_000;
  * disable through the API closes them at once, through `user.disabled`). One query per interval for
  * all the instance's users, so the per-event path never asks the database who the caller is.
  */
-export function startAccountSweep(io: AppServer, users: Pick<UserDirectory, 'activeIds'>, log: Logger): () => void {
+export function startAccountSweep(io: LocalSockets, users: Pick<UserDirectory, 'activeIds'>, log: Logger): () => void {
   let running = false;
   const sweep = async () => {
     const sockets = [...io.of('/').sockets.values()];
