@@ -52,6 +52,7 @@ const productFields = {
   labels: z.array(Slug.min(1)).max(30),
   allergens: z.array(z.enum(ALLERGENS)).max(ALLERGENS.length),
   active: z.boolean(),
+  maxPerCustomer: z.number().int().min(1).max(999).nullable().describe('units one customer may reserve and order in all (orders not cancelled); null: no cap'),
 };
 
 export const CreateProductInput = z
@@ -68,6 +69,7 @@ export const CreateProductInput = z
     labels: productFields.labels.default([]),
     allergens: productFields.allergens.default([]),
     active: productFields.active.default(true),
+    maxPerCustomer: productFields.maxPerCustomer.default(null),
     /** Admins create products on behalf of a merchant; merchants always create their own. */
     merchantId: z.uuid().optional(),
   })
@@ -128,6 +130,7 @@ export const ProductOutput = z.object({
   ingredients: z.string(),
   nutrition: NutritionOutput,
   active: z.boolean(),
+  maxPerCustomer: z.number().int().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

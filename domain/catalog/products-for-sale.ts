@@ -11,6 +11,8 @@ export interface ProductForSale {
   kind: ProductKind;
   active: boolean;
   stockVersion: number;
+  /** Units one customer may reserve and order in all; null: no cap. */
+  maxPerCustomer: number | null;
 }
 
 interface Row {
@@ -22,6 +24,7 @@ interface Row {
   kind: ProductKind;
   active: boolean;
   stock_version: string;
+  max_per_customer: number | null;
 }
 
 const CACHE_TTL_MS = 2_000;
@@ -40,7 +43,7 @@ export class ProductsForSale {
   async find(ids: readonly string[], em: EntityManager = this.em): Promise<Map<string, ProductForSale>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const rows = await em.execute<Row[]>(`select id, merchant_id, name, price_cents, currency, kind, active, stock_version from products where id in (?)`, [
+    const rows = await em.execute<Row[]>(`select id, merchant_id, name, price_cents, currency, kind, active, stock_version, max_per_customer from products where id in (?)`, [
       unique,
     ]);
     return new Map(rows.map((r) => [r.id, toProduct(r)]));
@@ -93,5 +96,6 @@ function toProduct(r: Row): ProductForSale {
     kind: r.kind,
     active: r.active,
     stockVersion: Number(r.stock_version),
+    maxPerCustomer: r.max_per_customer,
   };
 }

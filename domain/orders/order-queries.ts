@@ -37,6 +37,24 @@ export class OrderQueries {
     return (await this.get(caller, orderId)).view;
   }
 
+  /**
+   * Units of each product the customer has in orders that are not cancelled (what maxPerCustomer
+   * counts besides the cart). Inside a checkout, pass its transaction: read after the product's row
+   * lock, it sees every committed order of the product.
+   */
+  async orderedUnitsOf(customerId: string, productIds: readonly string[], em: EntityManager = this.em): Promise<Map<string, number>> {
+    if (productIds.length === 0) return new Map();
+    const rows = await em.execute<Array<{ product_id: string; units: string }>>(
+      `select oi.product_id, sum(oi.quantity) as units from orders o join order_items oi on oi.order_id = o.id
+       where o.customer_id = ? and o.status <> 'cancelled' and oi.product_id in (?) group by oi.product_id`,
+      [customerId, [...productIds]],
+    );
+    return new Map(rows.map((r) => [r.product_id, Number(r.units)]));
+  }
+
+  /** Units of one product the customer has in orders that are not cancelled. */
+  orderedUnits = async (customerId: string, productId: string): Promise<number> => (await this.orderedUnitsOf(customerId, [productId])).get(productId) ?? 0;
+
   /** The caller's order history, newest first. */
   async list(caller: Actor, page: PageQuery): Promise<Page<OrderView>> {
     const [at, id] = page.cursor ? this.afterCursor(page.cursor) : END;

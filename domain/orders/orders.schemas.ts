@@ -27,6 +27,13 @@ const orderFields = {
   fromCart: z.literal(true).optional(),
   items: z.array(OrderLineInput).min(1).max(MAX_ORDER_LINES).optional(),
   deliveryAddress: DeliveryAddressInput.optional(),
+  expectedTotalCents: z
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .optional()
+    .describe('the total the client showed; if today\'s prices make another, 409 PRICE_CHANGED and nothing is charged'),
 };
 
 function cartOrItems(v: { fromCart?: true; items?: unknown[] }, ctx: z.RefinementCtx): void {

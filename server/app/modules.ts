@@ -59,9 +59,9 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
     admin: config.admin,
     sms: overrides.sms,
   });
-  const inventory = createInventoryModule(deps, { cartTtlSeconds });
+  const cartMaxHoldSeconds = config.cartMaxHoldSeconds;
+  const inventory = createInventoryModule(deps, { cartTtlSeconds, cartMaxHoldSeconds });
   const catalog = createCatalogModule(deps, { availability: (ids) => inventory.available(ids), users: identity.users });
-  const cart = createCartModule(deps, { inventory, catalog }, { cartTtlSeconds });
   const orders = createOrdersModule(
     deps,
     { inventory, catalog, users: identity.users },
@@ -70,6 +70,7 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
       deliveryRadiusKm: config.deliveryRadiusKm,
     },
   );
+  const cart = createCartModule(deps, { inventory, catalog, orders: orders.queries }, { cartTtlSeconds, cartMaxHoldSeconds });
   const mail = overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxFile: config.mailOutboxFile, log });
   const dispatcher = new OutboxDispatcher(em, outbox, clock, log, {
     observe: (consumer, outcome) => metrics.outboxConsumers.inc({ consumer, outcome }),

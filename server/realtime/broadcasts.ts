@@ -33,6 +33,7 @@ export function subscribeBroadcasts({ events, emitter, availability, log }: Broa
     events.subscribe('stock.committed', pushStock),
     events.subscribe('cart.expired', ({ userId, items }) => emitter.emit(rooms.user(userId), 'cart:expired', { items })),
     events.subscribe('user.disabled', ({ userId }) => emitter.disconnect(rooms.user(userId))),
+    events.subscribe('cart.updated', ({ userId, cart }) => emitter.emit(rooms.user(userId), 'cart:updated', { cart })),
     events.subscribe('order.created', ({ order, merchantIds }) => emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order })),
     events.subscribe('order.status_changed', ({ order, merchantIds }) => emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order })),
     events.subscribe('order.driver_assigned', ({ order, merchantIds, driverId, distanceM, etaSeconds }) => {

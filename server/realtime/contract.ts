@@ -86,6 +86,10 @@ export const serverEvents = {
     payload: z.object({ productId: ProductId, available: z.number().int() }),
   },
   'cart:expired': { summary: "The cart's reservations were released because it expired", payload: z.object({ items: z.array(Line) }) },
+  'cart:updated': {
+    summary: 'A price in the cart changed, or a product in it stopped being for sale: the cart as it now is (check out with its totalCents)',
+    payload: z.object({ cart: Cart }),
+  },
   'order:updated': { summary: "An order changed: to its customer, its merchants, its driver and the order's watchers", payload: OrderPush },
   'delivery:assigned': {
     summary: 'To the driver an order was assigned to',

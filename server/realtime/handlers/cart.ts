@@ -11,8 +11,8 @@ export function registerCartHandlers(context: AppContext, socket: AppSocket): vo
   const { cart } = context.modules.cart;
   const { inventory } = context.modules;
   handle(context, socket, 'cart:get', (_input, caller) => cart.get(caller.id));
-  handle(context, socket, 'cart:add', (input, caller) => cart.add(caller.id, input));
-  handle(context, socket, 'cart:update', (input, caller) => cart.update(caller.id, input));
+  handle(context, socket, 'cart:add', (input, caller) => cart.add(caller, input));
+  handle(context, socket, 'cart:update', (input, caller) => cart.update(caller, input));
   handle(context, socket, 'cart:remove', (input, caller) => cart.remove(caller.id, input.productId));
   handle(context, socket, 'cart:clear', (_input, caller) => cart.clear(caller.id));
 
