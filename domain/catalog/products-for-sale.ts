@@ -43,9 +43,10 @@ export class ProductsForSale {
   async find(ids: readonly string[], em: EntityManager = this.em): Promise<Map<string, ProductForSale>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const rows = await em.execute<Row[]>(`select id, merchant_id, name, price_cents, currency, kind, active, stock_version, max_per_customer from products where id in (?)`, [
-      unique,
-    ]);
+    const rows = await em.execute<Row[]>(
+      `select id, merchant_id, name, price_cents, currency, kind, active, stock_version, max_per_customer from products where id in (?)`,
+      [unique],
+    );
     return new Map(rows.map((r) => [r.id, toProduct(r)]));
   }
 

@@ -56,7 +56,13 @@ export class Reservations {
    * seen (through `em`, the caller's transaction if it has one).
    */
   async change(holder: string, productId: string, mode: 'add' | 'set', quantity: number, options: ChangeOptions): Promise<ChangeResult> {
-    const keys = [inventoryKeys.stock(productId), inventoryKeys.holder(holder), inventoryKeys.expiry, inventoryKeys.started, inventoryKeys.holdersOf(productId)] as const;
+    const keys = [
+      inventoryKeys.stock(productId),
+      inventoryKeys.holder(holder),
+      inventoryKeys.expiry,
+      inventoryKeys.started,
+      inventoryKeys.holdersOf(productId),
+    ] as const;
     const limits = [MAX_CART_LINES, MAX_LINE_QUANTITY, options.maxHoldMs ?? 0, options.allowed ?? -1];
     const run = () => this.scripts.cartChange(...keys, holder, productId, mode, quantity, this.clock.now().getTime(), options.ttlMs, ...limits);
     let reply = await run();

@@ -74,7 +74,8 @@ export class CheckoutService {
         // Stock last, so a hot product's row lock is held only for this statement and the commit.
         const sold = await this.d.stock.take(tx, plan.moves);
         await this.assertCaps(tx, customerId, plan);
-        if (performance.now() - started > CHECKOUT_DEADLINE_MS) throw new AppError('UNAVAILABLE', 'Checkout took too long; retry with the same Idempotency-Key');
+        if (performance.now() - started > CHECKOUT_DEADLINE_MS)
+          throw new AppError('UNAVAILABLE', 'Checkout took too long; retry with the same Idempotency-Key');
         emit('order.created', { order, merchantIds: plan.merchantIds });
         return { order, replayed: false as const, hold, sold };
       });
@@ -99,7 +100,11 @@ export class CheckoutService {
   private async assertCaps(tx: EntityManager, customerId: string, plan: OrderPlan): Promise<void> {
     const capped = cappedProducts(plan);
     if (capped.length === 0) return;
-    const ordered = await this.d.orderedUnits(customerId, capped.map((c) => c.productId), tx);
+    const ordered = await this.d.orderedUnits(
+      customerId,
+      capped.map((c) => c.productId),
+      tx,
+    );
     const errors = capped
       .filter((c) => (ordered.get(c.productId) ?? 0) > c.cap)
       .map((c) => ({ path: `items.${c.line}.quantity`, message: `At most ${c.cap} per customer, counting orders not cancelled` }));

@@ -33,7 +33,7 @@ const orderFields = {
     .min(0)
     .max(Number.MAX_SAFE_INTEGER)
     .optional()
-    .describe('the total the client showed; if today\'s prices make another, 409 PRICE_CHANGED and nothing is charged'),
+    .describe("the total the client showed; if today's prices make another, 409 PRICE_CHANGED and nothing is charged"),
 };
 
 function cartOrItems(v: { fromCart?: true; items?: unknown[] }, ctx: z.RefinementCtx): void {
