@@ -16,6 +16,7 @@ export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inter
 type RawListener = { on(event: string, listener: (...args: unknown[]) => void): unknown };
 
 const buckets = new WeakMap<AppSocket, TokenBucket>();
+const userLimits = new WeakMap<AppSocket, () => number>();
 const SOCKET_BURST = 100;
 const SOCKET_EVENTS_PER_SECOND = 50;
 
@@ -23,6 +24,18 @@ function bucketFor(socket: AppSocket): TokenBucket {
   const bucket = buckets.get(socket) ?? new TokenBucket(SOCKET_BURST, SOCKET_EVENTS_PER_SECOND);
   buckets.set(socket, bucket);
   return bucket;
+}
+
+/** Adds the per-user event limit (across the user's sockets and instances) to the socket's own. */
+export function limitUserEvents(socket: AppSocket, take: () => number): void {
+  userLimits.set(socket, take);
+}
+
+/** Seconds to wait before the socket may send another event (its own bucket, then its user's), or 0. */
+function eventBudget(socket: AppSocket): { retryAfter: number; scope: string } {
+  const own = bucketFor(socket).take();
+  if (own > 0) return { retryAfter: own, scope: 'connection' };
+  return { retryAfter: userLimits.get(socket)?.() ?? 0, scope: 'account' };
 }
 
 /**
@@ -50,8 +63,8 @@ export function handle<E extends ClientEventName>(
     };
     void logContext.run({ socketId: socket.id, userId: socket.data.userId, event }, async () => {
       try {
-        const retryAfter = bucketFor(socket).take();
-        if (retryAfter > 0) throw new AppError('RATE_LIMITED', 'Too many events on this connection', { retryAfter });
+        const { retryAfter, scope } = eventBudget(socket);
+        if (retryAfter > 0) throw new AppError('RATE_LIMITED', `Too many events on this ${scope}`, { retryAfter });
         const input = parseInput(schema, payload) as EventArgs<E>;
         const caller: Actor = { id: socket.data.userId, role: socket.data.role };
         const data = await RequestContext.create(orm.em, () => run(input, caller));

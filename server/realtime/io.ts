@@ -3,10 +3,13 @@ import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { AppContext } from '../platform/app-context.js';
+import { AppError } from '../../domain/shared/app-error.js';
 import { toAppError } from '../platform/error-mapping.js';
 import { createPubSubRedis } from '../platform/redis.js';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events.js';
-import type { AppSocket } from './handle.js';
+import { limitUserEvents, type AppSocket } from './handle.js';
+import { SocketSlots } from './socket-slots.js';
+import { UserEventLimiter } from './user-event-limiter.js';
 import { adapterKey } from './room-emitter.js';
 import { rooms } from './rooms.js';
 import { registerSocketHandlers } from './handlers/index.js';
@@ -21,8 +24,10 @@ export interface Realtime {
 }
 
 /** Socket.IO on the Koa http server, with the Redis adapter so every instance reaches every client. */
-export async function createRealtime(httpServer: HttpServer, context: AppContext): Promise<Realtime> {
+export async function createRealtime(httpServer: HttpServer, context: AppContext & { redis: Redis }): Promise<Realtime> {
   const { config, log } = context;
+  const slots = new SocketSlots(context.redis, config.socketsPerUser, log);
+  const userEvents = new UserEventLimiter(context.redis, config.socketUserEventsPerSecond, log);
   const { actors } = context.modules.identity;
   const pub = createPubSubRedis(config.redisUrl, 'larder-io-pub');
   const sub = pub.duplicate();
@@ -41,6 +46,10 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
     try {
       const claims = await actors.resolve(socket.handshake.auth?.token as string | undefined);
       socket.data = { userId: claims.userId, role: claims.role, expiresAt: claims.expiresAt };
+      if (!(await slots.take(claims.userId, socket.id))) {
+        log.warn({ userId: claims.userId, cap: config.socketsPerUser }, 'socket refused: too many connections for one user');
+        throw new AppError('TOO_MANY_CONNECTIONS', `At most ${config.socketsPerUser} connections per user; close one first`);
+      }
       next();
     } catch (err) {
       const appError = toAppError(err);
@@ -50,7 +59,11 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
 
   io.on('connection', (socket: AppSocket) => {
     context.metrics.socketConnections.inc();
-    socket.once('disconnect', () => context.metrics.socketConnections.dec());
+    socket.once('disconnect', () => {
+      context.metrics.socketConnections.dec();
+      slots.release(socket.id);
+    });
+    limitUserEvents(socket, () => userEvents.take(socket.data.userId));
     void socket.join(rooms.user(socket.data.userId));
     scheduleExpiry(socket, context.clock);
     registerSocketHandlers(context, socket);
@@ -62,6 +75,8 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
     io,
     async close() {
       stopSweep();
+      slots.stop();
+      userEvents.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await Promise.all([quit(pub), quit(sub)]);
     },

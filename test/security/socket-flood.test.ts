@@ -1,0 +1,59 @@
+import type { TestApp } from '../support/test-env.js';
+import { eventually } from '../support/eventually.js';
+import { connectSocket, emitRaw, type TestSocket } from '../support/sockets.js';
+import { createUser } from '../support/users.js';
+import { useWorld } from '../support/world.js';
+
+const LIMITS = { SOCKETS_PER_USER: '3', SOCKET_USER_EVENTS_PER_SECOND: '20' };
+
+describe('one token, many sockets', () => {
+  const world = useWorld({ variables: { PROCESS_ROLE: 'server', ...LIMITS } });
+  let second: TestApp;
+
+  beforeAll(async () => {
+    second = await world.start({ PROCESS_ROLE: 'server', ...LIMITS });
+  });
+
+  test('When one user opens more sockets than SOCKETS_PER_USER across instances, then the extra handshakes get TOO_MANY_CONNECTIONS; closing one frees a slot', async () => {
+    const user = await createUser(world.app);
+    const open = [await world.connect(user), await world.connect(user), await world.connect(user, second)];
+    for (const app of [world.app, second]) {
+      await expect(connectSocket(app.url, user.token)).rejects.toMatchObject({ data: { code: 'TOO_MANY_CONNECTIONS' } });
+    }
+    expect((await connectSocket(world.app.url, (await createUser(world.app)).token)).close().connected).toBe(false); // others are not affected
+    open[0].close();
+    const reopened = await eventually(
+      () => connectSocket(second.url, user.token).catch(() => null),
+      (socket) => socket !== null,
+    );
+    expect(reopened!.connected).toBe(true);
+    reopened!.close();
+  });
+
+  test('When a user floods events over all their sockets, then about the per-user budget is answered and the rest is RATE_LIMITED', async () => {
+    const user = await createUser(world.app);
+    const sockets = [await world.connect(user), await world.connect(user), await world.connect(user)];
+    const acks = await Promise.all(sockets.flatMap((s) => Array.from({ length: 30 }, () => emitRaw(s, 'cart:get', {}))));
+    const ok = acks.filter((a) => a.ok).length;
+    expect(ok).toBeGreaterThanOrEqual(20);
+    expect(ok).toBeLessThan(30); // each socket alone could have sent all 30 (per-socket burst 100)
+    expect(acks.filter((a) => !a.ok).every((a) => a.error.code === 'RATE_LIMITED' && (a.error.retryAfter as number) >= 1)).toBe(true);
+    expect(sockets.every((s) => s.connected)).toBe(true);
+  });
+
+  test('When a user floods from sockets on two instances, then the per-user limit holds across them (Redis)', async () => {
+    const user = await createUser(world.app);
+    const sockets: TestSocket[] = [await world.connect(user), await world.connect(user, second)];
+    let ok = 0;
+    const sent: Array<Promise<void>> = [];
+    const until = Date.now() + 2_000;
+    while (Date.now() < until) {
+      for (const s of sockets) sent.push(emitRaw(s, 'cart:get', {}).then((a) => void (a.ok && ok++)));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await Promise.all(sent);
+    // Two instances with only their own buckets would answer about 2 × (20 + 2 × 20) = 120 of these.
+    expect(ok).toBeGreaterThanOrEqual(20);
+    expect(ok).toBeLessThanOrEqual(90);
+  });
+});
