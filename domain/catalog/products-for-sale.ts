@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../shared/actor.js';
+import { canView } from './product-access.js';
 import type { ProductKind } from './product.entity.js';
 
 /** What selling a product needs to know of it: the catalog's read interface for carts and orders. */
@@ -70,6 +72,12 @@ export class ProductsForSale {
       if (this.cache.size > CACHE_MAX) this.cache.clear();
     }
     return result;
+  }
+
+  /** Which of the ids name products the caller may see (active ones; inactive ones only by their merchant or an admin). */
+  async visibleTo(caller: Actor, ids: readonly string[]): Promise<Set<string>> {
+    const products = await this.findRecent(ids);
+    return new Set([...products.values()].filter((p) => canView(caller, p)).map((p) => p.id));
   }
 
   /** Which of the given (dish, add-on) pairs are allowed, as `dishId:addonId` strings. */
