@@ -13,7 +13,7 @@ import type { IdempotencyStore } from './idempotency.js';
 import { requestHash } from './idempotency.js';
 import { Order, OrderItem, OrderMerchant, OrderStatusChange } from './order.entity.js';
 import { cappedProducts, currentLines, planOrder, type OrderPlan, type RequestedLine } from './order-plan.js';
-import { toOrderView } from './order-view.js';
+import { merchantViews, toOrderView } from './order-view.js';
 import type { OrderView, PlaceOrderInput } from './orders.schemas.js';
 
 export interface CheckoutDeps {
@@ -69,14 +69,14 @@ export class CheckoutService {
             () => this.d.stock.reserve(plan.moves, tx),
             (h) => this.d.stock.release(h),
           ));
-        const order = await this.write(tx, customerId, plan, input);
+        const { order, views } = await this.write(tx, customerId, plan, input);
         await this.d.idempotency.complete(tx, customerId, key, order);
         // Stock last, so a hot product's row lock is held only for this statement and the commit.
         const sold = await this.d.stock.take(tx, plan.moves);
         await this.assertCaps(tx, customerId, plan);
         if (performance.now() - started > CHECKOUT_DEADLINE_MS)
           throw new AppError('UNAVAILABLE', 'Checkout took too long; retry with the same Idempotency-Key');
-        emit('order.created', { order, merchantIds: plan.merchantIds });
+        emit('order.created', { order, merchantIds: plan.merchantIds, merchantViews: views });
         return { order, replayed: false as const, hold, sold };
       });
       if (result.replayed) return result;
@@ -119,7 +119,12 @@ export class CheckoutService {
     return planOrder(requested, products, links);
   }
 
-  private async write(tx: EntityManager, customerId: string, plan: OrderPlan, input: PlaceOrderInput): Promise<OrderView> {
+  private async write(
+    tx: EntityManager,
+    customerId: string,
+    plan: OrderPlan,
+    input: PlaceOrderInput,
+  ): Promise<{ order: OrderView; views?: Record<string, OrderView> }> {
     const now = this.d.clock.now();
     const order = tx.create(Order, {
       id: randomUUID(),
@@ -144,7 +149,7 @@ export class CheckoutService {
     for (const merchantId of plan.merchantIds) tx.create(OrderMerchant, { merchantId, orderId: order.id, createdAt: now });
     const placed = tx.create(OrderStatusChange, { id: randomUUID(), orderId: order.id, status: 'placed', at: now, byUserId: customerId, byRole: 'customer' });
     await tx.flush();
-    return toOrderView(order, items, [placed]);
+    return { order: toOrderView(order, items, [placed]), views: merchantViews(order, items, [placed], plan.merchantIds) };
   }
 }
 

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../shared/app-error.js';
 import { decodeCursor, encodeCursor, isTimestampText, isUuid, type Page, type PageQuery } from '../shared/pagination.js';
 import type { Actor } from '../shared/actor.js';
-import { visibleTo } from './order-access.js';
+import { viewFor, visibleTo } from './order-access.js';
 import { loadOrder, loadOrders, type OrderRecord } from './order-records.js';
 import type { OrderView } from './orders.schemas.js';
 
@@ -34,7 +34,7 @@ export class OrderQueries {
   }
 
   async view(caller: Actor, orderId: string): Promise<OrderView> {
-    return (await this.get(caller, orderId)).view;
+    return viewFor(caller, await this.get(caller, orderId));
   }
 
   /**
@@ -67,7 +67,10 @@ export class OrderQueries {
     );
     const last = served[served.length - 1];
     return {
-      items: served.flatMap((r) => records.get(r.id)?.view ?? []),
+      items: served.flatMap((r) => {
+        const record = records.get(r.id);
+        return record ? [viewFor(caller, record)] : [];
+      }),
       nextCursor: rows.length > page.limit ? encodeCursor([new Date(last.created_at).toISOString(), last.id]) : null,
     };
   }

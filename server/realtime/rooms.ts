@@ -2,5 +2,10 @@
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
   product: (productId: string) => `product:${productId}`,
+  /** Watchers who may see the whole order (its customer, its driver, admins). */
   order: (orderId: string) => `order:${orderId}`,
+  /** A merchant watching an order: it is pushed only that merchant's view. */
+  orderForMerchant: (orderId: string, merchantId: string) => `order:${orderId}:merchant:${merchantId}`,
+  /** Everyone watching an order, for the driver's position. */
+  orderTracking: (orderId: string) => `order:${orderId}:tracking`,
 } as const;
