@@ -17,7 +17,7 @@ describe('a server killed in the middle of checkouts', () => {
     const customers = await Promise.all(Array.from({ length: 300 }, () => createUser(world.app)));
     const doomed = await startChildLarder(world.env, { PROCESS_ROLE: 'server', DATABASE_POOL_MAX: '20' });
     const redis = world.app.container.redis;
-    const checkoutHolds = async () => (await redis.zrange('carts:expiry', 0, -1)).filter((h) => h.startsWith('checkout:')).length;
+    const checkoutHolds = async () => (await redis.zrange('carts:expiry', '0', '-1')).filter((h) => h.startsWith('checkout:')).length;
 
     const child = httpClient(doomed.url);
     const requests = customers.map((c) =>
