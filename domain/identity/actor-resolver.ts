@@ -25,9 +25,18 @@ export class ActorResolver {
   /** The token's claims, or UNAUTHENTICATED for a bad, expired or revoked token, or a missing or disabled account. */
   async resolve(token: string | undefined | null): Promise<AccessClaims> {
     const claims = await this.tokens.verify(token);
-    const [revoked] = await Promise.all([this.revocations.isRevoked(claims.userId, claims.issuedAt), this.assertActive(claims.userId)]);
-    if (revoked) throw new AppError('UNAUTHENTICATED', 'This session was revoked');
+    await Promise.all([this.assertNotRevoked(claims), this.assertActive(claims.userId)]);
     return claims;
+  }
+
+  /** Signature and expiry only (no I/O): the caller runs the other checks, alongside its own. */
+  verify(token: string | undefined | null): Promise<AccessClaims> {
+    return this.tokens.verify(token);
+  }
+
+  /** UNAUTHENTICATED when the token was signed before its account's sessions were revoked (one Redis read). */
+  async assertNotRevoked(claims: AccessClaims): Promise<void> {
+    if (await this.revocations.isRevoked(claims.userId, claims.issuedAt)) throw new AppError('UNAUTHENTICATED', 'This session was revoked');
   }
 
   /** Forgets what this process knew of the account (it was disabled here). */
@@ -35,7 +44,8 @@ export class ActorResolver {
     this.active.delete(userId);
   }
 
-  private async assertActive(userId: string): Promise<void> {
+  /** UNAUTHENTICATED when the account no longer exists or is disabled (PostgreSQL, remembered 30 s when it is fine). */
+  async assertActive(userId: string): Promise<void> {
     const checked = this.active.get(userId);
     if (checked !== undefined && Date.now() - checked < ACTIVE_CACHE_MS) return;
     const rows = await this.em.getConnection().execute<Array<{ disabled_at: Date | null }>>('select disabled_at from users where id = ?', [userId]);

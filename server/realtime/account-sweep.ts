@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { UserDirectory } from '../../domain/identity/index.js';
+import type { ActorResolver, UserDirectory } from '../../domain/identity/index.js';
+import { AppError } from '../../domain/shared/app-error.js';
 import type { AppSocket } from './handle.js';
 
 /** The part of the Socket.IO server the sweep reads: this instance's sockets. */
@@ -39,4 +40,20 @@ export function startAccountSweep(io: LocalSockets, users: Pick<UserDirectory, '
   }, ACCOUNT_SWEEP_INTERVAL_MS);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * Checks the account behind a new socket after the handshake (PostgreSQL at most once per user per 30 s
+ * and process), so the handshake waits for nothing but Redis; a deleted or disabled account's socket is
+ * told why and closed at once.
+ */
+export function closeIfAccountGone(socket: AppSocket, actors: Pick<ActorResolver, 'assertActive'>, log: Logger): void {
+  actors.assertActive(socket.data.userId).catch((err: unknown) => {
+    if (!(err instanceof AppError && err.code === 'UNAUTHENTICATED')) {
+      log.warn({ err: (err as Error).message }, 'account of a new socket not checked; the sweep will');
+      return;
+    }
+    socket.emit('auth:expired', { message: err.message });
+    socket.disconnect(true);
+  });
 }

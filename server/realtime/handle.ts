@@ -16,7 +16,7 @@ export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inter
 type RawListener = { on(event: string, listener: (...args: unknown[]) => void): unknown };
 
 const buckets = new WeakMap<AppSocket, TokenBucket>();
-const userLimits = new WeakMap<AppSocket, () => number>();
+const userLimits = new WeakMap<AppSocket, () => number | Promise<number>>();
 const SOCKET_BURST = 100;
 const SOCKET_EVENTS_PER_SECOND = 50;
 
@@ -27,15 +27,17 @@ function bucketFor(socket: AppSocket): TokenBucket {
 }
 
 /** Adds the per-user event limit (across the user's sockets and instances) to the socket's own. */
-export function limitUserEvents(socket: AppSocket, take: () => number): void {
+export function limitUserEvents(socket: AppSocket, take: () => number | Promise<number>): void {
   userLimits.set(socket, take);
 }
 
-/** Seconds to wait before the socket may send another event (its own bucket, then its user's), or 0. */
-function eventBudget(socket: AppSocket): { retryAfter: number; scope: string } {
+/** Refuses an event over the socket's own budget or its user's (awaited only when the user's slice is refilled from Redis). */
+async function spendEventBudget(socket: AppSocket): Promise<void> {
   const own = bucketFor(socket).take();
-  if (own > 0) return { retryAfter: own, scope: 'connection' };
-  return { retryAfter: userLimits.get(socket)?.() ?? 0, scope: 'account' };
+  if (own > 0) throw new AppError('RATE_LIMITED', 'Too many events on this connection', { retryAfter: own });
+  const taken = userLimits.get(socket)?.() ?? 0;
+  const user = typeof taken === 'number' ? taken : await taken;
+  if (user > 0) throw new AppError('RATE_LIMITED', 'Too many events on this account', { retryAfter: user });
 }
 
 /**
@@ -63,8 +65,7 @@ export function handle<E extends ClientEventName>(
     };
     void logContext.run({ socketId: socket.id, userId: socket.data.userId, event }, async () => {
       try {
-        const { retryAfter, scope } = eventBudget(socket);
-        if (retryAfter > 0) throw new AppError('RATE_LIMITED', `Too many events on this ${scope}`, { retryAfter });
+        await spendEventBudget(socket);
         const input = parseInput(schema, payload) as EventArgs<E>;
         const caller: Actor = { id: socket.data.userId, role: socket.data.role };
         const data = await RequestContext.create(orm.em, () => run(input, caller));

@@ -14,7 +14,7 @@ import { adapterKey } from './room-emitter.js';
 import { rooms } from './rooms.js';
 import { registerSocketHandlers } from './handlers/index.js';
 import { scheduleExpiry } from './session-expiry.js';
-import { startAccountSweep } from './account-sweep.js';
+import { closeIfAccountGone, startAccountSweep } from './account-sweep.js';
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -44,9 +44,16 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
 
   io.use(async (socket, next) => {
     try {
-      const claims = await actors.resolve(socket.handshake.auth?.token as string | undefined);
+      const claims = await actors.verify(socket.handshake.auth?.token as string | undefined);
       socket.data = { userId: claims.userId, role: claims.role, expiresAt: claims.expiresAt };
-      if (!(await slots.take(claims.userId, socket.id))) {
+      // Both in one pipelined round trip; the account itself is checked right after the connection.
+      const [current, slot] = await Promise.allSettled([actors.assertNotRevoked(claims), slots.take(claims.userId, socket.id)]);
+      if (current.status === 'rejected') {
+        slots.release(socket.id);
+        throw current.reason;
+      }
+      if (slot.status === 'rejected') throw slot.reason;
+      if (!slot.value) {
         log.warn({ userId: claims.userId, cap: config.socketsPerUser }, 'socket refused: too many connections for one user');
         throw new AppError('TOO_MANY_CONNECTIONS', `At most ${config.socketsPerUser} connections per user; close one first`);
       }
@@ -64,6 +71,7 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
       slots.release(socket.id);
     });
     limitUserEvents(socket, () => userEvents.take(socket.data.userId));
+    closeIfAccountGone(socket, actors, log);
     void socket.join(rooms.user(socket.data.userId));
     scheduleExpiry(socket, context.clock);
     registerSocketHandlers(context, socket);

@@ -1,14 +1,18 @@
--- Adds each user's events since the last flush of one instance to the user's count for the current
--- one-second window, shared by every instance; answers which users are now over the limit.
--- KEYS[i] rt:events:{userId}:{window}
--- ARGV: windowMs, limit, then one count per key
--- Returns one flag per key: 1 over the limit, 0 within it.
-local windowMs, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
-local over = {}
-for i = 1, #KEYS do
-  local added = tonumber(ARGV[i + 2])
-  local total = redis.call('INCRBY', KEYS[i], added)
-  if total == added then redis.call('PEXPIRE', KEYS[i], windowMs * 2) end
-  over[i] = total > limit and 1 or 0
-end
-return over
+-- Takes up to ARGV[3] events from a user's token bucket, shared by every instance (capacity ARGV[2],
+-- refilled at ARGV[1] per second, on Redis's clock so instances' clocks do not matter).
+-- KEYS[1] rt:events:{userId}  hash {tokens, at}
+-- Returns {granted, waitMs}: waitMs, when nothing was granted, is how long until one event is.
+local rate, capacity, want = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1] or capacity)
+local at = tonumber(state[2] or now)
+tokens = math.min(capacity, tokens + math.max(0, now - at) * rate / 1000)
+local granted = math.min(want, math.floor(tokens))
+tokens = tokens - granted
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil(capacity * 1000 / rate) + 1000)
+local waitMs = 0
+if granted == 0 then waitMs = math.ceil((1 - tokens) * 1000 / rate) end
+return {granted, waitMs}
