@@ -202,10 +202,10 @@ async function rawCheckout(pool: pg.Pool, customerId: string, productId: string,
     const key = randomUUID();
     const now = new Date();
     const claimed = await client.query(
-      `insert into idempotency_keys (user_id, key, request_hash, status_code, response, created_at)
-       values ($1, $2, $3, 0, '{}', $4)
+      `insert into idempotency_keys (user_id, key, request_hash, outcome, response, created_at)
+       values ($1, $2, $3, 'pending', '{}', $4)
        on conflict (user_id, key) do update
-         set request_hash = excluded.request_hash, status_code = 0, response = '{}', created_at = excluded.created_at
+         set request_hash = excluded.request_hash, outcome = 'pending', response = '{}', created_at = excluded.created_at
          where idempotency_keys.created_at < $5
        returning 1 as claimed`,
       [customerId, key, hash, now, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)],
@@ -254,8 +254,7 @@ async function rawCheckout(pool: pg.Pool, customerId: string, productId: string,
       updatedAt: now.toISOString(),
       history: [{ status: 'placed', at: now.toISOString(), by: customerId }],
     };
-    await client.query(`update idempotency_keys set status_code = $1, response = $2 where user_id = $3 and key = $4`, [
-      201,
+    await client.query(`update idempotency_keys set outcome = 'created', response = $1 where user_id = $2 and key = $3`, [
       JSON.stringify(view),
       customerId,
       key,
@@ -287,7 +286,7 @@ async function verify(databaseUrl: string, initialStock: Map<string, number>) {
     const [counts] = (
       await db.query<{ orders: string; items: string; keys: string }>(
         `select (select count(*) from orders) as orders, (select count(*) from order_items) as items,
-                (select count(*) from idempotency_keys where status_code = 201) as keys`,
+                (select count(*) from idempotency_keys where outcome = 'created') as keys`,
       )
     ).rows;
     return {
