@@ -45,7 +45,7 @@ export class ActorResolver {
   }
 
   /** UNAUTHENTICATED when the account no longer exists or is disabled (PostgreSQL, remembered 30 s when it is fine). */
-  async assertActive(userId: string): Promise<void> {
+  private async assertActive(userId: string): Promise<void> {
     const checked = this.active.get(userId);
     if (checked !== undefined && Date.now() - checked < ACTIVE_CACHE_MS) return;
     const rows = await this.em.getConnection().execute<Array<{ disabled_at: Date | null }>>('select disabled_at from users where id = ?', [userId]);

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import type { ActorResolver, UserDirectory } from '../../domain/identity/index.js';
-import { AppError } from '../../domain/shared/app-error.js';
+import type { UserDirectory } from '../../domain/identity/index.js';
 import type { AppSocket } from './handle.js';
 
 /** The part of the Socket.IO server the sweep reads: this instance's sockets. */
@@ -23,11 +22,7 @@ export function startAccountSweep(io: LocalSockets, users: Pick<UserDirectory, '
     const ids = [...new Set(sockets.map((s) => s.data.userId))];
     if (ids.length === 0) return;
     const active = await users.activeIds(ids);
-    for (const socket of sockets) {
-      if (active.has(socket.data.userId)) continue;
-      socket.emit('auth:expired', { message: 'This account no longer exists or was disabled' });
-      socket.disconnect(true);
-    }
+    for (const socket of sockets) if (!active.has(socket.data.userId)) closeForAccount(socket);
   };
   const timer = setInterval(() => {
     if (running) return;
@@ -42,18 +37,44 @@ export function startAccountSweep(io: LocalSockets, users: Pick<UserDirectory, '
   return () => clearInterval(timer);
 }
 
+const CHECK_BATCH_MS = 20;
+
 /**
- * Checks the account behind a new socket after the handshake (PostgreSQL at most once per user per 30 s
- * and process), so the handshake waits for nothing but Redis; a deleted or disabled account's socket is
- * told why and closed at once.
+ * Checks the accounts behind new sockets right after their handshakes, in batches (one query per 20 ms
+ * of connections, however many), so the handshake waits for nothing but Redis and a reconnect storm
+ * costs a few queries; a deleted or disabled account's socket is told why and closed at once.
  */
-export function closeIfAccountGone(socket: AppSocket, actors: Pick<ActorResolver, 'assertActive'>, log: Logger): void {
-  actors.assertActive(socket.data.userId).catch((err: unknown) => {
-    if (!(err instanceof AppError && err.code === 'UNAUTHENTICATED')) {
-      log.warn({ err: (err as Error).message }, 'account of a new socket not checked; the sweep will');
-      return;
+export class NewSocketChecks {
+  private queued: AppSocket[] = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly users: Pick<UserDirectory, 'activeIds'>,
+    private readonly log: Logger,
+  ) {}
+
+  add(socket: AppSocket): void {
+    this.queued.push(socket);
+    this.timer ??= setTimeout(() => void this.check(), CHECK_BATCH_MS);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private async check(): Promise<void> {
+    const sockets = this.queued.splice(0);
+    this.timer = undefined;
+    try {
+      const active = await this.users.activeIds([...new Set(sockets.map((s) => s.data.userId))]);
+      for (const socket of sockets) if (!active.has(socket.data.userId)) closeForAccount(socket);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'accounts of new sockets not checked; the sweep will');
     }
-    socket.emit('auth:expired', { message: err.message });
-    socket.disconnect(true);
-  });
+  }
+}
+
+function closeForAccount(socket: AppSocket): void {
+  socket.emit('auth:expired', { message: 'This account no longer exists or was disabled' });
+  socket.disconnect(true);
 }

@@ -14,7 +14,7 @@ import { adapterKey } from './room-emitter.js';
 import { rooms } from './rooms.js';
 import { registerSocketHandlers } from './handlers/index.js';
 import { scheduleExpiry } from './session-expiry.js';
-import { closeIfAccountGone, startAccountSweep } from './account-sweep.js';
+import { NewSocketChecks, startAccountSweep } from './account-sweep.js';
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -28,6 +28,7 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
   const { config, log } = context;
   const slots = new SocketSlots(context.redis, config.socketsPerUser, log);
   const userEvents = new UserEventLimiter(context.redis, config.socketUserEventsPerSecond, log);
+  const newSockets = new NewSocketChecks(context.modules.identity.users, log);
   const { actors } = context.modules.identity;
   const pub = createPubSubRedis(config.redisUrl, 'larder-io-pub');
   const sub = pub.duplicate();
@@ -71,7 +72,7 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
       slots.release(socket.id);
     });
     limitUserEvents(socket, () => userEvents.take(socket.data.userId));
-    closeIfAccountGone(socket, actors, log);
+    newSockets.add(socket);
     void socket.join(rooms.user(socket.data.userId));
     scheduleExpiry(socket, context.clock);
     registerSocketHandlers(context, socket);
@@ -84,6 +85,7 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
     async close() {
       stopSweep();
       slots.stop();
+      newSockets.stop();
       userEvents.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await Promise.all([quit(pub), quit(sub)]);
