@@ -4,6 +4,7 @@ import { cleanupExpiredTokens } from './definitions/cleanup-expired-tokens.js';
 import { cleanupIdempotencyKeys } from './definitions/cleanup-idempotency-keys.js';
 import { deleteMerchantProducts } from './definitions/delete-merchant-products.js';
 import { makeDiaryThumbnail } from './definitions/make-diary-thumbnail.js';
+import { mailResetLink } from './definitions/mail-reset-link.js';
 import { pruneOutbox } from './definitions/prune-outbox.js';
 import { purgeDiaryTrash } from './definitions/purge-diary-trash.js';
 import { deliverWebhook } from './definitions/deliver-webhook.js';
@@ -24,6 +25,7 @@ import type { AnyJobDefinition, JobDefinition } from './job-definition.js';
 const registry: { [N in JobName]: JobDefinition<N> } = {
   'mail.send': sendMail,
   'identity.cleanup-expired-tokens': cleanupExpiredTokens,
+  'identity.mail-reset-link': mailResetLink,
   'orders.assign-waiting-drivers': assignWaitingDrivers,
   'orders.cleanup-idempotency-keys': cleanupIdempotencyKeys,
   'catalog.delete-merchant-products': deleteMerchantProducts,

@@ -5,6 +5,7 @@ import { Migration20261125000300_dish_addons } from './Migration20261125000300_d
 import { Migration20261125000400_orders } from './Migration20261125000400_orders.js';
 import { Migration20261202000100_outbox } from './Migration20261202000100_outbox.js';
 import { Migration20261202000200_idempotency_outcome } from './Migration20261202000200_idempotency_outcome.js';
+import { Migration20261203000100_security } from './Migration20261203000100_security.js';
 import { Migration20261203002000_diary } from './Migration20261203002000_diary.js';
 import { Migration20261203002100_community } from './Migration20261203002100_community.js';
 import { Migration20261203003000_localities } from './Migration20261203003000_localities.js';
@@ -24,6 +25,7 @@ export const migrationsList = [
   { name: 'Migration20261125000400_orders', class: Migration20261125000400_orders },
   { name: 'Migration20261202000100_outbox', class: Migration20261202000100_outbox },
   { name: 'Migration20261202000200_idempotency_outcome', class: Migration20261202000200_idempotency_outcome },
+  { name: 'Migration20261203000100_security', class: Migration20261203000100_security },
   { name: 'Migration20261203002000_diary', class: Migration20261203002000_diary },
   { name: 'Migration20261203002100_community', class: Migration20261203002100_community },
   { name: 'Migration20261203003000_localities', class: Migration20261203003000_localities },

@@ -1,14 +1,15 @@
+import { text } from '../shared/text.js';
 import { z } from 'zod';
 import { isTimeZone } from './time-zone.js';
 
 const NoControlChars = /^[^\p{Cc}]*$/u;
-const text = (max: number) => z.string().trim().min(1).max(max).regex(NoControlChars, 'must not contain control characters');
+const shortText = (max: number) => text().trim().min(1).max(max).regex(NoControlChars, 'must not contain control characters');
 
 /** A menu item as transactions name it (the key of the item dictionary). */
-export const ItemName = text(200);
+export const ItemName = shortText(200);
 /** A calendar day in the merchant's time zone. */
 export const LocalDate = z.iso.date();
-export const TimeZone = z.string().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Paris');
+export const TimeZone = text().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Paris');
 
 export const AnalyticsSettingsInput = z
   .object({
@@ -24,9 +25,9 @@ const cents = z.number().int().min(0).max(100_000_000);
 export const MenuItemInput = z
   .object({
     name: ItemName,
-    category: text(100).nullable().optional(),
+    category: shortText(100).nullable().optional(),
     /** The item's id in an external menu (e.g. Maven's menu_item_id): what the Maven CSV mapping joins on. */
-    code: text(100).nullable().optional(),
+    code: shortText(100).nullable().optional(),
     /** List price, used when a CSV shape carries no price (Maven's order_details). */
     priceCents: cents.nullable().optional(),
     /** Cost of one unit, used for lines without a unit cost. */
@@ -54,16 +55,16 @@ export type PosStatus = (typeof POS_STATUSES)[number];
 export const PosConnectionInput = z
   .object({
     provider: z.literal('square'),
-    accessToken: z.string().min(8).max(2048).regex(/^\S+$/, 'must not contain spaces'),
+    accessToken: text().min(8).max(2048).regex(/^\S+$/, 'must not contain spaces'),
     locationId: z
       .string()
       .min(1)
       .max(64)
       .regex(/^[A-Za-z0-9_-]+$/, 'must be a Square location id'),
     /** Square's API origin (default https://connect.squareup.com); only origins allowed by POS_ALLOWED_BASE_URLS. */
-    baseUrl: z
-      .url({ protocol: /^https?$/ })
+    baseUrl: text()
       .max(200)
+      .pipe(z.url({ protocol: /^https?$/ }))
       .optional(),
     /** Where the first sync starts (default: 365 days ago). */
     since: z.iso.datetime({ offset: true }).optional(),

@@ -1,52 +1,52 @@
-import type { ProductsForSale } from '../catalog/index.js';
-import { MAX_CART_LINES, MAX_LINE_QUANTITY, type CartReservations } from '../inventory/index.js';
+import type { ProductForSale, ProductsForSale } from '../catalog/index.js';
+import { MAX_CART_LINES, MAX_LINE_QUANTITY, type CartReservations, type ChangeResult } from '../inventory/index.js';
+import type { Actor } from '../shared/actor.js';
 import { AppError } from '../shared/app-error.js';
 import type { EventBus } from '../shared/event-bus.js';
 import type { Cart, CartAddInput, CartUpdateInput } from './cart.schemas.js';
 
+/** Units of a product a customer has in orders that are not cancelled (the orders module's). */
+export type OrderedUnits = (customerId: string, productId: string) => Promise<number>;
+
 export interface CartServiceDeps {
   reservations: CartReservations;
-  products: Pick<ProductsForSale, 'findRecent'>;
+  products: Pick<ProductsForSale, 'findRecent' | 'find'>;
   events: EventBus;
+  orderedUnits: OrderedUnits;
   ttlSeconds: number;
+  maxHoldSeconds: number;
 }
 
-/** A shopper's cart: every line is a live reservation of stock (the cart's holder id is the user id). */
+/**
+ * A shopper's cart: every line is a live reservation of stock (the cart's holder id is the user id).
+ * Only customers reserve (no one else can check out); a cart slides with each real change but never
+ * outlives its absolute hold limit; a product's maxPerCustomer caps what one customer holds and bought.
+ */
 export class CartService {
   constructor(private readonly d: CartServiceDeps) {}
 
-  /** The caller's cart with current prices and its expiry. */
-  async get(userId: string): Promise<Cart> {
+  /** The caller's cart with current prices and its expiry (`fresh`: prices read from PostgreSQL, not the 2 s cache). */
+  async get(userId: string, fresh = false): Promise<Cart> {
     const [lines, expiresAt] = await Promise.all([this.d.reservations.lines(userId), this.d.reservations.expiresAt(userId)]);
-    return this.view(lines, expiresAt);
-  }
-
-  private async view(lines: Map<string, number>, expiresAt: number | null): Promise<Cart> {
-    const products = await this.d.products.findRecent([...lines.keys()]);
-    const items = [...lines].map(([productId, quantity]) => ({ productId, quantity, priceCents: products.get(productId)?.priceCents ?? 0 }));
-    return {
-      items,
-      totalCents: items.reduce((sum, i) => sum + i.priceCents * i.quantity, 0),
-      currency: products.values().next().value?.currency ?? 'EUR',
-      expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null,
-    };
+    return this.view(lines, expiresAt, fresh);
   }
 
   /** Reserves `quantity` more units of a product. */
-  async add(userId: string, input: CartAddInput): Promise<Cart> {
-    await this.assertSellable(userId, input.productId);
-    return this.change(userId, input.productId, 'add', input.quantity);
+  async add(caller: Actor, input: CartAddInput): Promise<Cart> {
+    const product = await this.assertSellable(caller, input.productId);
+    return this.change(caller.id, product, 'add', input.quantity);
   }
 
   /** Sets a line's quantity (0 removes it), reserving or releasing the difference. */
-  async update(userId: string, input: CartUpdateInput): Promise<Cart> {
-    if (input.quantity > 0) await this.assertSellable(userId, input.productId);
-    return this.change(userId, input.productId, 'set', input.quantity);
+  async update(caller: Actor, input: CartUpdateInput): Promise<Cart> {
+    if (input.quantity === 0) return this.remove(caller.id, input.productId);
+    return this.change(caller.id, await this.assertSellable(caller, input.productId), 'set', input.quantity);
   }
 
   /** Removes a line, releasing its units. */
   async remove(userId: string, productId: string): Promise<Cart> {
-    return this.change(userId, productId, 'set', 0);
+    const r = await this.d.reservations.change(userId, productId, 'set', 0, { ttlMs: this.d.ttlSeconds * 1000, maxHoldMs: this.d.maxHoldSeconds * 1000 });
+    return this.answer(r, productId);
   }
 
   /** Releases every line of the cart; the answer is the cart as the release left it: empty. */
@@ -56,9 +56,27 @@ export class CartService {
     return this.view(new Map(), null);
   }
 
+  /** The customers whose carts hold the product (checkout holds are not carts). */
+  async holdersOf(productId: string): Promise<string[]> {
+    return (await this.d.reservations.holdersOf(productId)).filter((holder) => !holder.startsWith('checkout:'));
+  }
+
   /** One atomic change; the script answers with the cart as it now is, so the ack needs no second read. */
-  private async change(userId: string, productId: string, mode: 'add' | 'set', quantity: number): Promise<Cart> {
-    const r = await this.d.reservations.change(userId, productId, mode, quantity, this.d.ttlSeconds * 1000);
+  private async change(userId: string, product: ProductForSale, mode: 'add' | 'set', quantity: number): Promise<Cart> {
+    const allowed = product.maxPerCustomer === null ? undefined : Math.max(0, product.maxPerCustomer - (await this.d.orderedUnits(userId, product.id)));
+    const r = await this.d.reservations.change(userId, product.id, mode, quantity, {
+      ttlMs: this.d.ttlSeconds * 1000,
+      maxHoldMs: this.d.maxHoldSeconds * 1000,
+      allowed,
+    });
+    if (r.status === 'CUSTOMER_LIMIT') {
+      const message = `At most ${product.maxPerCustomer} per customer (${r.allowed} left to you)`;
+      throw new AppError('VALIDATION', message, { errors: [{ path: 'quantity', message }], maxPerCustomer: product.maxPerCustomer, allowed: r.allowed });
+    }
+    return this.answer(r, product.id);
+  }
+
+  private async answer(r: ChangeResult, productId: string): Promise<Cart> {
     if (r.status === 'MISSING') throw new AppError('NOT_FOUND', 'Product not found', { productId });
     if (r.status === 'OUT_OF_STOCK')
       throw new AppError('OUT_OF_STOCK', `Only ${r.available} available`, { productId, available: r.available, inCart: r.lineQuantity });
@@ -68,16 +86,34 @@ export class CartService {
     return this.view(r.lines!, r.expiresAt ?? null);
   }
 
-  /** Unknown and inactive products cannot be reserved; a cart holds a single currency. */
-  private async assertSellable(userId: string, productId: string): Promise<void> {
-    const lines = await this.d.reservations.lines(userId);
+  private async view(lines: Map<string, number>, expiresAt: number | null, fresh = false): Promise<Cart> {
+    const ids = [...lines.keys()];
+    const products = fresh ? await this.d.products.find(ids) : await this.d.products.findRecent(ids);
+    const items = [...lines].map(([productId, quantity]) => ({ productId, quantity, priceCents: products.get(productId)?.priceCents ?? 0 }));
+    return {
+      items,
+      totalCents: items.reduce((sum, i) => sum + i.priceCents * i.quantity, 0),
+      currency: products.values().next().value?.currency ?? 'EUR',
+      expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null,
+    };
+  }
+
+  /**
+   * Only customers reserve; unknown and inactive products cannot be reserved; an add-on goes into an
+   * order with its dish, never into a cart alone; a cart holds a single currency.
+   */
+  private async assertSellable(caller: Actor, productId: string): Promise<ProductForSale> {
+    if (caller.role !== 'customer') throw new AppError('FORBIDDEN', 'Only customers reserve stock (only they can check out)');
+    const lines = await this.d.reservations.lines(caller.id);
     const other = [...lines.keys()].find((id) => id !== productId);
     const products = await this.d.products.findRecent(other ? [productId, other] : [productId]);
     const product = products.get(productId);
     if (!product?.active) throw new AppError('NOT_FOUND', 'Product not found', { productId });
+    if (product.kind === 'addon') throw AppError.validation([{ path: 'productId', message: 'An add-on is ordered with its dish, not put in a cart alone' }]);
     const otherCurrency = other ? products.get(other)?.currency : undefined;
     if (otherCurrency && otherCurrency !== product.currency) {
       throw AppError.validation([{ path: 'productId', message: `Cart is in ${otherCurrency}; this product is priced in ${product.currency}` }]);
     }
+    return product;
   }
 }

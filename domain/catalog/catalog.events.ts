@@ -25,5 +25,11 @@ declare module '../shared/domain-events.js' {
      * In-process only: bulk writes tell durable consumers one summary per operation instead.
      */
     'products.batch_changed': { merchantId: string; productIds: string[]; stock: CommittedProductStock[] };
+    /**
+     * The terms a product is sold on changed: its price or currency, or it stopped (or started) being
+     * for sale. Carts holding it are told (durable: consumed by the cart module in a worker). Bulk
+     * writers (imports) emit it too for the products whose terms they change.
+     */
+    'product.offer_changed': { productId: string; priceCents: number; currency: string; active: boolean };
   }
 }

@@ -3,6 +3,7 @@ import { ALLERGENS } from '../identity/index.js';
 import { PageQuery, pageSchema } from '../shared/pagination.js';
 import { isValidGtin } from './barcode.js';
 import { NUTRIENTS, PRODUCT_KINDS } from './product.entity.js';
+import { text } from '../shared/text.js';
 
 /** Lower-case words joined by hyphens: category and label names (`dairy`, `gluten-free`). */
 const Slug = z
@@ -37,9 +38,9 @@ export const Nutrition = z
 
 /** Fields a merchant sets; no defaults here so PATCH only changes what was sent. */
 const productFields = {
-  sku: z.string().trim().min(1).max(64).regex(NoControlChars, 'must not contain control characters'),
-  name: z.string().trim().min(1).max(200).regex(NoControlChars, 'must not contain control characters'),
-  description: z.string().max(5000),
+  sku: text().trim().min(1).max(64).regex(NoControlChars, 'must not contain control characters'),
+  name: text().trim().min(1).max(200).regex(NoControlChars, 'must not contain control characters'),
+  description: text().max(5000),
   priceCents: z.number().int().min(0).max(2_000_000_000),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code, e.g. EUR'),
   stock: z.number().int().min(0).max(2_000_000_000),
@@ -47,10 +48,11 @@ const productFields = {
   category: Slug.min(1),
   kind: z.enum(PRODUCT_KINDS),
   nutrition: Nutrition,
-  ingredients: z.string().max(10_000),
+  ingredients: text().max(10_000),
   labels: z.array(Slug.min(1)).max(30),
   allergens: z.array(z.enum(ALLERGENS)).max(ALLERGENS.length),
   active: z.boolean(),
+  maxPerCustomer: z.number().int().min(1).max(999).nullable().describe('units one customer may reserve and order in all (orders not cancelled); null: no cap'),
 };
 
 export const CreateProductInput = z
@@ -67,6 +69,7 @@ export const CreateProductInput = z
     labels: productFields.labels.default([]),
     allergens: productFields.allergens.default([]),
     active: productFields.active.default(true),
+    maxPerCustomer: productFields.maxPerCustomer.default(null),
     /** Admins create products on behalf of a merchant; merchants always create their own. */
     merchantId: z.uuid().optional(),
   })
@@ -88,7 +91,7 @@ const PRODUCT_SORTS = ['name', 'price', '-price', 'newest'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
 export const ListProductsQuery = PageQuery.extend({
-  q: z.string().trim().min(1).max(100).regex(NoControlChars, 'must not contain control characters').optional(),
+  q: text().trim().min(1).max(100).regex(NoControlChars, 'must not contain control characters').optional(),
   category: Slug.optional(),
   kind: z.enum(PRODUCT_KINDS).optional(),
   label: Slug.optional(),
@@ -135,6 +138,7 @@ export const ProductOutput = z.object({
   ingredients: z.string(),
   nutrition: NutritionOutput,
   active: z.boolean(),
+  maxPerCustomer: z.number().int().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -41,7 +41,8 @@ export class ProductCache {
 
   async put(product: ProductData): Promise<void> {
     const multi = this.redis.multi().set(catalogKeys.product(product.id), JSON.stringify(product), 'EX', PRODUCT_TTL_SECONDS);
-    if (product.barcode) multi.set(catalogKeys.barcode(gtinKey(product.barcode)), product.id, 'EX', PRODUCT_TTL_SECONDS);
+    // Only a product for sale may answer for its barcode (hidden ones may share it).
+    if (product.barcode && product.active) multi.set(catalogKeys.barcode(gtinKey(product.barcode)), product.id, 'EX', PRODUCT_TTL_SECONDS);
     await this.safely(() => multi.exec());
   }
 

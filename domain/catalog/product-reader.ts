@@ -23,7 +23,8 @@ export class ProductReader {
     const key = gtinKey(code);
     const cached = await this.cache.byBarcode(code);
     if (cached?.barcode && gtinKey(cached.barcode) === key) return cached;
-    return this.load(sql`lpad(p.barcode, 14, '0') = ${key}`);
+    // Only products for sale are unique by barcode; an active one answers before hidden ones.
+    return this.load(sql`lpad(p.barcode, 14, '0') = ${key} order by p.active desc limit 1`);
   }
 
   /** Several products by id from the primary (uncached: a meal set's dishes and add-ons, read together). */

@@ -31,6 +31,7 @@ export interface ProductRow {
   salt: number | null;
   iodine_ug: number | null;
   active: boolean;
+  max_per_customer: number | null;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -41,7 +42,7 @@ export const PRODUCT_COLUMNS: Sql = raw(
   [
     'id', 'merchant_id', 'restaurant_id', 'sku', 'name', 'description', 'price_cents', 'currency', 'stock', 'barcode', 'category', 'kind',
     'labels', 'allergens', 'ingredients', 'energy_kcal', 'protein', 'fat', 'saturated_fat', 'carbohydrate', 'sugars',
-    'fibre', 'salt', 'iodine_ug', 'active', 'created_at', 'updated_at',
+    'fibre', 'salt', 'iodine_ug', 'active', 'max_per_customer', 'created_at', 'updated_at',
   ]
     .map((c) => `p.${c}`)
     .join(', '),
@@ -80,6 +81,7 @@ export function toProductData(r: ProductRow): ProductData {
       iodineUg: num(r.iodine_ug),
     },
     active: r.active,
+    maxPerCustomer: r.max_per_customer,
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
   };

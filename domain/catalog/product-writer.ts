@@ -55,7 +55,11 @@ export class ProductWriter {
     return this.write(async (tx, emit) => {
       const product = await tx.findOne(Product, { id });
       if (!product || !canManage(caller, product.merchantId)) throw productNotFound();
+      const before = { priceCents: product.priceCents, currency: product.currency, active: product.active };
       apply(product, patch);
+      if (product.priceCents !== before.priceCents || product.currency !== before.currency || product.active !== before.active) {
+        emit('product.offer_changed', { productId: id, priceCents: product.priceCents, currency: product.currency, active: product.active });
+      }
       await tx.flush();
       return this.announce(tx, 'product.updated', id, emit);
     });
@@ -69,6 +73,7 @@ export class ProductWriter {
       tx.remove(product);
       await tx.flush();
       emit('product.deleted', { productId: id, merchantId: product.merchantId });
+      emit('product.offer_changed', { productId: id, priceCents: product.priceCents, currency: product.currency, active: false });
     });
   }
 
@@ -107,6 +112,7 @@ function apply(product: Product, f: Fields): void {
   if (f.category !== undefined) product.category = f.category;
   if (f.kind !== undefined) product.kind = f.kind;
   if (f.active !== undefined) product.active = f.active;
+  if (f.maxPerCustomer !== undefined) product.maxPerCustomer = f.maxPerCustomer;
   if (f.labels !== undefined) product.labels = [...new Set(f.labels)];
   if (f.allergens !== undefined) product.allergens = [...new Set(f.allergens)];
   if (f.ingredients !== undefined) product.ingredients = f.ingredients;

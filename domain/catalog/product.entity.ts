@@ -49,6 +49,8 @@ export const Product = defineEntity({
     labels: p.array().default([]),
     allergens: p.array().default([]),
     active: p.boolean().default(true),
+    /** Units one customer may hold in carts and have ordered (orders not cancelled) in all; null: no cap. */
+    maxPerCustomer: p.integer().nullable(),
     version: p.integer().default(1),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

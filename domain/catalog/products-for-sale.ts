@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../shared/actor.js';
+import { canView } from './product-access.js';
 import type { ProductKind } from './product.entity.js';
 
 /** What selling a product needs to know of it: the catalog's read interface for carts and orders. */
@@ -13,6 +15,8 @@ export interface ProductForSale {
   kind: ProductKind;
   active: boolean;
   stockVersion: number;
+  /** Units one customer may reserve and order in all; null: no cap. */
+  maxPerCustomer: number | null;
 }
 
 interface Row {
@@ -25,6 +29,7 @@ interface Row {
   kind: ProductKind;
   active: boolean;
   stock_version: string;
+  max_per_customer: number | null;
 }
 
 const CACHE_TTL_MS = 2_000;
@@ -44,7 +49,7 @@ export class ProductsForSale {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
     const rows = await em.execute<Row[]>(
-      `select id, merchant_id, restaurant_id, name, price_cents, currency, kind, active, stock_version from products where id in (?)`,
+      `select id, merchant_id, restaurant_id, name, price_cents, currency, kind, active, stock_version, max_per_customer from products where id in (?)`,
       [unique],
     );
     return new Map(rows.map((r) => [r.id, toProduct(r)]));
@@ -70,6 +75,12 @@ export class ProductsForSale {
       if (this.cache.size > CACHE_MAX) this.cache.clear();
     }
     return result;
+  }
+
+  /** Which of the ids name products the caller may see (active ones; inactive ones only by their merchant or an admin). */
+  async visibleTo(caller: Actor, ids: readonly string[]): Promise<Set<string>> {
+    const products = await this.findRecent(ids);
+    return new Set([...products.values()].filter((p) => canView(caller, p)).map((p) => p.id));
   }
 
   /** Which of the given (dish, add-on) pairs are allowed, as `dishId:addonId` strings. */
@@ -98,5 +109,6 @@ function toProduct(r: Row): ProductForSale {
     kind: r.kind,
     active: r.active,
     stockVersion: Number(r.stock_version),
+    maxPerCustomer: r.max_per_customer,
   };
 }

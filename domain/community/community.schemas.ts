@@ -1,3 +1,4 @@
+import { text } from '../shared/text.js';
 import { z } from 'zod';
 import { SharedEntryView } from '../diary/index.js';
 
@@ -15,7 +16,7 @@ function isPlainText(s: string): boolean {
   }
   return true;
 }
-const text = (max: number, min = 1) => z.string().trim().min(min).max(max).refine(isPlainText, 'must be plain text (no control characters)');
+const plainText = (max: number, min = 1) => text().trim().min(min).max(max).refine(isPlainText, 'must be plain text (no control characters)');
 
 export const BoardView = z.object({ slug: z.string(), name: z.string(), description: z.string(), postCount: z.number().int() });
 export type BoardView = z.output<typeof BoardView>;
@@ -25,7 +26,7 @@ export const PostIdParams = z.object({ id: z.uuid() }).strict();
 export const CommentIdParams = z.object({ id: z.uuid() }).strict();
 
 export const CreatePostInput = z
-  .object({ title: text(TITLE_MAX), body: text(POST_BODY_MAX, 0).default(''), diaryEntryId: z.uuid().optional() })
+  .object({ title: plainText(TITLE_MAX), body: plainText(POST_BODY_MAX, 0).default(''), diaryEntryId: z.uuid().optional() })
   .strict()
   .superRefine((p, ctx) => {
     if (!p.body && !p.diaryEntryId) ctx.addIssue({ code: 'custom', path: ['body'], message: 'A post needs a body or a shared diary entry' });
@@ -34,14 +35,14 @@ export type CreatePostInput = z.output<typeof CreatePostInput>;
 
 /** `POST /diary/:id/share`: the entry goes to a board as a post; title defaults to the meal and day. */
 export const ShareEntryInput = z
-  .object({ boardSlug: BoardParams.shape.slug, title: text(TITLE_MAX).optional(), body: text(POST_BODY_MAX, 0).default('') })
+  .object({ boardSlug: BoardParams.shape.slug, title: plainText(TITLE_MAX).optional(), body: plainText(POST_BODY_MAX, 0).default('') })
   .strict();
 export type ShareEntryInput = z.output<typeof ShareEntryInput>;
 
-export const CommentInput = z.object({ body: text(COMMENT_MAX) }).strict();
+export const CommentInput = z.object({ body: plainText(COMMENT_MAX) }).strict();
 export type CommentInput = z.output<typeof CommentInput>;
 
-export const ReportInput = z.object({ reason: text(500, 0).default('') }).strict();
+export const ReportInput = z.object({ reason: plainText(500, 0).default('') }).strict();
 export type ReportInput = z.output<typeof ReportInput>;
 
 export const SlowModeInput = z.object({ seconds: z.number().int().min(0).max(MAX_SLOW_MODE_SECONDS).describe('0 turns slow mode off') }).strict();

@@ -1,3 +1,4 @@
+import { text } from '../shared/text.js';
 import { z } from 'zod';
 import { NUTRIENTS } from '../catalog/index.js';
 
@@ -37,7 +38,7 @@ export type NutritionView = z.output<typeof NutritionView>;
 const Grams = z.number().positive().max(MAX_GRAMS).describe('grams eaten');
 
 const ProductItemInput = z.object({ productId: z.uuid(), grams: Grams }).strict();
-const FreeItemInput = z.object({ name: z.string().trim().min(1).max(200), grams: Grams, nutrition: NutritionInput }).strict();
+const FreeItemInput = z.object({ name: text().trim().min(1).max(200), grams: Grams, nutrition: NutritionInput }).strict();
 
 /** An item: a catalog product and grams, or a free item with a name, grams and nutrition per 100 g. */
 export const DiaryItemInput = z
@@ -49,7 +50,7 @@ const entryFields = {
   date: z.iso.date().describe('the day the meal was eaten, YYYY-MM-DD'),
   meal: z.enum(MEALS),
   items: z.array(DiaryItemInput).min(1).max(MAX_ITEMS_PER_ENTRY),
-  note: z.string().trim().max(2_000).default(''),
+  note: text().trim().max(2_000).default(''),
 };
 
 export const CreateEntryInput = z
@@ -91,7 +92,7 @@ export const EntryIdParams = z.object({ id: z.uuid() }).strict();
 
 const Day = z.iso.date();
 export const ListEntriesQuery = z
-  .object({ from: Day.optional(), to: Day.optional(), limit: z.coerce.number().int().min(1).max(100).default(20), cursor: z.string().max(512).optional() })
+  .object({ from: Day.optional(), to: Day.optional(), limit: z.coerce.number().int().min(1).max(100).default(20), cursor: text().max(512).optional() })
   .strict();
 export type ListEntriesQuery = z.output<typeof ListEntriesQuery>;
 
@@ -133,7 +134,7 @@ export const SummaryView = z.union([
 ]);
 export type SummaryView = z.output<typeof SummaryView>;
 
-export const ChangesQuery = z.object({ since: z.string().max(512).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
+export const ChangesQuery = z.object({ since: text().max(512).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 export type ChangesQuery = z.output<typeof ChangesQuery>;
 
 export const ChangeItem = z.discriminatedUnion('kind', [
@@ -149,7 +150,7 @@ export const ChangesView = z.object({
 });
 export type ChangesView = z.output<typeof ChangesView>;
 
-export const PhotoQuery = z.object({ uploadId: z.string().trim().min(1).max(100).optional() }).strict();
+export const PhotoQuery = z.object({ uploadId: text().trim().min(1).max(100).optional() }).strict();
 
 /** A diary entry as a shared post shows it: no clientId, version or trash fields. */
 export const SharedEntryView = EntryView.pick({ id: true, date: true, meal: true, items: true, note: true, totals: true, photoUrl: true, thumbnailUrl: true });

@@ -11,6 +11,8 @@ export interface AccessClaims {
   role: Role;
   /** Expiry as epoch milliseconds. */
   expiresAt: number;
+  /** When it was signed, epoch milliseconds (to the millisecond for tokens that carry `iat_ms`). */
+  issuedAt: number;
 }
 
 /** Signs and verifies the 5-minute HS256 access JWT; any other algorithm (including `none`) is refused. */
@@ -25,8 +27,10 @@ export class AccessTokens {
   }
 
   async sign(userId: string, role: Role): Promise<{ token: string; expiresIn: number }> {
-    const iat = Math.floor(this.clock.now().getTime() / 1000);
-    const token = await new SignJWT({ role })
+    const nowMs = this.clock.now().getTime();
+    const iat = Math.floor(nowMs / 1000);
+    // iat has whole seconds; revocation marks compare to the millisecond (a login right after an enable is not revoked).
+    const token = await new SignJWT({ role, iat_ms: nowMs })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(userId)
       .setJti(randomUUID())
@@ -47,7 +51,8 @@ export class AccessTokens {
       });
       const role = payload.role as Role;
       if (!ROLES.includes(role)) throw new AppError('UNAUTHENTICATED', 'Invalid access token');
-      return { userId: payload.sub!, role, expiresAt: payload.exp! * 1000 };
+      const issuedAt = typeof payload.iat_ms === 'number' ? payload.iat_ms : payload.iat! * 1000;
+      return { userId: payload.sub!, role, expiresAt: payload.exp! * 1000, issuedAt };
     } catch (err) {
       if (err instanceof AppError) throw err;
       const expired = err instanceof errors.JWTExpired;

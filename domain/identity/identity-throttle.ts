@@ -1,6 +1,13 @@
+import type { Logger } from 'pino';
 import { AppError } from '../shared/app-error.js';
-import type { RateLimiter } from '../shared/rate-limiter.js';
-import { identityKeys as keys, identityLimits as limits } from './redis-keys.js';
+import { rateLimited, UNLIMITED, type RateLimiter } from '../shared/rate-limiter.js';
+import { digest, identityKeys as keys, identityLimits as limits } from './redis-keys.js';
+
+export interface ThrottleSettings {
+  ipLimitPer5Min: number;
+  otpPhoneDailyLimit: number;
+  otpIpDailyLimit: number;
+}
 
 /**
  * The identity endpoints' rate limits in one place. Every check runs before any password hashing,
@@ -9,23 +16,36 @@ import { identityKeys as keys, identityLimits as limits } from './redis-keys.js'
 export class IdentityThrottle {
   constructor(
     private readonly limiter: RateLimiter,
-    private readonly ipLimitPer5Min: number,
+    private readonly settings: ThrottleSettings,
+    private readonly log: Logger,
   ) {}
 
   /**
-   * Counts a login attempt per IP, then per account (the account counter is reset on success), in
-   * one round trip. An IP over its limit is refused before the account is counted.
+   * Counts a login attempt per IP, per account from this client, and per account from anywhere, in one
+   * round trip. The first two refuse (429); the account-wide count only slows answers down once it
+   * passes its ceiling, so a stranger elsewhere can make the owner wait but never lock them out
+   * (OWASP ASVS V2.2.1). Returns how long to wait before checking the password.
    */
-  async login(email: string, ip: string): Promise<void> {
-    await this.limiter.hitInOrder([
-      { key: keys.loginIp(ip), limit: this.ipLimitPer5Min, windowSec: limits.ipPasswordEndpoints.windowSec },
-      { key: keys.loginAccount(email), limit: limits.loginAccount.limit, windowSec: limits.loginAccount.windowSec },
+  async login(email: string, ip: string): Promise<{ delayMs: number }> {
+    const backoff = limits.loginAccountBackoff;
+    const outcome = await this.limiter.count([
+      { key: keys.loginIp(ip), limit: this.settings.ipLimitPer5Min, windowSec: limits.ipPasswordEndpoints.windowSec },
+      { key: keys.loginAccountClient(email, ip), limit: limits.loginAccountClient.limit, windowSec: limits.loginAccountClient.windowSec },
+      { key: keys.loginAccount(email), limit: UNLIMITED, windowSec: backoff.windowSec },
     ]);
+    if (!outcome.ok) {
+      this.log.warn({ account: digest(email), ip, limit: outcome.exceeded === 0 ? 'ip' : 'account+client' }, 'login attempts refused');
+      throw rateLimited(outcome.retryAfter);
+    }
+    const beyond = outcome.counts[2] - backoff.after;
+    if (beyond <= 0) return { delayMs: 0 };
+    if (beyond === 1) this.log.warn({ account: digest(email), ip }, 'login attempts on one account from many clients: answers slow down');
+    return { delayMs: Math.min(backoff.maxMs, beyond * backoff.stepMs) };
   }
 
-  /** A successful login clears the account's failed-attempt counter. */
-  async loginSucceeded(email: string): Promise<void> {
-    await this.limiter.reset(keys.loginAccount(email));
+  /** A successful login clears this client's failed-attempt counter on the account (not the account-wide one). */
+  async loginSucceeded(email: string, ip: string): Promise<void> {
+    await this.limiter.reset(keys.loginAccountClient(email, ip));
   }
 
   /** Counts a registration per IP. */
@@ -33,14 +53,32 @@ export class IdentityThrottle {
     await this.perIp(keys.registerIp(ip));
   }
 
-  /** Counts an OTP request per IP (the per-phone resend window lives with the code, on the injected clock). */
+  /** Counts an OTP request per IP, hourly and daily (the per-phone resend window lives with the code). */
   async otpRequest(ip: string): Promise<void> {
-    await this.limiter.hit(keys.otpRequestIp(ip), limits.otpRequestIp.limit, limits.otpRequestIp.windowSec);
+    await this.limiter.hitInOrder([
+      { key: keys.otpRequestIp(ip), limit: limits.otpRequestIp.limit, windowSec: limits.otpRequestIp.windowSec },
+      { key: keys.otpRequestIpDay(ip), limit: this.settings.otpIpDailyLimit, windowSec: limits.otpDaily.windowSec },
+    ]);
+  }
+
+  /** Counts a code about to be sent to a phone against its daily cap (only codes past the resend window count). */
+  async otpSend(phone: string): Promise<void> {
+    const outcome = await this.limiter.count([
+      { key: keys.otpSentPhoneDay(phone), limit: this.settings.otpPhoneDailyLimit, windowSec: limits.otpDaily.windowSec },
+    ]);
+    if (outcome.ok) return;
+    this.log.warn({ phone: digest(phone) }, 'daily SMS code cap reached for a phone');
+    throw rateLimited(outcome.retryAfter);
   }
 
   /** Counts an OTP verification per IP (the per-code attempt limit lives with the code). */
   async otpVerify(ip: string): Promise<void> {
     await this.limiter.hit(keys.otpVerifyIp(ip), limits.otpVerifyIp.limit, limits.otpVerifyIp.windowSec);
+  }
+
+  /** Counts a change of the account's phone (PATCH /me, POST /me/phone), per user. */
+  async phoneChange(userId: string): Promise<void> {
+    await this.limiter.hit(keys.phoneChange(userId), limits.phoneChange.limit, limits.phoneChange.windowSec);
   }
 
   /** Counts a "forgot password" per IP. */
@@ -65,6 +103,6 @@ export class IdentityThrottle {
   }
 
   private perIp(key: string): Promise<void> {
-    return this.limiter.hit(key, this.ipLimitPer5Min, limits.ipPasswordEndpoints.windowSec);
+    return this.limiter.hit(key, this.settings.ipLimitPer5Min, limits.ipPasswordEndpoints.windowSec);
   }
 }

@@ -23,11 +23,20 @@ export class PasswordResetService {
     private readonly sessions: Sessions,
   ) {}
 
-  /** Mails a reset link when the e-mail has an account; the caller cannot tell which happened. */
+  /**
+   * Answers before any look-up: the request only queues the work (the same insert whether or not the
+   * e-mail has an account), so neither the answer nor its timing tells the caller which it was.
+   */
   async forgot(email: string, ip: string): Promise<typeof RESET_REQUESTED> {
     await this.throttle.forgot(ip);
+    await this.deps.jobs.enqueue('identity.mail-reset-link', { email });
+    return RESET_REQUESTED;
+  }
+
+  /** The queued half of "forgot password" (a job): mails a reset link when the e-mail has an account. */
+  async mailResetLink(email: string): Promise<void> {
     const user = await this.deps.em.findOne(User, { email });
-    if (!user || !(await this.throttle.mayMailReset(email))) return RESET_REQUESTED;
+    if (!user || !(await this.throttle.mayMailReset(email))) return;
     const token = newSecretToken();
     const expiresAt = new Date(this.deps.clock.now().getTime() + RESET_TOKEN_TTL_MS);
     this.deps.em.create(PasswordResetToken, { userId: user.id, tokenHash: hashSecretToken(token), expiresAt, usedAt: null });
@@ -38,7 +47,6 @@ export class PasswordResetService {
       subject: 'Reset your Larder password',
       text: `Someone asked to reset the password of your Larder account.\n\nTo choose a new password, open:\n${link}\n\nThe link works once, for ${RESET_TOKEN_TTL_MS / 60_000} minutes. If it was not you, ignore this mail.`,
     });
-    return RESET_REQUESTED;
   }
 
   /** Sets a new password with a live reset token; every session of the account is revoked. */

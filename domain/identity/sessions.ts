@@ -58,7 +58,7 @@ export class Sessions {
     }
     if (row.expiresAt.getTime() <= now.getTime()) return { kind: 'invalid' };
     const user = await em.findOne(User, { id: row.userId });
-    if (!user) return { kind: 'invalid' };
+    if (!user || user.disabledAt) return { kind: 'invalid' };
     const next = await this.open(em, user, row.familyId);
     row.revokedAt = now;
     row.replacedBy = next.tokenId;

@@ -13,8 +13,9 @@ export function userConflict(err: unknown): unknown {
   }
   if (!(err instanceof UniqueConstraintViolationException)) return err;
   if (constraint === 'users_email_key') return emailTaken();
-  if (constraint === 'users_phone_key') {
-    return new AppError('CONFLICT', 'Another account uses this phone number', { errors: [{ path: 'phone', message: 'already in use' }] });
+  if (constraint === 'users_verified_phone_key') {
+    // Only reachable after proving the number is in the caller's hands (the code sent to it was entered).
+    return new AppError('CONFLICT', 'This number is already confirmed on another account', { errors: [{ path: 'phone', message: 'already in use' }] });
   }
   return err;
 }

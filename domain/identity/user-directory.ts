@@ -39,6 +39,13 @@ export class UserDirectory {
     return new Map(users.map((u) => [u.id, u.name]));
   }
 
+  /** Which of the ids name accounts that exist and are enabled (one query, for sweeping live sessions). */
+  async activeIds(userIds: readonly string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await this.em.getConnection().execute<Array<{ id: string }>>('select id from users where id in (?) and disabled_at is null', [[...userIds]]);
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** Whether the id names a merchant account. */
   async isMerchant(userId: string): Promise<boolean> {
     const user = await this.em.findOne(User, { id: userId }, { fields: ['id', 'role'] });

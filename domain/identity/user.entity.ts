@@ -19,10 +19,14 @@ export const User = defineEntity({
       .onCreate(() => randomUUID()),
     email: p.string().nullable(),
     phone: p.string().nullable(),
+    /** The phone belongs to this account only once a code sent to it was entered here (pending until then). */
+    phoneVerified: p.boolean().default(false),
     passwordHash: p.string().nullable().hidden(),
     name: p.string().default(''),
     role: p.enum(ROLES),
     locality: p.string().nullable(),
+    /** Set by an admin: the account's tokens and sessions stop working and it cannot sign in. */
+    disabledAt: p.datetime().nullable(),
     healthProfile: p.json<HealthProfileData>().onCreate(() => ({ conditions: [], diets: [], allergens: [] })),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

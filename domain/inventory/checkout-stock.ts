@@ -9,8 +9,21 @@ import type { Reservations } from './reservations.js';
 import type { StockMirror } from './stock-mirror.js';
 import { returnStock, takeStock, type StockAfter, type StockMove } from './stock-ledger.js';
 
-/** How long a checkout in flight holds its units; the expiry sweeper frees them if the process died. */
-export const CHECKOUT_HOLD_MS = 120_000;
+/**
+ * A checkout's transaction is bounded (the orders module applies these): no statement and no idle gap
+ * inside it lasts longer than CHECKOUT_STATEMENT_TIMEOUT_MS (PostgreSQL's statement_timeout and
+ * idle_in_transaction_session_timeout), and it does not start committing later than CHECKOUT_DEADLINE_MS
+ * after it began.
+ */
+export const CHECKOUT_STATEMENT_TIMEOUT_MS = 2_000;
+export const CHECKOUT_DEADLINE_MS = 5_000;
+/**
+ * How long a checkout in flight holds its units: just above the longest a bounded checkout can still
+ * commit (the deadline, then the outbox insert and COMMIT, each within the statement timeout). If the
+ * process dies mid-checkout its transaction is gone and the expiry sweeper returns the units within
+ * about this long (issue #15 item 14; it was 120 s).
+ */
+export const CHECKOUT_HOLD_MS = CHECKOUT_DEADLINE_MS + 2 * CHECKOUT_STATEMENT_TIMEOUT_MS + 1_000;
 
 /** Units held for one checkout in flight. */
 export interface Hold {
@@ -31,7 +44,7 @@ export class CheckoutStock {
     private readonly mirror: StockMirror,
     private readonly events: EventBus,
     private readonly log: Logger,
-    private readonly cartTtlMs: number,
+    private readonly cart: { ttlMs: number; maxHoldMs: number },
   ) {}
 
   /** The customer's cart hands every reservation to a new hold: a second checkout of the same cart finds it empty. */
@@ -50,7 +63,7 @@ export class CheckoutStock {
     const short: Array<{ productId: string; requested: number; available: number }> = [];
     try {
       for (const m of moves) {
-        const r = await this.reservations.change(hold.holder, m.productId, 'add', m.quantity, CHECKOUT_HOLD_MS, em);
+        const r = await this.reservations.change(hold.holder, m.productId, 'add', m.quantity, { ttlMs: CHECKOUT_HOLD_MS, em });
         if (r.status === 'QUANTITY_LIMIT')
           throw AppError.validation([{ path: 'items', message: `At most ${MAX_LINE_QUANTITY} units of one product per order` }]);
         if (r.status === 'OK') hold.lines.set(m.productId, m.quantity);
@@ -67,7 +80,7 @@ export class CheckoutStock {
   /** The undo of a hold: a cart's units go back to the cart (merged with anything added meanwhile); explicit lines are released. */
   async release(hold: Hold): Promise<void> {
     if (hold.cartOwner) {
-      await this.reservations.transfer(hold.holder, holders.cart(hold.cartOwner), this.cartTtlMs);
+      await this.reservations.transfer(hold.holder, holders.cart(hold.cartOwner), this.cart.ttlMs, this.cart.maxHoldMs);
       return;
     }
     const released = await this.reservations.release(hold.holder);

@@ -6,15 +6,15 @@ import { Reservations } from './reservations.js';
 import { StockMirror, type CommittedStock } from './stock-mirror.js';
 import './inventory.events.js';
 
-export { CHECKOUT_HOLD_MS, type Hold, type CheckoutStock } from './checkout-stock.js';
+export { CHECKOUT_DEADLINE_MS, CHECKOUT_HOLD_MS, CHECKOUT_STATEMENT_TIMEOUT_MS, type Hold, type CheckoutStock } from './checkout-stock.js';
 export { MAX_CART_LINES, MAX_LINE_QUANTITY } from './reservation-limits.js';
-export type { ChangeResult, ChangeStatus, ReleasedLine } from './reservations.js';
+export type { ChangeOptions, ChangeResult, ChangeStatus, ReleasedLine } from './reservations.js';
 export type { CommittedStock, StockMirror } from './stock-mirror.js';
 export type { StockAfter, StockMove } from './stock-ledger.js';
 export type { ExpirySweeper } from './expiry-sweeper.js';
 
 /** A shopper's cart as reservations: the cart's holder is the user id. */
-export type CartReservations = Pick<Reservations, 'change' | 'lines' | 'expiresAt' | 'release'>;
+export type CartReservations = Pick<Reservations, 'change' | 'lines' | 'expiresAt' | 'release' | 'holdersOf'>;
 
 /**
  * Stock and its live reservations: the Redis mirror of committed stock (available = stock − reserved),
@@ -32,6 +32,8 @@ export interface InventoryModule {
 export interface InventorySettings {
   /** A cart's lifetime after its last change (a failed checkout gives the cart this long again). */
   cartTtlSeconds: number;
+  /** A cart's absolute limit from its first reservation, however often it changes. */
+  cartMaxHoldSeconds: number;
 }
 
 /** Builds the inventory and keeps the mirror current with the catalog's committed product changes. */
@@ -55,7 +57,10 @@ export function createInventoryModule(deps: ModuleDeps, settings: InventorySetti
     available: (ids) => mirror.available(ids),
     mirror,
     carts: reservations,
-    checkout: new CheckoutStock(reservations, mirror, deps.events, deps.log, settings.cartTtlSeconds * 1000),
+    checkout: new CheckoutStock(reservations, mirror, deps.events, deps.log, {
+      ttlMs: settings.cartTtlSeconds * 1000,
+      maxHoldMs: settings.cartMaxHoldSeconds * 1000,
+    }),
     sweeper: new ExpirySweeper(reservations, deps.events, deps.log),
   };
 }

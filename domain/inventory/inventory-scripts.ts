@@ -5,12 +5,23 @@ type Reply = Array<string | number>;
 
 /** The inventory module's Lua scripts, loaded once per client (ioredis EVALSHA with EVAL fallback). */
 export interface InventoryScripts {
-  cartChange(inv: string, cart: string, expiry: string, ...args: Array<string | number>): Promise<Reply>;
+  cartChange(inv: string, cart: string, expiry: string, started: string, holdersOf: string, ...args: Array<string | number>): Promise<Reply>;
   cartClear(cart: string, prefix: string, userId: string): Promise<Reply>;
   releaseExpired(expiry: string, prefix: string, now: number, batch: number): Promise<Array<[string, Reply]>>;
   setStock(inv: string, stock: number, version: number): Promise<number>;
-  consume(cart: string, expiry: string, prefix: string, holder: string, ...soldLines: Array<string | number>): Promise<number>;
-  transferCart(from: string, to: string, expiry: string, fromHolder: string, toHolder: string, expiresAt: number): Promise<string[]>;
+  consume(cart: string, expiry: string, started: string, prefix: string, holder: string, ...soldLines: Array<string | number>): Promise<number>;
+  transferCart(
+    from: string,
+    to: string,
+    expiry: string,
+    started: string,
+    fromHolder: string,
+    toHolder: string,
+    prefix: string,
+    now: number,
+    ttlMs: number,
+    maxHoldMs: number,
+  ): Promise<string[]>;
 }
 
 const lua = luaLoader(import.meta.url);
@@ -19,11 +30,11 @@ const lua = luaLoader(import.meta.url);
 export function defineInventoryScripts(redis: Redis): InventoryScripts {
   const releaseCart = lua('release-cart');
   return defineScripts<InventoryScripts>(redis, {
-    cartChange: { numberOfKeys: 3, lua: lua('cart-change') },
+    cartChange: { numberOfKeys: 5, lua: lua('cart-change') },
     cartClear: { numberOfKeys: 1, lua: releaseCart + lua('cart-clear') },
     releaseExpired: { numberOfKeys: 1, lua: releaseCart + lua('release-expired') },
     setStock: { numberOfKeys: 1, lua: lua('set-stock') },
-    consume: { numberOfKeys: 2, lua: lua('consume') },
-    transferCart: { numberOfKeys: 3, lua: lua('transfer') },
+    consume: { numberOfKeys: 3, lua: lua('consume') },
+    transferCart: { numberOfKeys: 4, lua: lua('transfer') },
   });
 }

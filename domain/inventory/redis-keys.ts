@@ -9,6 +9,10 @@ export const inventoryKeys = {
   holder: (holder: string) => `cart:${holder}`,
   /** zset holder → expiresAt (ms): the source of truth for expiry across instances and restarts. */
   expiry: 'carts:expiry',
+  /** hash holder → when its current hold began (ms): the start of the absolute hold limit. */
+  started: 'carts:started',
+  /** set of holders with a line of the product: the carts to tell when its price changes. */
+  holdersOf: (productId: string) => `holders:${productId}`,
 } as const;
 
 /**

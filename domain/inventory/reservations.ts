@@ -7,11 +7,24 @@ import { inventoryKeys } from './redis-keys.js';
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './reservation-limits.js';
 import type { CommittedStock, StockMirror } from './stock-mirror.js';
 
-export type ChangeStatus = 'OK' | 'MISSING' | 'OUT_OF_STOCK' | 'LINE_LIMIT' | 'QUANTITY_LIMIT';
+export type ChangeStatus = 'OK' | 'MISSING' | 'OUT_OF_STOCK' | 'LINE_LIMIT' | 'QUANTITY_LIMIT' | 'CUSTOMER_LIMIT';
+/** How a change is bounded: the holder's lifetime after it, and the limits it must stay within. */
+export interface ChangeOptions {
+  /** The holder lives this long after a change that changed something... */
+  ttlMs: number;
+  /** ...but never longer than this after its hold began (0 or absent: no absolute limit). */
+  maxHoldMs?: number;
+  /** Units of this product the holder may hold in all (a per-customer cap minus what it already bought); absent: no cap. */
+  allowed?: number;
+  /** The caller's transaction, to load an unseen product's stock through. */
+  em?: EntityManager;
+}
 export interface ChangeResult {
   status: ChangeStatus;
   available: number;
   lineQuantity: number;
+  /** With CUSTOMER_LIMIT: how many units the holder may hold of the product. */
+  allowed?: number;
   /** With OK: the holder's lines after the change and when they expire (epoch ms, null when empty). */
   lines?: Map<string, number>;
   expiresAt?: number | null;
@@ -42,15 +55,23 @@ export class Reservations {
    * Sets (or adds to) one line; loads the stock mirror from PostgreSQL the first time a product is
    * seen (through `em`, the caller's transaction if it has one).
    */
-  async change(holder: string, productId: string, mode: 'add' | 'set', quantity: number, ttlMs: number, em?: EntityManager): Promise<ChangeResult> {
-    const keys = [inventoryKeys.stock(productId), inventoryKeys.holder(holder), inventoryKeys.expiry] as const;
-    const run = () => this.scripts.cartChange(...keys, holder, productId, mode, quantity, this.clock.now().getTime(), ttlMs, MAX_CART_LINES, MAX_LINE_QUANTITY);
+  async change(holder: string, productId: string, mode: 'add' | 'set', quantity: number, options: ChangeOptions): Promise<ChangeResult> {
+    const keys = [
+      inventoryKeys.stock(productId),
+      inventoryKeys.holder(holder),
+      inventoryKeys.expiry,
+      inventoryKeys.started,
+      inventoryKeys.holdersOf(productId),
+    ] as const;
+    const limits = [MAX_CART_LINES, MAX_LINE_QUANTITY, options.maxHoldMs ?? 0, options.allowed ?? -1];
+    const run = () => this.scripts.cartChange(...keys, holder, productId, mode, quantity, this.clock.now().getTime(), options.ttlMs, ...limits);
     let reply = await run();
     if (reply[0] === 'MISSING') {
-      await this.mirror.syncFromDatabase([productId], em);
+      await this.mirror.syncFromDatabase([productId], options.em);
       reply = await run();
     }
     const result: ChangeResult = { status: reply[0] as ChangeStatus, available: Number(reply[1]), lineQuantity: Number(reply[2]) };
+    if (result.status === 'CUSTOMER_LIMIT') result.allowed = Number(reply[3]);
     if (result.status === 'OK') {
       result.lines = linesOf(reply[4] as unknown as string[]);
       result.expiresAt = Number(reply[3]) || null;
@@ -74,10 +95,14 @@ export class Reservations {
    * Moves every line from one holder to another in one step (a cart handing its reservations to a
    * checkout, or getting them back), merging into the receiver's lines; returns the moved lines.
    */
-  async transfer(from: string, to: string, ttlMs: number): Promise<Map<string, number>> {
-    return linesOf(
-      await this.scripts.transferCart(inventoryKeys.holder(from), inventoryKeys.holder(to), inventoryKeys.expiry, from, to, this.clock.now().getTime() + ttlMs),
-    );
+  async transfer(from: string, to: string, ttlMs: number, maxHoldMs = 0): Promise<Map<string, number>> {
+    const keys = [inventoryKeys.holder(from), inventoryKeys.holder(to), inventoryKeys.expiry, inventoryKeys.started] as const;
+    return linesOf(await this.scripts.transferCart(...keys, from, to, this.prefix, this.clock.now().getTime(), ttlMs, maxHoldMs));
+  }
+
+  /** The holders (carts and checkouts) with a line of the product. */
+  async holdersOf(productId: string): Promise<string[]> {
+    return this.redis.smembers(inventoryKeys.holdersOf(productId));
   }
 
   /** Releases everything the holder reserved. */
@@ -94,7 +119,7 @@ export class Reservations {
   /** After a committed sale: drops the sold units from the holder and mirrors the new stock. */
   async consume(holder: string, sold: SoldLine[]): Promise<void> {
     const args = sold.flatMap((s) => [s.productId, s.quantity, s.stock, s.stockVersion]);
-    await this.scripts.consume(inventoryKeys.holder(holder), inventoryKeys.expiry, this.prefix, holder, ...args);
+    await this.scripts.consume(inventoryKeys.holder(holder), inventoryKeys.expiry, inventoryKeys.started, this.prefix, holder, ...args);
   }
 
   private get prefix(): string {

@@ -1,3 +1,4 @@
+import { text } from '../shared/text.js';
 import { z } from 'zod';
 import { PageQuery, pageSchema } from '../shared/pagination.js';
 import { isTimeZone } from '../shared/time-zones.js';
@@ -15,10 +16,10 @@ export const LocalitySlug = z
 export const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time HH:MM, e.g. "10:30"');
 
 /** An IANA time zone name, e.g. `Europe/Berlin`. */
-export const TimeZone = z.string().trim().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. "Europe/Berlin"');
+export const TimeZone = text().trim().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. "Europe/Berlin"');
 
 const fields = {
-  name: z.string().trim().min(1).max(100),
+  name: text().trim().min(1).max(100),
   timeZone: TimeZone,
   orderCutoff: TimeOfDay.describe("local time after which today's meal set takes no more orders"),
   reminderAt: TimeOfDay.describe('local time of the daily reminder to customers who have not ordered yet'),

@@ -1,3 +1,4 @@
+import { text } from '../shared/text.js';
 import { z } from 'zod';
 import { TimeOfDay, TimeZone } from '../localities/index.js';
 import { PageQuery } from '../shared/pagination.js';
@@ -58,7 +59,7 @@ export type NotificationPreferencesOutput = z.output<typeof NotificationPreferen
 export const DeviceInput = z
   .object({
     platform: z.enum(DEVICE_PLATFORMS),
-    token: z.string().trim().min(1).max(4096).describe("FCM/APNs token; for web, the browser's PushSubscription as JSON"),
+    token: text().trim().min(1).max(4096).describe("FCM/APNs token; for web, the browser's PushSubscription as JSON"),
   })
   .strict();
 export type DeviceInput = z.output<typeof DeviceInput>;

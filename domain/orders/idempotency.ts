@@ -44,17 +44,25 @@ export class IdempotencyStore {
     private readonly clock: Clock,
   ) {}
 
-  /** Null when this request owns the key now; otherwise the stored result (or the stored refusal, thrown). */
-  async claim<T>(tx: EntityManager, userId: string, key: string, hash: string): Promise<Replay<T> | null> {
+  /**
+   * Null when this request owns the key now; otherwise the stored result (or the stored refusal, thrown).
+   * The first statement of a checkout, so it also bounds the rest of the transaction (SET LOCAL through
+   * set_config, in the same round trip): no later statement, and no idle gap between statements, may
+   * last longer than `statementTimeoutMs`.
+   */
+  async claim<T>(tx: EntityManager, userId: string, key: string, hash: string, statementTimeoutMs: number): Promise<Replay<T> | null> {
     const now = this.clock.now();
+    const bound = String(statementTimeoutMs);
     const claimed = await tx.execute(
       `insert into idempotency_keys (user_id, key, request_hash, outcome, response, created_at)
-       values (?, ?, ?, 'pending', '{}', ?)
+       select ?::uuid, ?, ?, 'pending', '{}'::jsonb, ?::timestamptz
+       from (select set_config('statement_timeout', ?, true), set_config('idle_in_transaction_session_timeout', ?, true)) as bounds
+       where true
        on conflict (user_id, key) do update
          set request_hash = excluded.request_hash, outcome = 'pending', response = '{}', created_at = excluded.created_at
          where idempotency_keys.created_at < ?
        returning 1 as claimed`,
-      [userId, key, hash, now, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)],
+      [userId, key, hash, now, bound, bound, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)],
     );
     if (claimed.length) return null;
     const [row] = await tx.execute<Row[]>(`select request_hash, outcome, response from idempotency_keys where user_id = ? and key = ?`, [userId, key]);

@@ -54,6 +54,7 @@ export interface OrdersSettings {
 export function createOrdersModule(deps: ModuleDeps, { inventory, catalog, users, localities, rules }: OrdersDeps, settings: OrdersSettings): OrdersModule {
   const { em, uow, events, clock, log } = deps;
   const idempotency = new IdempotencyStore(em, clock);
+  const queries = new OrderQueries(em);
   const delivery = new DeliveryService({
     em,
     uow,
@@ -68,8 +69,17 @@ export function createOrdersModule(deps: ModuleDeps, { inventory, catalog, users
   });
   deps.outbox.consume('order.status_changed', 'delivery.follow-status', ({ payload }) => delivery.onStatusChanged(payload.order));
   return {
-    checkout: new CheckoutService({ uow, clock, log, stock: inventory.checkout, products: catalog.forSale, idempotency, rules: rules ?? noOrderRules }),
-    queries: new OrderQueries(em),
+    checkout: new CheckoutService({
+      uow,
+      clock,
+      log,
+      stock: inventory.checkout,
+      products: catalog.forSale,
+      idempotency,
+      rules: rules ?? noOrderRules,
+      orderedUnits: (customerId, productIds, tx) => queries.orderedUnitsOf(customerId, productIds, tx),
+    }),
+    queries,
     status: new OrderStatusService({ uow, clock, stock: inventory.checkout }),
     delivery,
     idempotency,

@@ -1,14 +1,19 @@
 import { AppError } from '../shared/app-error.js';
 import type { Actor } from '../shared/actor.js';
 import type { Order } from './order.entity.js';
+import type { OrderRecord } from './order-records.js';
+import { merchantView } from './order-view.js';
+import type { OrderView } from './orders.schemas.js';
 import type { OrderParty } from './transitions.js';
 
 /** How the caller relates to an order. */
 export function partyOf(caller: Actor, order: Pick<Order, 'customerId' | 'driverId'>, merchantIds: string[]): OrderParty {
+  const isMerchant = merchantIds.includes(caller.id);
   return {
     role: caller.role,
     isCustomer: order.customerId === caller.id,
-    isMerchant: merchantIds.includes(caller.id),
+    isMerchant,
+    isSoleMerchant: isMerchant && merchantIds.length === 1,
     isDriver: order.driverId === caller.id,
   };
 }
@@ -16,6 +21,12 @@ export function partyOf(caller: Actor, order: Pick<Order, 'customerId' | 'driver
 /** Who may see an order: its customer, its merchants, its driver, and admins. */
 export function canSee(party: OrderParty): boolean {
   return party.role === 'admin' || party.isCustomer || party.isMerchant || party.isDriver;
+}
+
+/** What the caller may see of an order: a merchant of a shared order sees only its own lines and their total. */
+export function viewFor(caller: Actor, record: OrderRecord): OrderView {
+  if (caller.role !== 'merchant' || record.merchantIds.length <= 1) return record.view;
+  return merchantView(record.order, record.items, record.history, caller.id);
 }
 
 /**

@@ -22,6 +22,23 @@ export interface OrderPlan {
   merchantIds: string[];
 }
 
+/** Products of the plan that cap units per customer, with the cap and the first line that holds each. */
+export function cappedProducts(plan: OrderPlan): Array<{ productId: string; cap: number; line: number }> {
+  const capped = new Map<string, { productId: string; cap: number; line: number }>();
+  plan.lines.forEach((l, line) => {
+    for (const p of [l.product, ...l.addons]) {
+      if (p.maxPerCustomer !== null && !capped.has(p.id)) capped.set(p.id, { productId: p.id, cap: p.maxPerCustomer, line });
+    }
+  });
+  return [...capped.values()];
+}
+
+/** The lines as priced now, for a PRICE_CHANGED answer. */
+export function currentLines(plan: OrderPlan) {
+  const priced = (p: ProductForSale) => ({ productId: p.id, unitPriceCents: p.priceCents });
+  return plan.lines.map((l) => ({ ...priced(l.product), quantity: l.quantity, addons: l.addons.map(priced) }));
+}
+
 /**
  * Turns requested lines into priced lines and per-product stock moves, with prices from the database.
  * Refuses unknown/inactive products, add-ons that do not belong to their dish, and mixed currencies.

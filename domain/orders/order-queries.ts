@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../shared/app-error.js';
-import { decodeCursor, encodeCursor, isUuid, type Page, type PageQuery } from '../shared/pagination.js';
+import { decodeCursor, encodeCursor, isTimestampText, isUuid, type Page, type PageQuery } from '../shared/pagination.js';
 import type { Actor } from '../shared/actor.js';
 import { uuidArray } from '../shared/uuid-array.js';
-import { visibleTo } from './order-access.js';
+import { viewFor, visibleTo } from './order-access.js';
 import { loadOrder, loadOrders, type OrderRecord } from './order-records.js';
 import type { OrderView } from './orders.schemas.js';
 
@@ -35,8 +35,26 @@ export class OrderQueries {
   }
 
   async view(caller: Actor, orderId: string): Promise<OrderView> {
-    return (await this.get(caller, orderId)).view;
+    return viewFor(caller, await this.get(caller, orderId));
   }
+
+  /**
+   * Units of each product the customer has in orders that are not cancelled (what maxPerCustomer
+   * counts besides the cart). Inside a checkout, pass its transaction: read after the product's row
+   * lock, it sees every committed order of the product.
+   */
+  async orderedUnitsOf(customerId: string, productIds: readonly string[], em: EntityManager = this.em): Promise<Map<string, number>> {
+    if (productIds.length === 0) return new Map();
+    const rows = await em.execute<Array<{ product_id: string; units: string }>>(
+      `select oi.product_id, sum(oi.quantity) as units from orders o join order_items oi on oi.order_id = o.id
+       where o.customer_id = ? and o.status <> 'cancelled' and oi.product_id in (?) group by oi.product_id`,
+      [customerId, [...productIds]],
+    );
+    return new Map(rows.map((r) => [r.product_id, Number(r.units)]));
+  }
+
+  /** Units of one product the customer has in orders that are not cancelled. */
+  orderedUnits = async (customerId: string, productId: string): Promise<number> => (await this.orderedUnitsOf(customerId, [productId])).get(productId) ?? 0;
 
   /** The caller's order history, newest first. */
   async list(caller: Actor, page: PageQuery): Promise<Page<OrderView>> {
@@ -50,7 +68,10 @@ export class OrderQueries {
     );
     const last = served[served.length - 1];
     return {
-      items: served.flatMap((r) => records.get(r.id)?.view ?? []),
+      items: served.flatMap((r) => {
+        const record = records.get(r.id);
+        return record ? [viewFor(caller, record)] : [];
+      }),
       nextCursor: rows.length > page.limit ? encodeCursor([new Date(last.created_at).toISOString(), last.id]) : null,
     };
   }
@@ -67,7 +88,7 @@ export class OrderQueries {
 
   private afterCursor(cursor: string): [string, string] {
     const [at, id] = decodeCursor(cursor, 2);
-    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !isUuid(id)) {
+    if (!isTimestampText(at) || !isUuid(id)) {
       throw AppError.validation([{ path: 'cursor', message: 'Invalid cursor' }]);
     }
     return [at, id];

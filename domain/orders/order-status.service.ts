@@ -3,10 +3,10 @@ import type { CheckoutStock, StockMove } from '../inventory/index.js';
 import type { Actor } from '../shared/actor.js';
 import type { Clock } from '../shared/clock.js';
 import type { UnitOfWork } from '../shared/unit-of-work.js';
-import { visibleTo } from './order-access.js';
+import { viewFor, visibleTo } from './order-access.js';
 import { OrderStatusChange, type OrderItem, type OrderStatus } from './order.entity.js';
 import { loadOrder } from './order-records.js';
-import { toOrderView } from './order-view.js';
+import { merchantViews, toOrderView } from './order-view.js';
 import type { OrderView } from './orders.schemas.js';
 import { assertTransition } from './transitions.js';
 
@@ -36,9 +36,17 @@ export class OrderStatusService {
       order.updatedAt = now;
       const change = tx.create(OrderStatusChange, { id: randomUUID(), orderId, status: to, at: now, byUserId: caller.id, byRole: caller.role });
       await tx.flush();
-      const view = toOrderView(order, items, [...history, change]);
-      emit('order.status_changed', { order: view, merchantIds: record.merchantIds, from, to, by: caller.id });
-      return { view, returned };
+      const changes = [...history, change];
+      const view = toOrderView(order, items, changes);
+      emit('order.status_changed', {
+        order: view,
+        merchantIds: record.merchantIds,
+        merchantViews: merchantViews(order, items, changes, record.merchantIds),
+        from,
+        to,
+        by: caller.id,
+      });
+      return { view: viewFor(caller, { ...record, history: changes, view }), returned };
     });
     await this.d.stock.restocked(returned);
     return view;

@@ -2,14 +2,15 @@ import { z } from 'zod';
 import { MAX_LINE_QUANTITY } from '../inventory/index.js';
 import { LocalitySlug } from '../localities/index.js';
 import { ORDER_STATUSES } from './order.entity.js';
+import { text } from '../shared/text.js';
 
 export const MAX_ORDER_LINES = 100;
 export const MAX_ADDONS_PER_LINE = 10;
 
 export const DeliveryAddressInput = z
   .object({
-    line1: z.string().trim().min(1).max(200),
-    locality: z.string().trim().min(1).max(100),
+    line1: text().trim().min(1).max(200),
+    locality: text().trim().min(1).max(100),
     lat: z.number().min(-90).max(90),
     lng: z.number().min(-180).max(180),
   })
@@ -31,6 +32,13 @@ const orderFields = {
     .uuid()
     .optional()
     .describe("order from this meal set: only its dishes (with their add-ons), today, in the caller's locality, before the cut-off"),
+  expectedTotalCents: z
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .optional()
+    .describe("the total the client showed; if today's prices make another, 409 PRICE_CHANGED and nothing is charged"),
 };
 
 function cartOrItems(v: { fromCart?: true; items?: unknown[] }, ctx: z.RefinementCtx): void {

@@ -7,14 +7,19 @@ export interface OrderParty {
   role: Role;
   isCustomer: boolean;
   isMerchant: boolean;
+  /** The caller is the order's only merchant (an order of several merchants has none). */
+  isSoleMerchant: boolean;
   isDriver: boolean;
 }
+
+/** Who may make a move: the customer, any merchant of the order, its only merchant, its driver (admins: any legal move). */
+type Mover = 'customer' | 'merchant' | 'soleMerchant' | 'driver';
 
 interface Transition {
   from: readonly OrderStatus[];
   to: OrderStatus;
   /** Who may make the move, besides admin (who may make any legal move). */
-  by: ReadonlyArray<'customer' | 'merchant' | 'driver'>;
+  by: readonly Mover[];
 }
 
 /** The order state machine: every legal move and who may make it. */
@@ -24,14 +29,17 @@ export const OrderTransitions: readonly Transition[] = [
   { from: ['preparing'], to: 'ready', by: ['merchant'] },
   { from: ['ready'], to: 'out_for_delivery', by: ['driver'] },
   { from: ['out_for_delivery'], to: 'delivered', by: ['driver'] },
-  // The customer may cancel until the kitchen starts; the merchant until it is delivered.
-  { from: ['placed', 'confirmed'], to: 'cancelled', by: ['customer', 'merchant'] },
-  { from: ['preparing', 'ready', 'out_for_delivery'], to: 'cancelled', by: ['merchant'] },
+  // The customer may cancel until the kitchen starts; the merchant until it is delivered. An order of
+  // several merchants is cancelled by its customer or an admin only: one merchant may not cancel the
+  // others' lines (issue #15; refusing a single merchant's lines would need partial cancellation).
+  { from: ['placed', 'confirmed'], to: 'cancelled', by: ['customer', 'soleMerchant'] },
+  { from: ['preparing', 'ready', 'out_for_delivery'], to: 'cancelled', by: ['soleMerchant'] },
 ];
 
-function acts(party: OrderParty, as: 'customer' | 'merchant' | 'driver'): boolean {
+function acts(party: OrderParty, as: Mover): boolean {
   if (as === 'customer') return party.isCustomer;
   if (as === 'merchant') return party.role === 'merchant' && party.isMerchant;
+  if (as === 'soleMerchant') return party.role === 'merchant' && party.isSoleMerchant;
   return party.role === 'driver' && party.isDriver;
 }
 

@@ -1,3 +1,4 @@
+import { text } from '../shared/text.js';
 import { z } from 'zod';
 import { PageQuery, pageSchema } from '../shared/pagination.js';
 
@@ -13,7 +14,9 @@ export const WEBHOOK_EVENTS = [
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
-const Url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
+const Url = text()
+  .max(2048)
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
 const Events = z
   .array(z.enum(WEBHOOK_EVENTS))
   .min(1)

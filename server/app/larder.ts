@@ -3,6 +3,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startWorker, type Worker } from '../../jobs/worker.js';
 import { createHttpApp } from '../http/app.js';
+import { startMetricsServer, type MetricsServer } from '../http/metrics-endpoint.js';
 import type { Config } from '../platform/config.js';
 import { checkReadiness } from '../platform/readiness.js';
 import { createPubSubRedis } from '../platform/redis.js';
@@ -18,6 +19,8 @@ export interface Larder {
   http?: HttpServer;
   realtime?: Realtime;
   port?: number;
+  /** Set when METRICS_PORT serves /metrics on its own port. */
+  metricsPort?: number;
   emitter: RoomEmitter;
   stop(): Promise<void>;
 }
@@ -65,6 +68,8 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
     log.info({ localities }, 'meal-set reminder schedules in step with the localities');
   }
   if (!works) await container.scheduler.notifyWorkers();
+  const metricsServer: MetricsServer | undefined =
+    config.metricsPort === undefined ? undefined : await startMetricsServer(config.metricsPort, container.metrics, config.metricsToken);
   const port = http ? (http.address() as AddressInfo).port : undefined;
   log.info({ role: config.role, port, scheduler: container.scheduler.store }, 'larder started');
 
@@ -91,10 +96,11 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
       await step('realtime', () => realtime?.close());
       http?.closeAllConnections();
       await closed;
+      await step('metrics server', () => metricsServer?.close());
       emitterRedis?.disconnect();
       await step('container', () => container.close());
       log.info('stopped');
     })());
 
-  return { container, http, realtime, port, emitter, stop };
+  return { container, http, realtime, port, metricsPort: metricsServer?.port, emitter, stop };
 }

@@ -70,15 +70,17 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
     jwtSecret: config.jwtSecret,
     argon2Concurrency: config.argon2Concurrency,
     authIpLimitPer5Min: config.authIpLimitPer5Min,
+    otpPhoneDailyLimit: config.otpPhoneDailyLimit,
+    otpIpDailyLimit: config.otpIpDailyLimit,
     smsOutboxFile: config.smsOutboxFile,
     publicUrl: config.publicUrl,
     admin: config.admin,
     sms: overrides.sms,
   });
   const localities = createLocalitiesModule(deps);
-  const inventory = createInventoryModule(deps, { cartTtlSeconds });
+  const cartMaxHoldSeconds = config.cartMaxHoldSeconds;
+  const inventory = createInventoryModule(deps, { cartTtlSeconds, cartMaxHoldSeconds });
   const catalog = createCatalogModule(deps, { availability: (ids) => inventory.available(ids), users: identity.users });
-  const cart = createCartModule(deps, { inventory, catalog }, { cartTtlSeconds });
   // Checkout judges meal-set orders through this port; the meal-sets module, built below, reads orders.
   const mealSetRules: OrderRules = { check: (candidate, tx) => mealsets.orderRules.check(candidate, tx) };
   const orders = createOrdersModule(
@@ -89,6 +91,7 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
       deliveryRadiusKm: config.deliveryRadiusKm,
     },
   );
+  const cart = createCartModule(deps, { inventory, catalog, orders: orders.queries }, { cartTtlSeconds, cartMaxHoldSeconds });
   const diary = createDiaryModule(
     deps,
     { catalog, users: identity.users, storage: infra.storage },

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { z } from 'zod';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { parseInput } from '../../domain/shared/validate.js';
-import type { AccessTokens } from '../../domain/identity/index.js';
+import type { ActorResolver } from '../../domain/identity/index.js';
 import type { Actor } from '../../domain/shared/actor.js';
 import { authorize, type AuthRule } from './auth.js';
 import { readJsonBody } from './json-body.js';
@@ -33,8 +33,6 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   tags: string[];
   auth: A;
   body?: B;
-  /** A body the handler streams itself (uploads): documented, never parsed as JSON here. */
-  upload?: { contentTypes: string[]; description: string };
   query?: Q;
   params?: P;
   /** A body the handler streams itself (uploads), documented as binary in these content types; never read here. */
@@ -71,7 +69,7 @@ export class Api {
   readonly router = new Router({ prefix: '/api/v1' });
   readonly registry = new OpenAPIRegistry();
 
-  constructor(private readonly tokens: AccessTokens) {
+  constructor(private readonly actors: ActorResolver) {
     this.registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   }
 
@@ -81,7 +79,7 @@ export class Api {
     this.document(spec);
     const successStatus = Number(Object.keys(spec.responses)[0]);
     this.router[spec.method](spec.path, async (ctx) => {
-      const user = (await authorize(ctx, spec.auth, this.tokens)) as Caller<A>;
+      const user = (await authorize(ctx, spec.auth, this.actors)) as Caller<A>;
       const params = spec.params ? parseInput(spec.params, ctx.params) : undefined;
       const query = spec.query ? parseInput(spec.query, ctx.query) : undefined;
       const rawBody = spec.body ? await readJsonBody(ctx) : undefined;
@@ -121,15 +119,6 @@ export class Api {
         ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
         ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
         ...(spec.rawBody ? { body: rawBodyDoc(spec.rawBody) } : {}),
-        ...(spec.upload
-          ? {
-              body: {
-                description: spec.upload.description,
-                content: Object.fromEntries(spec.upload.contentTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
-                required: true,
-              },
-            }
-          : {}),
       },
       responses,
     });

@@ -10,6 +10,9 @@ import { filesRouter } from './routes/files.js';
 import { platformRouter } from './routes/platform.js';
 import { registerRoutes } from './routes/index.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { docsRouter } from './docs-page.js';
+import { requestLabels } from './request-labels.js';
+import { securityHeaders } from './security-headers.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -17,10 +20,12 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export function createHttpApp(context: AppContext, readiness: () => Promise<Readiness>, asyncApi: object): Koa {
   const { config, log, metrics, orm, modules } = context;
   const app = new Koa({ proxy: config.trustProxy });
-  const api = new Api(modules.identity.tokens);
+  const api = new Api(modules.identity.actors);
   registerRoutes(api, modules);
   const openApi = buildOpenApiDocument(api.registry, config.publicUrl);
+  const metricsExposure = config.metricsPort === undefined ? { public: true as const, token: config.metricsToken } : { public: false as const };
 
+  app.use(securityHeaders(config.publicUrl));
   app.use(async (ctx, next) => {
     const incoming = ctx.get('x-request-id');
     const reqId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -32,17 +37,18 @@ export function createHttpApp(context: AppContext, readiness: () => Promise<Read
         await next();
       } catch (err) {
         const { expected } = respondWithProblem(ctx, err);
-        if (!expected) log.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
+        if (!expected) log.error({ err, method: ctx.method, path: ctx.path.slice(0, 200) }, 'request failed');
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? 'unmatched' : ctx.path);
-      metrics.httpRequests.inc({ method: ctx.method, route, status: String(ctx.status) });
-      metrics.httpDuration.observe({ method: ctx.method, route }, seconds);
-      log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
+      const labels = requestLabels(ctx);
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe({ method: labels.method, route: labels.route }, seconds);
+      log.info({ method: labels.method, path: ctx.path.slice(0, 200), status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
     });
   });
   app.use((_ctx, next) => RequestContext.create(orm.em, next));
-  app.use(platformRouter({ metrics, readiness }, { openApi, asyncApi }).routes());
+  app.use(platformRouter({ metrics, readiness, metricsExposure }, { openApi, asyncApi }).routes());
+  app.use(docsRouter().routes());
   app.use(filesRouter(context.storage).routes());
   app.use(api.router.routes());
   app.use(api.router.allowedMethods());

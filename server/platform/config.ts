@@ -56,8 +56,20 @@ const EnvSchema = z
     S3_ACCESS_KEY_ID: z.string().optional(),
     S3_SECRET_ACCESS_KEY: z.string().optional(),
     S3_FORCE_PATH_STYLE: bool.optional(),
-    PUBLIC_URL: z.url().default('http://localhost:3000'),
+    PUBLIC_URL: z.url().optional(),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     CART_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    CART_MAX_HOLD_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400)
+      .default(3600),
+    SOCKETS_PER_USER: z.coerce.number().int().min(1).max(1000).default(10),
+    SOCKET_USER_EVENTS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(100),
+    OTP_PHONE_DAILY_LIMIT: z.coerce.number().int().min(1).default(10),
+    OTP_IP_DAILY_LIMIT: z.coerce.number().int().min(1).default(50),
     DRIVER_SPEED_KMH: z.coerce.number().positive().max(200).default(25),
     DELIVERY_RADIUS_KM: z.coerce.number().positive().max(500).default(30),
     WEBHOOK_ALLOW_PRIVATE: bool.default(false),
@@ -89,6 +101,14 @@ const EnvSchema = z
   .refine((env) => env.NODE_ENV !== 'production' || env.JWT_SECRET !== DEV_JWT_SECRET, {
     path: ['JWT_SECRET'],
     message: 'must be set in production',
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.PUBLIC_URL !== undefined, {
+    path: ['PUBLIC_URL'],
+    message: 'must be set in production (it goes into mailed links, the API documents and HSTS)',
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.METRICS_TOKEN !== undefined || env.METRICS_PORT !== undefined, {
+    path: ['METRICS_TOKEN'],
+    message: 'set METRICS_TOKEN or METRICS_PORT in production: /metrics is never public there',
   })
   .refine((env) => !env.ADMIN_EMAIL === !env.ADMIN_PASSWORD, {
     path: ['ADMIN_PASSWORD'],
@@ -129,7 +149,17 @@ export interface Config {
   /** Set when files go to an S3-compatible bucket instead of `storageDir`. */
   s3?: { bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
   publicUrl: string;
+  /** Bearer token /metrics requires, when set. */
+  metricsToken?: string;
+  /** When set, /metrics is served on this port only (not on the public one). */
+  metricsPort?: number;
   cartTtlSeconds: number;
+  /** A cart's reservations never outlive this, however often it changes. */
+  cartMaxHoldSeconds: number;
+  socketsPerUser: number;
+  socketUserEventsPerSecond: number;
+  otpPhoneDailyLimit: number;
+  otpIpDailyLimit: number;
   /** How often the worker asks Redis for expired carts (not an env variable: tests shorten it). */
   cartSweepIntervalMs: number;
   /** How often a worker polls the outbox when no local commit woke it (not an env variable). */
@@ -221,8 +251,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           forcePathStyle: e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined,
         }
       : undefined,
-    publicUrl: e.PUBLIC_URL,
+    publicUrl: e.PUBLIC_URL ?? 'http://localhost:3000',
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
     cartTtlSeconds: e.CART_TTL_SECONDS,
+    cartMaxHoldSeconds: e.CART_MAX_HOLD_SECONDS,
+    socketsPerUser: e.SOCKETS_PER_USER,
+    socketUserEventsPerSecond: e.SOCKET_USER_EVENTS_PER_SECOND,
+    otpPhoneDailyLimit: e.OTP_PHONE_DAILY_LIMIT,
+    otpIpDailyLimit: e.OTP_IP_DAILY_LIMIT,
     cartSweepIntervalMs: 1_000,
     outboxPollIntervalMs: 500,
     driverSpeedKmh: e.DRIVER_SPEED_KMH,

@@ -33,7 +33,10 @@ export function clientError(err: unknown, mapped: AppError | null = toAppError(e
   return { error, status, expose: status < 500 || error.code === 'UNAVAILABLE', expected: mapped !== null };
 }
 
+/** Connection refused, admin shutdown, cannot connect now, too many connections; a bounded statement or idle transaction timed out. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', '57P01', '57P03', '53300', '57014', '25P03']);
+
 function isPostgresDown(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;
-  return code === 'ECONNREFUSED' || code === '57P01' || code === '57P03' || code === '53300';
+  return code !== undefined && UNAVAILABLE_CODES.has(code);
 }

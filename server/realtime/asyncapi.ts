@@ -69,7 +69,9 @@ export function buildAsyncApiDocument(publicUrl: string): object {
       description: [
         'Socket.IO 4 events. Connect with `io(url, { auth: { token: accessToken } })`; a missing, forged or expired token is refused',
         'with `connect_error` (`err.data.code`). Every client → server event takes an ack callback answered `{ ok: true, data }` or',
-        '`{ ok: false, error: { code, message, ...details } }` with the same codes as the REST API. Each socket may send 50 events/s (burst 100).',
+        '`{ ok: false, error: { code, message, ...details } }` with the same codes as the REST API. Each socket may send 50 events/s (burst 100),',
+        'and each user SOCKET_USER_EVENTS_PER_SECOND over all their sockets (RATE_LIMITED with retryAfter). A user holds at most SOCKETS_PER_USER',
+        'sockets at once; more are refused with `connect_error` code TOO_MANY_CONNECTIONS.',
         `Error codes: ${ERROR_CODES.join(', ')}.`,
       ].join(' '),
     },

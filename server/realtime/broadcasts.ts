@@ -5,9 +5,22 @@ import type { RoomEmitter } from './room-emitter.js';
 import { rooms } from './rooms.js';
 import { StockPushCoalescer } from './stock-push.js';
 
-/** Everyone told about an order's changes: its customer, merchants, driver, and sockets watching it. */
-function orderAudience(order: OrderView, merchantIds: string[]): string[] {
-  return [rooms.user(order.customerId), ...merchantIds.map(rooms.user), ...(order.driverId ? [rooms.user(order.driverId)] : []), rooms.order(order.id)];
+interface OrderChange {
+  order: OrderView;
+  merchantIds: string[];
+  merchantViews?: Record<string, OrderView>;
+}
+
+/**
+ * `order:updated` to everyone told about an order: the whole order to its customer, its driver and its
+ * watchers; to each merchant (and that merchant's watching sockets) only what it may see of it.
+ */
+function pushOrder(emitter: RoomEmitter, { order, merchantIds, merchantViews }: OrderChange): void {
+  emitter.emit([rooms.user(order.customerId), ...(order.driverId ? [rooms.user(order.driverId)] : []), rooms.order(order.id)], 'order:updated', { order });
+  for (const merchantId of merchantIds) {
+    const view = merchantViews?.[merchantId] ?? order;
+    emitter.emit([rooms.user(merchantId), rooms.orderForMerchant(order.id, merchantId)], 'order:updated', { order: view });
+  }
 }
 
 interface BroadcastDeps {
@@ -32,13 +45,15 @@ export function subscribeBroadcasts({ events, emitter, availability, log }: Broa
     events.subscribe('stock.changed', pushStock),
     events.subscribe('stock.committed', pushStock),
     events.subscribe('cart.expired', ({ userId, items }) => emitter.emit(rooms.user(userId), 'cart:expired', { items })),
-    events.subscribe('order.created', ({ order, merchantIds }) => emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order })),
-    events.subscribe('order.status_changed', ({ order, merchantIds }) => emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order })),
-    events.subscribe('order.driver_assigned', ({ order, merchantIds, driverId, distanceM, etaSeconds }) => {
-      emitter.emit(rooms.user(driverId), 'delivery:assigned', { order, distanceM, etaSeconds });
-      emitter.emit(orderAudience(order, merchantIds), 'order:updated', { order });
+    events.subscribe('user.disabled', ({ userId }) => emitter.disconnect(rooms.user(userId))),
+    events.subscribe('cart.updated', ({ userId, cart }) => emitter.emit(rooms.user(userId), 'cart:updated', { cart })),
+    events.subscribe('order.created', (change) => pushOrder(emitter, change)),
+    events.subscribe('order.status_changed', (change) => pushOrder(emitter, change)),
+    events.subscribe('order.driver_assigned', (change) => {
+      emitter.emit(rooms.user(change.driverId), 'delivery:assigned', { order: change.order, distanceM: change.distanceM, etaSeconds: change.etaSeconds });
+      pushOrder(emitter, change);
     }),
-    events.subscribe('delivery.location', (location) => emitter.emit(rooms.order(location.orderId), 'order:driver-location', location)),
+    events.subscribe('delivery.location', (location) => emitter.emit(rooms.orderTracking(location.orderId), 'order:driver-location', location)),
     events.subscribe('comment.added', ({ postId, comment }) => emitter.emit(rooms.post(postId), 'comment:added', { comment })),
     events.subscribe('comment.restored', ({ postId, comment }) => emitter.emit(rooms.post(postId), 'comment:added', { comment })),
     events.subscribe('comment.deleted', ({ postId, commentId }) => emitter.emit(rooms.post(postId), 'comment:deleted', { commentId, postId })),

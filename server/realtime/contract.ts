@@ -13,6 +13,7 @@ import { CommentAddInput, CommentView, MissedComments, PostUnwatchInput, PostWat
 import { NotificationPush } from '../../domain/notifications/index.js';
 import { ImportView, ImportWatchInput } from '../../domain/imports/index.js';
 import { ERROR_CODES, type ErrorCode } from '../../domain/shared/app-error.js';
+import { text } from '../../domain/shared/text.js';
 
 /** A client → server event: what the client sends, what the ack's `data` carries. */
 export interface ClientEventSpec {
@@ -28,7 +29,7 @@ export interface ServerEventSpec {
 }
 
 const ProductId = z.uuid();
-export const RenewInput = z.object({ token: z.string().min(1).max(4096) }).strict();
+export const RenewInput = z.object({ token: text().min(1).max(4096) }).strict();
 
 /**
  * The socket contract, client → server: every event a client may emit, with the zod schema its payload
@@ -108,6 +109,10 @@ export const serverEvents = {
     payload: z.object({ productId: ProductId, available: z.number().int() }),
   },
   'cart:expired': { summary: "The cart's reservations were released because it expired", payload: z.object({ items: z.array(Line) }) },
+  'cart:updated': {
+    summary: 'A price in the cart changed, or a product in it stopped being for sale: the cart as it now is (check out with its totalCents)',
+    payload: z.object({ cart: Cart }),
+  },
   'order:updated': { summary: "An order changed: to its customer, its merchants, its driver and the order's watchers", payload: OrderPush },
   'delivery:assigned': {
     summary: 'To the driver an order was assigned to',

@@ -16,6 +16,7 @@ export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inter
 type RawListener = { on(event: string, listener: (...args: unknown[]) => void): unknown };
 
 const buckets = new WeakMap<AppSocket, TokenBucket>();
+const userLimits = new WeakMap<AppSocket, () => number | Promise<number>>();
 const SOCKET_BURST = 100;
 const SOCKET_EVENTS_PER_SECOND = 50;
 
@@ -23,6 +24,20 @@ function bucketFor(socket: AppSocket): TokenBucket {
   const bucket = buckets.get(socket) ?? new TokenBucket(SOCKET_BURST, SOCKET_EVENTS_PER_SECOND);
   buckets.set(socket, bucket);
   return bucket;
+}
+
+/** Adds the per-user event limit (across the user's sockets and instances) to the socket's own. */
+export function limitUserEvents(socket: AppSocket, take: () => number | Promise<number>): void {
+  userLimits.set(socket, take);
+}
+
+/** Refuses an event over the socket's own budget or its user's (awaited only when the user's slice is refilled from Redis). */
+async function spendEventBudget(socket: AppSocket): Promise<void> {
+  const own = bucketFor(socket).take();
+  if (own > 0) throw new AppError('RATE_LIMITED', 'Too many events on this connection', { retryAfter: own });
+  const taken = userLimits.get(socket)?.() ?? 0;
+  const user = typeof taken === 'number' ? taken : await taken;
+  if (user > 0) throw new AppError('RATE_LIMITED', 'Too many events on this account', { retryAfter: user });
 }
 
 /**
@@ -50,8 +65,7 @@ export function handle<E extends ClientEventName>(
     };
     void logContext.run({ socketId: socket.id, userId: socket.data.userId, event }, async () => {
       try {
-        const retryAfter = bucketFor(socket).take();
-        if (retryAfter > 0) throw new AppError('RATE_LIMITED', 'Too many events on this connection', { retryAfter });
+        await spendEventBudget(socket);
         const input = parseInput(schema, payload) as EventArgs<E>;
         const caller: Actor = { id: socket.data.userId, role: socket.data.role };
         const data = await RequestContext.create(orm.em, () => run(input, caller));

@@ -3,14 +3,18 @@ import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { AppContext } from '../platform/app-context.js';
+import { AppError } from '../../domain/shared/app-error.js';
 import { toAppError } from '../platform/error-mapping.js';
 import { createPubSubRedis } from '../platform/redis.js';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events.js';
-import type { AppSocket } from './handle.js';
+import { limitUserEvents, type AppSocket } from './handle.js';
+import { SocketSlots } from './socket-slots.js';
+import { UserEventLimiter } from './user-event-limiter.js';
 import { adapterKey } from './room-emitter.js';
 import { rooms } from './rooms.js';
 import { registerSocketHandlers } from './handlers/index.js';
 import { scheduleExpiry } from './session-expiry.js';
+import { NewSocketChecks, startAccountSweep } from './account-sweep.js';
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -20,9 +24,12 @@ export interface Realtime {
 }
 
 /** Socket.IO on the Koa http server, with the Redis adapter so every instance reaches every client. */
-export async function createRealtime(httpServer: HttpServer, context: AppContext): Promise<Realtime> {
+export async function createRealtime(httpServer: HttpServer, context: AppContext & { redis: Redis }): Promise<Realtime> {
   const { config, log } = context;
-  const { tokens } = context.modules.identity;
+  const slots = new SocketSlots(context.redis, config.socketsPerUser, log);
+  const userEvents = new UserEventLimiter(context.redis, config.socketUserEventsPerSecond, log);
+  const newSockets = new NewSocketChecks(context.modules.identity.users, log);
+  const { actors } = context.modules.identity;
   const pub = createPubSubRedis(config.redisUrl, 'larder-io-pub');
   const sub = pub.duplicate();
   for (const client of [pub, sub]) client.on('error', (err) => log.warn({ err: err.message }, 'socket.io redis error'));
@@ -38,8 +45,19 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
 
   io.use(async (socket, next) => {
     try {
-      const claims = await tokens.verify(socket.handshake.auth?.token as string | undefined);
+      const claims = await actors.verify(socket.handshake.auth?.token as string | undefined);
       socket.data = { userId: claims.userId, role: claims.role, expiresAt: claims.expiresAt };
+      // Both in one pipelined round trip; the account itself is checked right after the connection.
+      const [current, slot] = await Promise.allSettled([actors.assertNotRevoked(claims), slots.take(claims.userId, socket.id)]);
+      if (current.status === 'rejected') {
+        slots.release(socket.id);
+        throw current.reason;
+      }
+      if (slot.status === 'rejected') throw slot.reason;
+      if (!slot.value) {
+        log.warn({ userId: claims.userId, cap: config.socketsPerUser }, 'socket refused: too many connections for one user');
+        throw new AppError('TOO_MANY_CONNECTIONS', `At most ${config.socketsPerUser} connections per user; close one first`);
+      }
       next();
     } catch (err) {
       const appError = toAppError(err);
@@ -49,15 +67,26 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
 
   io.on('connection', (socket: AppSocket) => {
     context.metrics.socketConnections.inc();
-    socket.once('disconnect', () => context.metrics.socketConnections.dec());
+    socket.once('disconnect', () => {
+      context.metrics.socketConnections.dec();
+      slots.release(socket.id);
+    });
+    limitUserEvents(socket, () => userEvents.take(socket.data.userId));
+    newSockets.add(socket);
     void socket.join(rooms.user(socket.data.userId));
     scheduleExpiry(socket, context.clock);
     registerSocketHandlers(context, socket);
   });
 
+  const stopSweep = startAccountSweep(io, context.modules.identity.users, log);
+
   return {
     io,
     async close() {
+      stopSweep();
+      slots.stop();
+      newSockets.stop();
+      userEvents.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await Promise.all([quit(pub), quit(sub)]);
     },

@@ -40,6 +40,8 @@ export function benchEnv(name: string, extra: Record<string, string> = {}): Benc
     serverEnv: {
       NODE_ENV: 'production',
       JWT_SECRET: jwtSecret,
+      PUBLIC_URL: 'http://127.0.0.1',
+      METRICS_TOKEN: randomBytes(16).toString('hex'),
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
       REDIS_PREFIX: redisPrefix,

@@ -227,6 +227,8 @@ async function rawEvalsha(redisUrl: string, prefix: string, productIds: string[]
       inventoryKeys.stock(productId),
       inventoryKeys.holder(holder),
       inventoryKeys.expiry,
+      inventoryKeys.started,
+      inventoryKeys.holdersOf(productId),
       holder,
       productId,
       add ? 'add' : 'set',
@@ -235,6 +237,8 @@ async function rawEvalsha(redisUrl: string, prefix: string, productIds: string[]
       900_000,
       MAX_CART_LINES,
       MAX_LINE_QUANTITY,
+      3_600_000, // the server's CART_MAX_HOLD_SECONDS default
+      -1, // no per-customer cap
     );
     if (reply[0] !== 'OK') throw new Error(String(reply[0]));
   };

@@ -254,8 +254,7 @@ async function rawCheckout(pool: pg.Pool, customerId: string, productId: string,
       updatedAt: now.toISOString(),
       history: [{ status: 'placed', at: now.toISOString(), by: customerId }],
     };
-    await client.query(`update idempotency_keys set outcome = $1, response = $2 where user_id = $3 and key = $4`, [
-      'created',
+    await client.query(`update idempotency_keys set outcome = 'created', response = $1 where user_id = $2 and key = $3`, [
       JSON.stringify(view),
       customerId,
       key,

@@ -59,7 +59,7 @@ describe('product caching and ETags', () => {
     const p = await createProduct(shop.app, shop.merchant, { stock: 5 });
     expect((await shop.http.get(`/api/v1/products/${p.id}`)).body.available).toBe(5);
     const shopper = await createUser(shop.app);
-    await shop.app.container.modules.cart.cart.add(shopper.id, { productId: p.id, quantity: 2 });
+    await shop.app.container.modules.cart.cart.add(shopper, { productId: p.id, quantity: 2 });
     const res = await shop.http.get(`/api/v1/products/${p.id}`);
     expect(res.body).toMatchObject({ stock: 5, available: 3 });
   });

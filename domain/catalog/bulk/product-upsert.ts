@@ -20,9 +20,16 @@ export interface BatchOutcome {
   rejections: BulkRejection[];
 }
 
-interface UpdatedRow {
+/** What a shopper's cart shows of a product: a change to it is announced (product.offer_changed). */
+interface OfferRow {
   id: string;
   stock: number;
+  price_cents: number;
+  currency: string;
+  active: boolean;
+}
+
+interface UpdatedRow extends OfferRow {
   stock_version: string;
 }
 
@@ -41,7 +48,7 @@ export async function writeStagedBatch(tx: EntityManager, emit: Emit, batch: Sta
   // meanwhile is skipped here too, and updated just below.
   const inserted = await tx.execute<Array<{ id: string }>>(insertSql(table), [merchantId, fromRow, toRow]);
   const specs = specsOf(batch.fields);
-  const { updated, oldStock } = await updateChanged(tx, batch, specs);
+  const { updated, before } = await updateChanged(tx, batch, specs);
   if (flagsNeedRefresh(batch.fields) && updated.length)
     await refreshIngredientFlags(
       tx,
@@ -50,9 +57,16 @@ export async function writeStagedBatch(tx: EntityManager, emit: Emit, batch: Sta
   const productIds = [...inserted.map((r) => r.id), ...updated.map((r) => r.id)];
   if (productIds.length) {
     const stock = updated
-      .filter((u) => u.stock !== oldStock.get(u.id))
+      .filter((u) => u.stock !== before.get(u.id)?.stock)
       .map((u) => ({ productId: u.id, stock: u.stock, stockVersion: Number(u.stock_version) }));
     emit('products.batch_changed', { merchantId, productIds, stock });
+  }
+  // Carts holding a product whose price, currency or for-sale flag changed are told, as for a single edit.
+  for (const u of updated) {
+    const old = before.get(u.id);
+    if (old && (old.price_cents !== u.price_cents || old.currency !== u.currency || old.active !== u.active)) {
+      emit('product.offer_changed', { productId: u.id, priceCents: u.price_cents, currency: u.currency, active: u.active });
+    }
   }
   return { inserted: inserted.length, updated: updated.length, unchanged: rows - inserted.length - updated.length, rejections };
 }
@@ -88,7 +102,7 @@ async function updateChanged(
   tx: EntityManager,
   batch: StagedBatch,
   specs: readonly FieldSpec[],
-): Promise<{ updated: UpdatedRow[]; oldStock: Map<string, number> }> {
+): Promise<{ updated: UpdatedRow[]; before: Map<string, OfferRow> }> {
   const { table, merchantId, fromRow, toRow } = batch;
   const candidates = await tx.execute<Array<{ id: string; row_no: number }>>(
     `select t.id, s.row_no from ${table} s
@@ -96,13 +110,14 @@ async function updateChanged(
      where s.row_no >= ? and s.row_no < ? and ${changesSql(specs)}`,
     [merchantId, fromRow, toRow],
   );
-  if (candidates.length === 0) return { updated: [], oldStock: new Map() };
+  if (candidates.length === 0) return { updated: [], before: new Map() };
   const ids = `{${candidates.map((c) => c.id).join(',')}}`;
-  const locked = await tx.execute<Array<{ id: string; stock: number }>>(`select id, stock from products where id = any(?::uuid[]) order by id for update`, [
-    ids,
-  ]);
+  const locked = await tx.execute<OfferRow[]>(
+    `select id, stock, price_cents, currency, active from products where id = any(?::uuid[]) order by id for update`,
+    [ids],
+  );
   const updated = await tx.execute<UpdatedRow[]>(updateSql(table, specs, flagsFollow(batch.fields)), [ids, `{${candidates.map((c) => c.row_no).join(',')}}`]);
-  return { updated, oldStock: new Map(locked.map((l) => [l.id, l.stock])) };
+  return { updated, before: new Map(locked.map((l) => [l.id, l])) };
 }
 
 function updateSql(table: string, specs: readonly FieldSpec[], withFlags: boolean): string {
@@ -111,7 +126,7 @@ function updateSql(table: string, specs: readonly FieldSpec[], withFlags: boolea
   return `update products p set ${sets.join(', ')}, updated_at = now()
     from (select c.id as target_id, s.* from unnest(?::uuid[], ?::int[]) as c(id, row_no) join ${table} s on s.row_no = c.row_no) x
     where p.id = x.target_id and ${changesSql(specs, 'p', 'x')}
-    returning p.id, p.stock, p.stock_version`;
+    returning p.id, p.stock, p.stock_version, p.price_cents, p.currency, p.active`;
 }
 
 async function refreshIngredientFlags(tx: EntityManager, ids: string[]): Promise<void> {

@@ -1,6 +1,6 @@
 import type { ProductSort } from '../catalog.schemas.js';
 import { raw, sql, type Sql } from '../../shared/sql.js';
-import { isUuid } from '../../shared/pagination.js';
+import { isFloat8Text, isInt32Text, isTimestampText, isUuid } from '../../shared/pagination.js';
 
 /** How a listing is ordered: one key expression plus the id as tie-break, both in one direction. */
 export interface SortKey {
@@ -31,13 +31,12 @@ export function orderBy(key: Sql, id: Sql, desc: boolean): Sql {
   return sql`${key} ${dir}, ${id} ${dir}`;
 }
 
-const matches = (pattern: RegExp) => (value: string) => pattern.test(value);
-/** What a cursor value may look like per sort type (PostgreSQL text may not hold NUL). */
+/** What a cursor value may be per sort type: exactly what the cast in `after` accepts (PostgreSQL text may not hold NUL). */
 const CURSOR_VALUE: Record<string, (value: string) => boolean> = {
-  timestamptz: matches(/^\d{4}-\d\d-\d\d[ T][\d:.]+(?:[+-]\d\d(?::?\d\d)?|Z)?$/),
+  timestamptz: isTimestampText,
   text: (value) => value.length <= 400 && !value.includes('\0'),
-  integer: matches(/^-?\d{1,10}$/),
-  'double precision': matches(/^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i),
+  integer: isInt32Text,
+  'double precision': isFloat8Text,
 };
 
 /** True when a decoded cursor fits the sort (so a forged cursor is a 422, not a database error). */

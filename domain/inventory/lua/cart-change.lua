@@ -1,13 +1,19 @@
--- Sets or adds to one cart line, reserving or releasing units, and slides the cart's expiry: one atomic step.
--- KEYS[1] inv:{productId}   hash {stock, reserved, v}
--- KEYS[2] cart:{userId}     hash productId -> quantity
--- KEYS[3] carts:expiry      zset userId -> expiresAt (ms)
--- ARGV: userId, productId, mode ('add'|'set'), quantity, nowMs, ttlMs, maxLines, maxLineQuantity
--- Returns {status, available, lineQuantity, expiresAt, lines}; status OK | MISSING | OUT_OF_STOCK | LINE_LIMIT | QUANTITY_LIMIT;
--- lines (the cart after the change, flat productId, quantity, …) only with OK, so the caller need not read it again
-local userId, productId, mode = ARGV[1], ARGV[2], ARGV[3]
+-- Sets or adds to one line of a holder (a cart, or a checkout's explicit lines), reserving or releasing
+-- units, and slides the holder's expiry within its absolute hold limit: one atomic step.
+-- KEYS[1] inv:{productId}      hash {stock, reserved, v}
+-- KEYS[2] cart:{holder}        hash productId -> quantity
+-- KEYS[3] carts:expiry         zset holder -> expiresAt (ms)
+-- KEYS[4] carts:started        hash holder -> when its current hold began (ms)
+-- KEYS[5] holders:{productId}  set of holders with a line of the product (who to tell when its price changes)
+-- ARGV: holder, productId, mode ('add'|'set'), quantity, nowMs, ttlMs, maxLines, maxLineQuantity,
+--       maxHoldMs (0: no absolute limit), allowed (units this holder may hold of the product; -1: no cap)
+-- Returns {status, available, lineQuantity, expiresAt, lines}; status OK | MISSING | OUT_OF_STOCK | LINE_LIMIT |
+-- QUANTITY_LIMIT | CUSTOMER_LIMIT; lines (the holder after the change, flat productId, quantity, …) only with OK.
+-- A change that changes nothing (same quantity) extends nothing.
+local holder, productId, mode = ARGV[1], ARGV[2], ARGV[3]
 local quantity, now, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local maxLines, maxLineQuantity = tonumber(ARGV[7]), tonumber(ARGV[8])
+local maxHold, allowed = tonumber(ARGV[9]), tonumber(ARGV[10])
 
 local current = tonumber(redis.call('HGET', KEYS[2], productId) or '0')
 local target = quantity
@@ -15,29 +21,44 @@ if mode == 'add' then target = current + quantity end
 
 local stock = redis.call('HGET', KEYS[1], 'stock')
 if not stock then
-  if target == 0 and current == 0 then return {'OK', 0, 0, 0, redis.call('HGETALL', KEYS[2])} end
+  if target == 0 and current == 0 then return {'OK', 0, 0, tonumber(redis.call('ZSCORE', KEYS[3], holder) or '0'), redis.call('HGETALL', KEYS[2])} end
   return {'MISSING', 0, current, 0}
 end
 local available = tonumber(stock) - tonumber(redis.call('HGET', KEYS[1], 'reserved') or '0')
 
 if target > maxLineQuantity then return {'QUANTITY_LIMIT', available, current, 0} end
+if allowed >= 0 and target > allowed and target > current then return {'CUSTOMER_LIMIT', available, current, allowed} end
 if current == 0 and target > 0 and redis.call('HLEN', KEYS[2]) >= maxLines then
   return {'LINE_LIMIT', available, current, 0}
 end
 local delta = target - current
 if delta > 0 and available < delta then return {'OUT_OF_STOCK', available, current, 0} end
-
-if delta ~= 0 then
-  redis.call('HINCRBY', KEYS[1], 'reserved', delta)
-  available = available - delta
+if delta == 0 then
+  return {'OK', available, target, tonumber(redis.call('ZSCORE', KEYS[3], holder) or '0'), redis.call('HGETALL', KEYS[2])}
 end
-if target == 0 then redis.call('HDEL', KEYS[2], productId) else redis.call('HSET', KEYS[2], productId, target) end
+
+redis.call('HINCRBY', KEYS[1], 'reserved', delta)
+available = available - delta
+if target == 0 then
+  redis.call('HDEL', KEYS[2], productId)
+  redis.call('SREM', KEYS[5], holder)
+else
+  redis.call('HSET', KEYS[2], productId, target)
+  redis.call('SADD', KEYS[5], holder)
+end
 
 local expiresAt = 0
 if redis.call('HLEN', KEYS[2]) == 0 then
-  redis.call('ZREM', KEYS[3], userId)
+  redis.call('ZREM', KEYS[3], holder)
+  redis.call('HDEL', KEYS[4], holder)
 else
+  local started = tonumber(redis.call('HGET', KEYS[4], holder) or '0')
+  if started == 0 then
+    started = now
+    redis.call('HSET', KEYS[4], holder, now)
+  end
   expiresAt = now + ttl
-  redis.call('ZADD', KEYS[3], expiresAt, userId)
+  if maxHold > 0 and started + maxHold < expiresAt then expiresAt = started + maxHold end
+  redis.call('ZADD', KEYS[3], expiresAt, holder)
 end
 return {'OK', available, target, expiresAt, redis.call('HGETALL', KEYS[2])}

@@ -1,5 +1,6 @@
 -- Shared by cart-clear.lua and release-expired.lua (prepended when the scripts are loaded).
--- Returns every reserved unit of one cart to availability and deletes the cart.
+-- Returns every reserved unit of one holder to availability and deletes the holder (its lines, expiry,
+-- hold start and its entries in the per-product holder sets).
 -- Result: flat list productId, quantity, ... (watchers read availability when they are pushed to)
 local function releaseCart(prefix, userId)
   local cartKey = prefix .. 'cart:' .. userId
@@ -12,10 +13,12 @@ local function releaseCart(prefix, userId)
       -- the mirror was rebuilt while this cart held units: never keep negative reservations
       redis.call('HSET', invKey, 'reserved', 0)
     end
+    redis.call('SREM', prefix .. 'holders:' .. productId, userId)
     table.insert(released, productId)
     table.insert(released, quantity)
   end
   redis.call('DEL', cartKey)
   redis.call('ZREM', prefix .. 'carts:expiry', userId)
+  redis.call('HDEL', prefix .. 'carts:started', userId)
   return released
 end

@@ -6,6 +6,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { EventBus } from '../../shared/event-bus.js';
 import type { UnitOfWork } from '../../shared/unit-of-work.js';
 import { loadOrder } from '../order-records.js';
+import { merchantViews } from '../order-view.js';
 import type { DeliveryAddress } from '../order.entity.js';
 import type { DriverPool, DriverState } from './driver-pool.js';
 
@@ -112,6 +113,7 @@ export class DeliveryService {
       emit('order.driver_assigned', {
         order: record.view,
         merchantIds: record.merchantIds,
+        merchantViews: merchantViews(record.order, record.items, record.history, record.merchantIds),
         driverId: claim.driverId,
         distanceM: Math.round(claim.distanceM),
         etaSeconds,

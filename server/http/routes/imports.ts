@@ -19,7 +19,7 @@ export function registerImportRoutes(api: Api, { imports }: Modules): void {
     tags,
     auth: owners,
     query: CreateImportQuery,
-    upload: {
+    rawBody: {
       contentTypes: ['text/csv', 'multipart/form-data'],
       description: 'The CSV as the raw body, or the multipart/form-data field "file". UTF-8 (a BOM is fine); the first line names the columns.',
     },

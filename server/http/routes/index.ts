@@ -14,6 +14,7 @@ import { registerOrderRoutes } from './orders.js';
 import { registerProductRoutes } from './products.js';
 import { registerRestaurantRoutes } from './restaurants.js';
 import { registerWebhookRoutes } from './webhooks.js';
+import { registerUserRoutes } from './users.js';
 
 /** Every module's REST routes, one line per module. */
 export function registerRoutes(api: Api, modules: Modules): void {
@@ -31,4 +32,5 @@ export function registerRoutes(api: Api, modules: Modules): void {
   registerAnalyticsRoutes(api, modules);
   registerImportRoutes(api, modules);
   registerWebhookRoutes(api, modules);
+  registerUserRoutes(api, modules);
 }

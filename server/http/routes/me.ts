@@ -1,4 +1,4 @@
-import { HealthProfile, UpdateMeInput, UserOutput } from '../../../domain/identity/index.js';
+import { HealthProfile, OtpRequested, PhoneConfirmInput, PhoneStartInput, UpdateMeInput, UserOutput } from '../../../domain/identity/index.js';
 import type { Modules } from '../../../domain/modules.js';
 import type { Api } from '../api.js';
 
@@ -6,7 +6,7 @@ const tags = ['identity'];
 
 /** The signed-in user's account and health profile. */
 export function registerMeRoutes(api: Api, { identity }: Modules): void {
-  const { profile } = identity;
+  const { profile, phones } = identity;
 
   api.add({
     method: 'get',
@@ -24,8 +24,35 @@ export function registerMeRoutes(api: Api, { identity }: Modules): void {
     tags,
     auth: 'user',
     body: UpdateMeInput,
-    responses: { 200: { description: 'The updated user', schema: UserOutput }, 409: { description: 'Phone used by another account' } },
+    responses: {
+      200: { description: 'The updated user; a new phone is pending (phoneVerified: false) until confirmed', schema: UserOutput },
+      429: { description: 'Too many phone changes' },
+    },
     handler: ({ user, body }) => profile.update(user.id, body),
+  });
+  api.add({
+    method: 'post',
+    path: '/me/phone',
+    summary: 'Make a number the pending phone and send it a code (the same answer whoever holds the number)',
+    tags,
+    auth: 'user',
+    body: PhoneStartInput,
+    responses: { 202: { description: 'Code sent; the phone is pending', schema: OtpRequested }, 429: { description: 'Too many changes or codes' } },
+    handler: ({ user, body, ctx }) => phones.start(user.id, body.phone, ctx.ip),
+  });
+  api.add({
+    method: 'post',
+    path: '/me/phone/verify',
+    summary: 'Confirm the pending phone with the code sent to it',
+    tags,
+    auth: 'user',
+    body: PhoneConfirmInput,
+    responses: {
+      200: { description: 'The user with phoneVerified: true', schema: UserOutput },
+      409: { description: 'The number is confirmed on another account (told only to whoever holds it)' },
+      422: { description: 'Wrong, expired or used code (names code)' },
+    },
+    handler: ({ user, body, ctx }) => phones.confirm(user.id, body.code, ctx.ip),
   });
   api.add({
     method: 'get',

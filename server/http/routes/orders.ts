@@ -30,12 +30,13 @@ export function registerOrderRoutes(api: Api, { orders }: Modules): void {
     body: PlaceOrderInput,
     responses: {
       201: { description: 'The order (a replay answers the first status and body, with Idempotent-Replayed: true)', schema: OrderView },
-      409: { description: 'OUT_OF_STOCK listing every short line; nothing was written' },
+      403: { description: 'Only customers place orders' },
+      409: { description: 'OUT_OF_STOCK listing every short line, or PRICE_CHANGED (expectedTotalCents differs) with the current lines; nothing was written' },
       422: { description: 'Validation, missing Idempotency-Key, or IDEMPOTENCY_MISMATCH' },
     },
     handler: async ({ user, body, ctx }) => {
       const key = idempotencyKey(ctx.get('idempotency-key') || undefined);
-      const placed = await checkout.place(user.id, body, key);
+      const placed = await checkout.place(user, body, key);
       return new Reply(201, placed.order, placed.replayed ? { 'Idempotent-Replayed': 'true' } : {});
     },
   });

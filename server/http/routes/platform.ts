@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Metrics } from '../../platform/metrics.js';
 import type { Readiness } from '../../platform/readiness.js';
-import { DOCS_HTML } from '../openapi.js';
+import { serveMetrics } from '../metrics-endpoint.js';
 
 /** Liveness, readiness, metrics and the API description (outside /api/v1, no auth). */
 export interface ApiDocuments {
@@ -10,7 +10,13 @@ export interface ApiDocuments {
   asyncApi: object;
 }
 
-export function platformRouter(platform: { metrics: Metrics; readiness: () => Promise<Readiness> }, documents: ApiDocuments): Router {
+/** Where /metrics is answered: here (with or without a bearer token), or not at all (METRICS_PORT serves it). */
+export type MetricsExposure = { public: false } | { public: true; token?: string };
+
+export function platformRouter(
+  platform: { metrics: Metrics; readiness: () => Promise<Readiness>; metricsExposure: MetricsExposure },
+  documents: ApiDocuments,
+): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
@@ -23,19 +29,13 @@ export function platformRouter(platform: { metrics: Metrics; readiness: () => Pr
     ctx.status = ready ? 200 : 503;
     ctx.body = ready ? { status: 'ready', checks } : { status: 'unavailable', failing, checks };
   });
-  router.get('/metrics', async (ctx) => {
-    ctx.type = platform.metrics.registry.contentType;
-    ctx.body = await platform.metrics.registry.metrics();
-  });
+  const exposure = platform.metricsExposure;
+  if (exposure.public) router.get('/metrics', serveMetrics(platform.metrics, exposure.token));
   router.get('/openapi.json', (ctx) => {
     ctx.body = documents.openApi;
   });
   router.get('/asyncapi.json', (ctx) => {
     ctx.body = documents.asyncApi;
-  });
-  router.get('/docs', (ctx) => {
-    ctx.type = 'text/html';
-    ctx.body = DOCS_HTML;
   });
   return router;
 }

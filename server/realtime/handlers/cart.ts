@@ -9,23 +9,26 @@ export const MAX_WATCHED_PER_SOCKET = 2_000;
 /** cart:get/add/update/remove/clear and products:watch/unwatch. */
 export function registerCartHandlers(context: AppContext, socket: AppSocket): void {
   const { cart } = context.modules.cart;
-  const { inventory } = context.modules;
+  const { inventory, catalog } = context.modules;
   handle(context, socket, 'cart:get', (_input, caller) => cart.get(caller.id));
-  handle(context, socket, 'cart:add', (input, caller) => cart.add(caller.id, input));
-  handle(context, socket, 'cart:update', (input, caller) => cart.update(caller.id, input));
+  handle(context, socket, 'cart:add', (input, caller) => cart.add(caller, input));
+  handle(context, socket, 'cart:update', (input, caller) => cart.update(caller, input));
   handle(context, socket, 'cart:remove', (input, caller) => cart.remove(caller.id, input.productId));
   handle(context, socket, 'cart:clear', (_input, caller) => cart.clear(caller.id));
 
   // The ack carries current availability, so a client cannot miss a change made between its
-  // list request and the watch.
-  handle(context, socket, 'products:watch', async ({ productIds }) => {
+  // list request and the watch. Products the caller may not see (unknown, deleted, another merchant's
+  // inactive ones) are answered exactly like unknown ones: 0, and not watched.
+  handle(context, socket, 'products:watch', async ({ productIds }, caller) => {
+    const visible = await catalog.forSale.visibleTo(caller, productIds);
     const watched = [...socket.rooms].filter((r) => r.startsWith('product:')).length;
-    const adding = productIds.filter((id) => !socket.rooms.has(rooms.product(id)));
+    const adding = productIds.filter((id) => visible.has(id) && !socket.rooms.has(rooms.product(id)));
     if (watched + adding.length > MAX_WATCHED_PER_SOCKET) {
       throw AppError.validation([{ path: 'productIds', message: `A connection watches at most ${MAX_WATCHED_PER_SOCKET} products` }]);
     }
     await socket.join(adding.map(rooms.product));
-    return { available: Object.fromEntries(await inventory.available(productIds)) };
+    const available = await inventory.available([...visible]);
+    return { available: Object.fromEntries(productIds.map((id) => [id, available.get(id) ?? 0])) };
   });
   handle(context, socket, 'products:unwatch', async ({ productIds }) => {
     for (const id of productIds) await socket.leave(rooms.product(id));

@@ -14,16 +14,17 @@ export function registerOrderHandlers(context: AppContext, socket: AppSocket): v
 
   // Same semantics as POST /orders; a replay acks the first outcome (errors replay as ok:false).
   handle(context, socket, 'order:place', async ({ idempotencyKey, ...input }, caller) => {
-    requireRole(caller, 'customer');
-    return (await checkout.place(caller.id, input, idempotencyKey)).order;
+    return (await checkout.place(caller, input, idempotencyKey)).order;
   });
+  // A merchant of the order watches its own view of it; everyone watching gets the driver's position.
   handle(context, socket, 'order:watch', async ({ orderId }, caller) => {
     const order = await queries.view(caller, orderId);
-    await socket.join(rooms.order(orderId));
+    const updates = caller.role === 'merchant' ? rooms.orderForMerchant(orderId, caller.id) : rooms.order(orderId);
+    await socket.join([updates, rooms.orderTracking(orderId)]);
     return order;
   });
-  handle(context, socket, 'order:unwatch', async ({ orderId }) => {
-    await socket.leave(rooms.order(orderId));
+  handle(context, socket, 'order:unwatch', async ({ orderId }, caller) => {
+    for (const room of [rooms.order(orderId), rooms.orderForMerchant(orderId, caller.id), rooms.orderTracking(orderId)]) await socket.leave(room);
     return null;
   });
   handle(context, socket, 'driver:availability', async (input, caller) => {

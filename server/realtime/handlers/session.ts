@@ -6,7 +6,7 @@ import { scheduleExpiry } from '../session-expiry.js';
 /** `auth:renew {token}`: a fresh access token for the same user extends the live socket. */
 export function registerSessionHandlers(context: AppContext, socket: AppSocket): void {
   handle(context, socket, 'auth:renew', async ({ token }) => {
-    const claims = await context.modules.identity.tokens.verify(token);
+    const claims = await context.modules.identity.actors.resolve(token);
     if (claims.userId !== socket.data.userId) throw new AppError('FORBIDDEN', 'Token belongs to another user');
     socket.data.role = claims.role;
     socket.data.expiresAt = claims.expiresAt;

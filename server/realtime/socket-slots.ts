@@ -1,0 +1,62 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { defineScripts, luaLoader } from '../../domain/shared/redis-scripts.js';
+
+const LEASE_MS = 60_000;
+const RENEW_EVERY_MS = 20_000;
+
+interface SlotScripts {
+  takeSocketSlot(key: string, socketId: string, now: number, leaseMs: number, cap: number): Promise<number>;
+}
+
+const lua = luaLoader(import.meta.url);
+const slotKey = (userId: string) => `rt:sockets:${userId}`;
+
+/**
+ * Caps the sockets one user holds open at once across every instance (SOCKETS_PER_USER): taking a slot
+ * is one script at the handshake, giving it back one ZREM at disconnect; each instance renews the
+ * leases of its own sockets every 20 s, so the slots of an instance that died lapse within a minute.
+ * Nothing on the per-event path.
+ */
+export class SocketSlots {
+  private readonly scripts: SlotScripts;
+  private readonly held = new Map<string, string>(); // socketId → userId, this instance's
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly cap: number,
+    private readonly log: Logger,
+  ) {
+    this.scripts = defineScripts<SlotScripts>(redis, { takeSocketSlot: { numberOfKeys: 1, lua: lua('socket-slot') } });
+    this.timer = setInterval(() => void this.renew(), RENEW_EVERY_MS);
+    this.timer.unref();
+  }
+
+  /** Takes a slot for the socket; false when the user already holds the cap. */
+  async take(userId: string, socketId: string): Promise<boolean> {
+    const taken = (await this.scripts.takeSocketSlot(slotKey(userId), socketId, Date.now(), LEASE_MS, this.cap)) === 1;
+    if (taken) this.held.set(socketId, userId);
+    return taken;
+  }
+
+  /** Gives the socket's slot back (on disconnect). */
+  release(socketId: string): void {
+    const userId = this.held.get(socketId);
+    if (!userId) return;
+    this.held.delete(socketId);
+    this.redis.zrem(slotKey(userId), socketId).catch((err) => this.log.warn({ err: (err as Error).message }, 'socket slot not released; its lease lapses'));
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async renew(): Promise<void> {
+    if (this.held.size === 0) return;
+    const until = Date.now() + LEASE_MS;
+    const pipeline = this.redis.pipeline();
+    for (const [socketId, userId] of this.held) pipeline.zadd(slotKey(userId), 'XX', until, socketId).pexpire(slotKey(userId), LEASE_MS);
+    await pipeline.exec().catch((err) => this.log.warn({ err: (err as Error).message }, 'socket slot leases not renewed'));
+  }
+}
