@@ -14,7 +14,7 @@ import { ALLERGENS } from '../../domain/identity/index.js';
 import { ensureMerchant, openMigratedDatabase } from './catalog-data/prepare-database.js';
 import { guessCategory } from './catalog-data/guess-category.js';
 
-const DEFAULT_FILE = fileURLToPath(new URL('../../../shared/data/openfoodfacts_lifyzer_2019_sample5k.csv', import.meta.url));
+const DEFAULT_FILE = fileURLToPath(new URL('../fixtures/data/openfoodfacts_lifyzer_2019_sample5k.csv', import.meta.url));
 const file = process.argv[2] ?? DEFAULT_FILE;
 const BATCH = 500;
 const ALLERGEN_SET = new Set<string>(ALLERGENS);

@@ -7,7 +7,7 @@ import { useShop } from '../support/shop.js';
 import { emitAck, nextEvent } from '../support/sockets.js';
 import { createUser } from '../support/users.js';
 
-const DATA = new URL('../../../shared/data/', import.meta.url);
+const DATA = new URL('../fixtures/data/', import.meta.url);
 const FULFIL = readFileSync(new URL('fulfil_products_medium.csv', DATA));
 const OFF = readFileSync(new URL('openfoodfacts_lifyzer_2019_sample5k.csv', DATA));
 

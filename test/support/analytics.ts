@@ -9,7 +9,7 @@ import type { Larder } from '../../server/app/larder.js';
 import { httpClient } from './http.js';
 import type { TestUser } from './users.js';
 
-export const MAVEN_DIR = new URL('../../../shared/data/restaurant_orders_maven/', import.meta.url);
+export const MAVEN_DIR = new URL('../fixtures/data/restaurant_orders_maven/', import.meta.url);
 export const MAVEN_ORDERS = new URL('order_details.csv', MAVEN_DIR);
 
 export interface CsvImportOutcome {

@@ -24,7 +24,8 @@ export async function startChildLarder(env: TestEnv, variables: Record<string, s
   const port = await new Promise<number>((resolve, reject) => {
     let buffered = '';
     let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`child Larder did not start within 30 s: ${stderr}`)), 30_000);
+    // Generous: tsx compiles the sources at start, which takes long on a loaded 2-core machine.
+    const timer = setTimeout(() => reject(new Error(`child Larder did not start within 90 s: ${stderr}`)), 90_000);
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
