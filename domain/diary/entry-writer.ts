@@ -3,7 +3,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProductNutrition } from '../catalog/index.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
-import type { UnitOfWork } from '../shared/unit-of-work.js';
 import type { CreateEntryInput, EntryView, UpdateEntryInput } from './diary.schemas.js';
 import { BUMP_HEAD, ENTRY_COLUMNS, type EntryRow } from './entry-row.js';
 import { TRASH_RETENTION_DAYS, type EntryViews } from './entry-views.js';
@@ -11,7 +10,6 @@ import { productIdsOf, resolveItems, sumNutrition } from './nutrition.js';
 
 export interface EntryWriterDeps {
   em: EntityManager;
-  uow: UnitOfWork;
   clock: Clock;
   nutrition: Pick<ProductNutrition, 'find'>;
   views: EntryViews;
@@ -23,6 +21,8 @@ export interface SavedEntry {
   created: boolean;
 }
 
+// Every write below is one statement (atomic on its own, and no write emits an event), so none pays
+// for a unit of work's BEGIN, COMMIT and forked entity manager.
 // One statement: bump the user's change number (serialising the user's writes) and insert, unless
 // the clientId is already stored. Ten double-clicks at once queue on the head row; the first inserts.
 const INSERT = `with head as (${BUMP_HEAD})
@@ -49,21 +49,19 @@ export class EntryWriter {
   async create(userId: string, input: CreateEntryInput): Promise<SavedEntry> {
     const items = resolveItems(input.items, await this.d.nutrition.find(productIdsOf(input.items)));
     const now = this.d.clock.now();
-    const [inserted] = await this.d.uow.run((tx) =>
-      tx.execute<EntryRow[]>(INSERT, [
-        userId,
-        randomUUID(),
-        userId,
-        input.clientId,
-        input.date,
-        input.meal,
-        JSON.stringify(items),
-        JSON.stringify(sumNutrition(items.map((i) => i.nutrition))),
-        input.note,
-        now,
-        now,
-      ]),
-    );
+    const [inserted] = await this.d.em.execute<EntryRow[]>(INSERT, [
+      userId,
+      randomUUID(),
+      userId,
+      input.clientId,
+      input.date,
+      input.meal,
+      JSON.stringify(items),
+      JSON.stringify(sumNutrition(items.map((i) => i.nutrition))),
+      input.note,
+      now,
+      now,
+    ]);
     if (inserted) return { entry: await this.d.views.view(inserted), created: true };
     const [stored] = await this.d.em.execute<EntryRow[]>(`select ${ENTRY_COLUMNS} from diary_entries where user_id = ? and client_id = ?`, [
       userId,
@@ -76,20 +74,18 @@ export class EntryWriter {
   async update(userId: string, entryId: string, input: UpdateEntryInput): Promise<EntryView> {
     const items = resolveItems(input.items, await this.d.nutrition.find(productIdsOf(input.items)));
     const totals = sumNutrition(items.map((i) => i.nutrition));
-    const [updated] = await this.d.uow.run((tx) =>
-      tx.execute<EntryRow[]>(UPDATE, [
-        userId,
-        input.date,
-        input.meal,
-        JSON.stringify(items),
-        JSON.stringify(totals),
-        input.note,
-        this.d.clock.now(),
-        entryId,
-        userId,
-        input.version,
-      ]),
-    );
+    const [updated] = await this.d.em.execute<EntryRow[]>(UPDATE, [
+      userId,
+      input.date,
+      input.meal,
+      JSON.stringify(items),
+      JSON.stringify(totals),
+      input.note,
+      this.d.clock.now(),
+      entryId,
+      userId,
+      input.version,
+    ]);
     if (updated) return this.d.views.view(updated);
     const current = await this.find(userId, entryId);
     if (current.deleted_at) throw new AppError('CONFLICT', 'The entry is in the trash; restore it first', { entry: await this.d.views.view(current) });
@@ -99,27 +95,23 @@ export class EntryWriter {
   /** Moves the entry to the trash (deleting a trashed entry again changes nothing). */
   async trash(userId: string, entryId: string): Promise<void> {
     await this.find(userId, entryId);
-    await this.d.uow.run((tx) =>
-      tx.execute(
-        `with head as (${BUMP_HEAD})
-         update diary_entries set deleted_at = ?, change_seq = head.seq, updated_at = ? from head
-         where id = ? and user_id = ? and deleted_at is null`,
-        [userId, this.d.clock.now(), this.d.clock.now(), entryId, userId],
-      ),
+    await this.d.em.execute(
+      `with head as (${BUMP_HEAD})
+       update diary_entries set deleted_at = ?, change_seq = head.seq, updated_at = ? from head
+       where id = ? and user_id = ? and deleted_at is null`,
+      [userId, this.d.clock.now(), this.d.clock.now(), entryId, userId],
     );
   }
 
   /** Takes the entry out of the trash while it is younger than 30 days. */
   async restore(userId: string, entryId: string): Promise<EntryView> {
     const now = this.d.clock.now();
-    const [restored] = await this.d.uow.run((tx) =>
-      tx.execute<EntryRow[]>(
-        `with head as (${BUMP_HEAD})
-         update diary_entries e set deleted_at = null, change_seq = head.seq, updated_at = ? from head
-         where e.id = ? and e.user_id = ? and e.deleted_at is not null and e.deleted_at >= ?
-         returning e.id`,
-        [userId, now, entryId, userId, new Date(now.getTime() - TRASH_RETENTION_DAYS * DAY_MS)],
-      ),
+    const [restored] = await this.d.em.execute<EntryRow[]>(
+      `with head as (${BUMP_HEAD})
+       update diary_entries e set deleted_at = null, change_seq = head.seq, updated_at = ? from head
+       where e.id = ? and e.user_id = ? and e.deleted_at is not null and e.deleted_at >= ?
+       returning e.id`,
+      [userId, now, entryId, userId, new Date(now.getTime() - TRASH_RETENTION_DAYS * DAY_MS)],
     );
     const current = await this.find(userId, entryId);
     if (!restored && current.deleted_at) throw new AppError('CONFLICT', `Entries can be restored for ${TRASH_RETENTION_DAYS} days after deletion`);

@@ -63,7 +63,7 @@ export interface DiarySettings {
 export function createDiaryModule(deps: ModuleDeps, { catalog, users, storage }: DiaryDeps, settings: DiarySettings): DiaryModule {
   const { em, uow, clock, log, events } = deps;
   const views = new EntryViews(storage, settings.photoUrlTtlSeconds);
-  const entries = new EntryWriter({ em, uow, clock, nutrition: catalog.nutrition, views });
+  const entries = new EntryWriter({ em, clock, nutrition: catalog.nutrition, views });
   deps.outbox.consume('diary.photo_stored', 'diary.thumbnail-job', async ({ payload }) => {
     await deps.jobs.enqueue('diary.make-thumbnail', { entryId: payload.entryId, photoKey: payload.photoKey });
   });

@@ -31,7 +31,8 @@ function fiveItems(products: string[]): DiaryItemInput[] {
 
 /**
  * The same work as POST /diary with 5 product items, by hand through `pg`: read the products'
- * nutrition, then BEGIN; bump the user's head and insert the entry (one statement); COMMIT.
+ * nutrition, then bump the user's head and insert the entry in one statement (autocommit, as the
+ * server sends it: a single statement needs no BEGIN/COMMIT).
  */
 async function rawCreate(pool: pg.Pool, userId: string, items: DiaryItemInput[]): Promise<void> {
   const { rows } = await pool.query<{ id: string; name: string } & Record<string, number | null>>(NUTRITION_SQL, [productIdsOf(items)]);
@@ -39,27 +40,16 @@ async function rawCreate(pool: pg.Pool, userId: string, items: DiaryItemInput[])
     rows.map((r) => [r.id, { id: r.id, name: r.name, per100g: Object.fromEntries(NUTRIENTS.map((n) => [n, r[n]])) as ProductNutritionFacts['per100g'] }]),
   );
   const resolved = resolveItems(items, facts);
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    const now = new Date();
-    const inserted = await client.query(INSERT_SQL, [
-      userId,
-      randomUUID(),
-      randomUUID(),
-      '2026-12-03',
-      JSON.stringify(resolved),
-      JSON.stringify(sumNutrition(resolved.map((r) => r.nutrition))),
-      now,
-    ]);
-    if (inserted.rowCount !== 1) throw new Error('not inserted');
-    await client.query('commit');
-  } catch (err) {
-    await client.query('rollback').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  const inserted = await pool.query(INSERT_SQL, [
+    userId,
+    randomUUID(),
+    randomUUID(),
+    '2026-12-03',
+    JSON.stringify(resolved),
+    JSON.stringify(sumNutrition(resolved.map((r) => r.nutrition))),
+    new Date(),
+  ]);
+  if (inserted.rowCount !== 1) throw new Error('not inserted');
 }
 
 /** Diary creates with 5 product items at `clients` concurrent clients (one user each): HTTP vs the same statements through `pg`. */

@@ -37,6 +37,18 @@ describe('access tokens on /me', () => {
     expectUnauthenticated(await http.get('/api/v1/me', tampered));
   });
 
+  test('When a token was accepted once, then an edited copy of it is still refused and the original still accepted', async () => {
+    const u = await registerUser(http);
+    expect((await http.get('/api/v1/me', u.accessToken)).status).toBe(200);
+    const [header, payload, signature] = u.accessToken.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    expectUnauthenticated(await http.get('/api/v1/me', [header, b64({ ...claims, role: 'admin' }), signature].join('.')));
+    expectUnauthenticated(await http.get('/api/v1/me', `${u.accessToken}x`));
+    const me = await http.get('/api/v1/me', u.accessToken);
+    expect(me.status).toBe(200);
+    expect(me.body.role).toBe('customer');
+  });
+
   test('When the token says alg none and has no signature, then 401', async () => {
     const u = await registerUser(http);
     const now = Math.floor(clock.now().getTime() / 1000);
