@@ -8,7 +8,7 @@ import type { Limit, RateLimiter } from '../shared/rate-limiter.js';
 import type { UnitOfWork } from '../shared/unit-of-work.js';
 import type { CommentView, MissedComments } from './community.schemas.js';
 import { COMMENT_COLUMNS, type CommentRow, type PostRow } from './community-rows.js';
-import { commentView, type CommunityViews } from './community-views.js';
+import type { CommunityViews } from './community-views.js';
 import type { PostsService } from './posts.service.js';
 import { communityKeys, communityLimits } from './redis-keys.js';
 
@@ -36,19 +36,20 @@ export class CommentsService {
     const [post, authorName] = await Promise.all([this.d.posts.visible(caller, postId), this.d.views.nameOf(caller.id)]);
     if (post.status !== 'visible') throw new AppError('CONFLICT', 'The post is hidden pending review');
     await this.d.limiter.hitInOrder(this.limits(caller, post));
-    return this.d.uow.run(async (tx, emit) => {
-      // The post row's lock orders its comments: seq is taken in commit order, so `sinceCommentId` misses none.
-      const [locked] = await tx.execute<PostRow[]>(
-        `update posts set comment_count = comment_count + 1 where id = ? and status = 'visible' returning author_id, title, board_slug`,
-        [postId],
-      );
-      if (!locked) throw new AppError('NOT_FOUND', 'No such post');
+    const comment: CommentView = { id: randomUUID(), postId, authorId: caller.id, authorName, body, createdAt: this.d.clock.now().toISOString() };
+    return this.d.uow.run(async (tx, emit, flush) => {
+      // The event goes to the outbox before the post row is locked: under load every round trip made
+      // while holding that lock delays every other comment on the post.
+      emit('comment.added', { postId, postAuthorId: post.author_id, postTitle: post.title, boardSlug: post.board_slug, comment });
+      await flush();
+      // The post row's lock orders its comments: seq is taken after it (the insert reads the locked
+      // row), in commit order, so `sinceCommentId` misses none.
       const [inserted] = await tx.execute<CommentRow[]>(
-        `insert into comments (id, post_id, author_id, body, created_at) values (?, ?, ?, ?, ?) returning ${COMMENT_COLUMNS}`,
-        [randomUUID(), postId, caller.id, body, this.d.clock.now()],
+        `with locked as (update posts set comment_count = comment_count + 1 where id = ? and status = 'visible' returning id)
+         insert into comments (id, post_id, author_id, body, created_at) select ?, locked.id, ?, ?, ? from locked returning id`,
+        [postId, comment.id, caller.id, body, new Date(comment.createdAt)],
       );
-      const comment = commentView(inserted, authorName);
-      emit('comment.added', { postId, postAuthorId: locked.author_id, postTitle: locked.title, boardSlug: locked.board_slug, comment });
+      if (!inserted) throw new AppError('NOT_FOUND', 'No such post');
       return comment;
     });
   }

@@ -13,6 +13,8 @@ export interface StoredObject {
 export interface ObjectStorage {
   readonly kind: 'local' | 's3';
   put(key: string, body: Readable, options?: { contentType?: string }): Promise<StoredObject>;
+  /** Stores a local file's contents (a local directory copies it in the kernel, no bytes pass through JavaScript). */
+  putFile(key: string, path: string, options?: { contentType?: string }): Promise<StoredObject>;
   /** The object's bytes, or null when there is no such object. */
   get(key: string): Promise<Readable | null>;
   stat(key: string): Promise<StoredObject | null>;

@@ -19,14 +19,25 @@ export class UnitOfWork {
     private readonly clock: Clock,
   ) {}
 
-  async run<T>(work: (tx: EntityManager, emit: Emit) => Promise<T>): Promise<T> {
+  /**
+   * `flush` writes the durable events emitted so far to the outbox now (the rest are written after
+   * `work`): work that takes a hot row lock emits and flushes first, so the lock is held for less.
+   */
+  async run<T>(work: (tx: EntityManager, emit: Emit, flush: () => Promise<void>) => Promise<T>): Promise<T> {
     let pending: EventEnvelope[] = [];
     let durable = 0;
     const result = await this.em.transactional(async (tx) => {
       pending = [];
+      durable = 0;
+      let written = 0;
       const emit: Emit = (name, payload) => void pending.push(this.envelope(name, payload));
-      const value = await work(tx, emit);
-      durable = await this.outbox.write(tx, pending, this.clock.now());
+      const flush = async () => {
+        const batch = pending.slice(written);
+        written = pending.length;
+        durable += await this.outbox.write(tx, batch, this.clock.now());
+      };
+      const value = await work(tx, emit, flush);
+      await flush();
       return value;
     });
     await this.publish(pending);

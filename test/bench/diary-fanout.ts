@@ -58,11 +58,15 @@ export async function measureCommentFanOut(server: ServerProcess, jwtSecret: str
     const received = listen(watchers, 'comment:added', (p) => p.comment.body, sentAt);
     const refused = new Map<string, number>();
     const refuse = (code: string) => refused.set(code, (refused.get(code) ?? 0) + 1);
+    const acked: number[] = [];
     const cpu = cpuMeters({ server: server.pid });
     await atRate(cfg.commentsPerSecond, total, (i) => {
       sentAt[i] = performance.now();
       (commenters[i % commenterCount].timeout(10_000).emitWithAck('comment:add', { postId, body: `c${i}` }) as Promise<Ack>).then(
-        (a) => void (a.ok || refuse(a.error?.code ?? '?')),
+        (a) => {
+          acked.push(performance.now() - sentAt[i]);
+          if (!a.ok) refuse(a.error?.code ?? '?');
+        },
         () => void refuse('ack timeout'),
       );
     });
@@ -77,7 +81,8 @@ export async function measureCommentFanOut(server: ServerProcess, jwtSecret: str
     console.log(`\n[comment fan-out: 1 post, ${cfg.watchers} watchers, ${cfg.commentsPerSecond} comments/s for ${cfg.seconds} s]`);
     console.log(
       `Larder: ${latencies.length} of ${expected} deliveries within 2 s of the last send (comments refused: ${refusedCount ? [...refused].map(([c, n]) => `${c} ${n}`).join(', ') : 'none'}), ` +
-        `delivery p50 ${fmt(percentile(latencies, 50))} ms, p95 ${fmt(percentile(latencies, 95))} ms, p99 ${fmt(p99)} ms; server CPU ${fmt(used.server)}% of a core, load generator ${fmt(used.generator)}%`,
+        `delivery p50 ${fmt(percentile(latencies, 50))} ms, p95 ${fmt(percentile(latencies, 95))} ms, p99 ${fmt(p99)} ms; server CPU ${fmt(used.server)}% of a core, load generator ${fmt(used.generator)}%; ` +
+        `comment:add ack p50 ${fmt(percentile(acked, 50))} ms, p99 ${fmt(percentile(acked, 99))} ms (${acked.length} acks)`,
     );
     const bare = await bareFanOut(cfg);
     console.log(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -106,7 +106,7 @@ export class PhotoUpload {
       await encoded.toFile(output).catch(() => {
         throw notAnImage();
       });
-      await this.d.storage.put(key, createReadStream(output), { contentType: type });
+      await this.d.storage.putFile(key, output, { contentType: type });
     } finally {
       await rm(output, { force: true });
     }

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -36,6 +36,20 @@ export class LocalStorage implements ObjectStorage {
       throw err;
     }
     return { bytes };
+  }
+
+  async putFile(key: string, source: string): Promise<StoredObject> {
+    const path = this.path(key);
+    await mkdir(dirname(path), { recursive: true });
+    const partial = `${path}.part-${randomBytes(6).toString('hex')}`;
+    try {
+      await copyFile(source, partial);
+      await rename(partial, path);
+    } catch (err) {
+      await rm(partial, { force: true });
+      throw err;
+    }
+    return { bytes: (await stat(path)).size };
   }
 
   async get(key: string): Promise<Readable | null> {

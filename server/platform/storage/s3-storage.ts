@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -47,6 +48,10 @@ export class S3Storage implements ObjectStorage {
     });
     await upload.done();
     return { bytes };
+  }
+
+  putFile(key: string, path: string, options: { contentType?: string } = {}): Promise<StoredObject> {
+    return this.put(key, createReadStream(path), options);
   }
 
   async get(key: string): Promise<Readable | null> {
