@@ -107,6 +107,28 @@ describe('live comments across instances', () => {
     }
   });
 
+  test('When 12 users comment at once while an admin hides the post, then every stored comment is counted and has exactly one comment.added in the outbox, and no refused one left any', async () => {
+    const postId = await newPost();
+    const [admin, ...commenters] = await Promise.all([createUser(world.app, 'admin'), ...Array.from({ length: 12 }, () => createUser(world.app))]);
+    const sockets = await Promise.all(commenters.map((c, i) => world.connect(c, i % 2 ? second : undefined)));
+    const [acks] = await Promise.all([
+      Promise.all(sockets.map((s, i) => emitAck(s, 'comment:add', { postId, body: `at once ${i}` }))),
+      new Promise((resolve) => setTimeout(resolve, 5)).then(() => http.post(`/api/v1/moderation/posts/${postId}/hide`, undefined, admin.token)),
+    ]);
+    const em = world.app.container.orm.em.fork();
+    const stored = await em.execute<Array<{ id: string }>>(`select id from comments where post_id = ? order by seq`, [postId]);
+    const [post] = await em.execute<Array<{ comment_count: number }>>(`select comment_count from posts where id = ?`, [postId]);
+    const events = await em.execute<Array<{ id: string }>>(
+      `select payload->'comment'->>'id' as id from outbox where name = 'comment.added' and payload->>'postId' = ?`,
+      [postId],
+    );
+    const accepted = acks.filter((a) => a.ok).map((a) => (a.data as { id: string }).id);
+    expect(acks.filter((a) => !a.ok).every((a) => ['NOT_FOUND', 'CONFLICT'].includes(a.error.code))).toBe(true);
+    expect(new Set(stored.map((r) => r.id))).toEqual(new Set(accepted));
+    expect(post.comment_count).toBe(stored.length);
+    expect(events.map((e) => e.id).sort()).toEqual(accepted.sort());
+  });
+
   test('When socket payloads are hostile, then the ack is VALIDATION naming the field and nothing is stored', async () => {
     const postId = await newPost();
     const socket = await world.connect(author);
