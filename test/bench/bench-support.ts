@@ -223,3 +223,11 @@ export function cpuMeters(pids: Record<string, number | undefined>): () => Recor
   const self = selfCpuMeter();
   return () => ({ ...Object.fromEntries(meters.map(([name, m]) => [name, m()])), generator: self() });
 }
+
+/**
+ * The V8 flags docker-compose runs Larder's servers and worker with (the diary bench gives them to its
+ * server and to its bare baselines). With the default young generation (up to 16 MB a semi-space) an
+ * upload's request-body chunks, garbage once spooled but holding almost no JavaScript heap, wait for a
+ * scavenge that rarely comes: 10 uploads at once left ~90 MB of them resident.
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=4'];

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Socket } from 'socket.io-client';
-import { closeAll, connect, connectMany, cpuMeters, pause, signTokens, type BenchUser } from './bench-support.js';
+import { closeAll, connect, connectMany, cpuMeters, pause, SERVER_NODE_FLAGS, signTokens, type BenchUser } from './bench-support.js';
 import { fmt, percentile } from './stats.js';
 import type { ServerProcess } from './server-process.js';
 
@@ -95,7 +95,10 @@ export async function measureCommentFanOut(server: ServerProcess, jwtSecret: str
 }
 
 async function bareFanOut(cfg: FanOutConfig): Promise<{ p99: number; deliveries: number }> {
-  const child = fork(fileURLToPath(new URL('./bare-broadcast-server.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(fileURLToPath(new URL('./bare-broadcast-server.ts', import.meta.url)), [], {
+    execArgv: [...SERVER_NODE_FLAGS, '--import', 'tsx'],
+    stdio: 'inherit',
+  });
   try {
     const [ready] = (await once(child, 'message')) as [{ type: string; port: number }];
     const sockets = await connectMany(cfg.watchers, () => connect(`http://127.0.0.1:${ready.port}`, { room: 'post' }));

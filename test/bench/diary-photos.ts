@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { pause, signTokens, type BenchUser } from './bench-support.js';
+import { pause, SERVER_NODE_FLAGS, signTokens, type BenchUser } from './bench-support.js';
 import { fmt } from './stats.js';
 import type { ServerProcess } from './server-process.js';
 
@@ -94,7 +94,10 @@ async function createEntry(url: string, token: string): Promise<string> {
 }
 
 async function forkBare(): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(fileURLToPath(new URL('./bare-upload-server.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(fileURLToPath(new URL('./bare-upload-server.ts', import.meta.url)), [], {
+    execArgv: [...SERVER_NODE_FLAGS, '--import', 'tsx'],
+    stdio: 'inherit',
+  });
   const [ready] = (await once(child, 'message')) as [{ type: string; port: number }];
   return { child, url: `http://127.0.0.1:${ready.port}/upload` };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { benchEnv, cleanUp, insertProducts, insertUsers, loadAverage, type BenchUser } from './bench-support.js';
+import { benchEnv, cleanUp, insertProducts, insertUsers, loadAverage, SERVER_NODE_FLAGS, type BenchUser } from './bench-support.js';
 import { measureCreates } from './diary-create.js';
 import { measureCommentFanOut } from './diary-fanout.js';
 import { measurePhotoUploads } from './diary-photos.js';
@@ -17,6 +17,7 @@ import { startServerProcess } from './server-process.js';
  *     against a bare Socket.IO broadcast (diary-fanout.ts);
  *   photos: 10 uploads of an 8 MB JPEG at once; the server's peak RSS growth, against a bare http
  *     server streaming the bodies to disk (diary-photos.ts).
+ * The server runs with the V8 flags docker-compose gives it (SERVER_NODE_FLAGS), the bare baselines too.
  */
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -33,7 +34,7 @@ export async function run(args: string[]): Promise<void> {
   const watchers = Number(values.watchers ?? 1_000); // the target's figure, quick or not
   const poolMax = Number(process.env.DATABASE_POOL_MAX ?? 20);
   const wants = (part: string) => !values.only || values.only === part;
-  const env = benchEnv('diary', { DATABASE_POOL_MAX: String(poolMax) });
+  const env = benchEnv('diary', { DATABASE_POOL_MAX: String(poolMax), NODE_OPTIONS: SERVER_NODE_FLAGS.join(' ') });
   console.log(
     `diary bench${quick ? ' (quick)' : ''}: ${seconds} s per run; database ${env.dbName}, Redis prefix ${env.redisPrefix} (both removed at the end); load average ${loadAverage()}`,
   );
