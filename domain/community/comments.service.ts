@@ -37,21 +37,21 @@ export class CommentsService {
     if (post.status !== 'visible') throw new AppError('CONFLICT', 'The post is hidden pending review');
     await this.d.limiter.hitInOrder(this.limits(caller, post));
     const comment: CommentView = { id: randomUUID(), postId, authorId: caller.id, authorName, body, createdAt: this.d.clock.now().toISOString() };
-    return this.d.uow.run(async (tx, emit, flush) => {
-      // The event goes to the outbox before the post row is locked: under load every round trip made
-      // while holding that lock delays every other comment on the post.
-      emit('comment.added', { postId, postAuthorId: post.author_id, postTitle: post.title, boardSlug: post.board_slug, comment });
-      await flush();
-      // The post row's lock orders its comments: seq is taken after it (the insert reads the locked
-      // row), in commit order, so `sinceCommentId` misses none.
-      const [inserted] = await tx.execute<CommentRow[]>(
-        `with locked as (update posts set comment_count = comment_count + 1 where id = ? and status = 'visible' returning id)
-         insert into comments (id, post_id, author_id, body, created_at) select ?, locked.id, ?, ?, ? from locked returning id`,
-        [postId, comment.id, caller.id, body, new Date(comment.createdAt)],
-      );
-      if (!inserted) throw new AppError('NOT_FOUND', 'No such post');
-      return comment;
-    });
+    // One statement: lock the post row (its count), insert the comment (its seq is taken after the
+    // lock, so in commit order and `sinceCommentId` misses none) and queue comment.added. Under load
+    // every round trip made while holding that lock would delay every other comment on the post.
+    const [inserted] = await this.d.uow.statement<{ id: string }>(
+      {
+        ctes: `locked as (update posts set comment_count = comment_count + 1 where id = ? and status = 'visible' returning id),
+          added as (insert into comments (id, post_id, author_id, body, created_at) select ?, locked.id, ?, ?, ? from locked returning id)`,
+        params: [postId, comment.id, caller.id, body, new Date(comment.createdAt)],
+        guard: 'added',
+        select: 'select id from added',
+      },
+      (emit) => emit('comment.added', { postId, postAuthorId: post.author_id, postTitle: post.title, boardSlug: post.board_slug, comment }),
+    );
+    if (!inserted) throw new AppError('NOT_FOUND', 'No such post');
+    return comment;
   }
 
   /** A post's visible comments, newest first. */

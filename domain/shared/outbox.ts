@@ -51,6 +51,22 @@ export class Outbox {
     return durable.length;
   }
 
+  /**
+   * The insert of the durable ones of `events` as a statement to chain into another one (a CTE): it
+   * writes them only when the CTE named `guard` yields a row. Null when none is durable.
+   */
+  insertWhen(events: readonly EventEnvelope[], availableAt: Date, guard: string): { sql: string; params: unknown[] } | null {
+    const durable = events.filter((e) => this.isDurable(e.name));
+    if (durable.length === 0) return null;
+    return {
+      sql: `insert into outbox (id, name, payload, occurred_at, available_at)
+        select v.id::uuid, v.name, v.payload::jsonb, v.occurred_at::timestamptz, v.available_at::timestamptz
+        from (values ${durable.map(() => '(?, ?, ?, ?, ?)').join(', ')}) as v(id, name, payload, occurred_at, available_at)
+        where exists (select 1 from ${guard})`,
+      params: durable.flatMap((e) => [e.id, e.name, JSON.stringify(e.payload), e.occurredAt, availableAt]),
+    };
+  }
+
   /** Called after a commit that wrote durable events: a dispatcher in this process starts at once. */
   committed(): void {
     for (const listener of this.listeners) listener();

@@ -19,30 +19,40 @@ export class UnitOfWork {
     private readonly clock: Clock,
   ) {}
 
-  /**
-   * `flush` writes the durable events emitted so far to the outbox now (the rest are written after
-   * `work`): work that takes a hot row lock emits and flushes first, so the lock is held for less.
-   */
-  async run<T>(work: (tx: EntityManager, emit: Emit, flush: () => Promise<void>) => Promise<T>): Promise<T> {
+  async run<T>(work: (tx: EntityManager, emit: Emit) => Promise<T>): Promise<T> {
     let pending: EventEnvelope[] = [];
     let durable = 0;
     const result = await this.em.transactional(async (tx) => {
       pending = [];
-      durable = 0;
-      let written = 0;
       const emit: Emit = (name, payload) => void pending.push(this.envelope(name, payload));
-      const flush = async () => {
-        const batch = pending.slice(written);
-        written = pending.length;
-        durable += await this.outbox.write(tx, batch, this.clock.now());
-      };
-      const value = await work(tx, emit, flush);
-      await flush();
+      const value = await work(tx, emit);
+      durable = await this.outbox.write(tx, pending, this.clock.now());
       return value;
     });
     await this.publish(pending);
     if (durable) this.outbox.committed();
     return result;
+  }
+
+  /**
+   * One autocommit statement and the events it causes, for a change under a hot row lock: the lock is
+   * held for the statement alone, with no BEGIN/COMMIT round trips (which a loaded process answers
+   * late). `ctes` is the statement's `with` list; the durable events are chained after it and written
+   * only when the CTE named `guard` yields a row; `select` is the final query and should read `guard`.
+   * The events are published after the statement when it answered rows.
+   */
+  async statement<R>(q: { ctes: string; params: unknown[]; guard: string; select: string }, events: (emit: Emit) => void): Promise<R[]> {
+    const pending: EventEnvelope[] = [];
+    events((name, payload) => void pending.push(this.envelope(name, payload)));
+    const queued = this.outbox.insertWhen(pending, this.clock.now(), q.guard);
+    const rows = await this.em.execute<R[]>(`with ${q.ctes}${queued ? `, queued as (${queued.sql})` : ''} ${q.select}`, [
+      ...q.params,
+      ...(queued?.params ?? []),
+    ]);
+    if (rows.length === 0) return rows;
+    await this.publish(pending);
+    if (queued) this.outbox.committed();
+    return rows;
   }
 
   private envelope<K extends DomainEventName>(name: K, payload: DomainEvents[K]): EventEnvelope {
