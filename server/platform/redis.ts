@@ -21,9 +21,13 @@ export function createRedis(url: string, keyPrefix: string, name: string): Redis
   return new Redis(url, { ...baseOptions, keyPrefix, connectionName: name, enableAutoPipelining: true });
 }
 
-/** Pub/sub clients for the Socket.IO adapter and emitter (they prefix channels themselves). */
+/**
+ * Pub/sub clients for the Socket.IO adapter and emitter (they prefix channels themselves). No command
+ * timeout: those libraries publish without awaiting the reply, so a PUBLISH timed out on a loaded Redis
+ * was an unhandled rejection that ended the process (seen in the diary fan-out bench).
+ */
 export function createPubSubRedis(url: string, name: string): Redis {
-  return new Redis(url, { ...baseOptions, enableOfflineQueue: true, maxRetriesPerRequest: null, connectionName: name });
+  return new Redis(url, { ...baseOptions, commandTimeout: undefined, enableOfflineQueue: true, maxRetriesPerRequest: null, connectionName: name });
 }
 
 export function isRedisUnavailable(err: unknown): boolean {
