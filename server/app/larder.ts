@@ -11,6 +11,7 @@ import { buildAsyncApiDocument } from '../realtime/asyncapi.js';
 import { subscribeBroadcasts } from '../realtime/broadcasts.js';
 import { createRealtime, type Realtime } from '../realtime/io.js';
 import { adapterKey, ioRoomEmitter, redisRoomEmitter, type RoomEmitter } from '../realtime/room-emitter.js';
+import { shardedRoomEmitter } from '../realtime/sharded-emitter.js';
 import { createContainer, type Container, type ContainerOptions } from './container.js';
 
 export interface Larder {
@@ -54,7 +55,8 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
   } else {
     emitterRedis = createPubSubRedis(config.redisUrl, 'larder-emitter');
     await emitterRedis.connect();
-    emitter = redisRoomEmitter(emitterRedis, adapterKey(config.redisPrefix));
+    const key = adapterKey(config.redisPrefix);
+    emitter = config.socketAdapter === 'sharded' ? shardedRoomEmitter(emitterRedis, key) : redisRoomEmitter(emitterRedis, key);
   }
   const unsubscribe = subscribeBroadcasts({ events: container.events, emitter, availability: modules.inventory.available, log });
   if (works) {

@@ -26,6 +26,7 @@ const EnvSchema = z
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
     REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
     REDIS_PREFIX: z.string().max(64).default('larder:'),
+    SOCKET_ADAPTER: z.enum(['classic', 'sharded']).default('classic'),
     MONGO_URL: z.url().optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
     ADMIN_EMAIL: z.email().optional(),
@@ -130,6 +131,8 @@ export interface Config {
   databasePoolMax: number;
   redisUrl: string;
   redisPrefix: string;
+  /** `sharded`: Socket.IO over Redis ≥ 7 sharded pub/sub (SPUBLISH), which Redis Cluster spreads over its shards. */
+  socketAdapter: Env['SOCKET_ADAPTER'];
   mongoUrl?: string;
   jwtSecret: string;
   usesDevJwtSecret: boolean;
@@ -226,6 +229,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databasePoolMax: e.DATABASE_POOL_MAX,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    socketAdapter: e.SOCKET_ADAPTER,
     mongoUrl: e.MONGO_URL,
     jwtSecret: e.JWT_SECRET,
     usesDevJwtSecret: e.JWT_SECRET === DEV_JWT_SECRET,

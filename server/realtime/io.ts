@@ -1,6 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { AppContext } from '../platform/app-context.js';
 import { AppError } from '../../domain/shared/app-error.js';
@@ -10,7 +9,7 @@ import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, Soc
 import { limitUserEvents, type AppSocket } from './handle.js';
 import { SocketSlots } from './socket-slots.js';
 import { UserEventLimiter } from './user-event-limiter.js';
-import { adapterKey } from './room-emitter.js';
+import { redisAdapter } from './adapter.js';
 import { rooms } from './rooms.js';
 import { registerSocketHandlers } from './handlers/index.js';
 import { scheduleExpiry } from './session-expiry.js';
@@ -23,7 +22,7 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-/** Socket.IO on the Koa http server, with the Redis adapter so every instance reaches every client. */
+/** Socket.IO on the Koa http server, with a Redis adapter (classic or sharded) so every instance reaches every client. */
 export async function createRealtime(httpServer: HttpServer, context: AppContext & { redis: Redis }): Promise<Realtime> {
   const { config, log } = context;
   const slots = new SocketSlots(context.redis, config.socketsPerUser, log);
@@ -36,7 +35,7 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
   await Promise.all([pub.connect(), sub.connect()]);
 
   const io: AppServer = new Server(httpServer, {
-    adapter: createAdapter(pub, sub, { key: adapterKey(config.redisPrefix) }),
+    adapter: redisAdapter(config, pub, sub),
     perMessageDeflate: false, // triples CPU and memory per socket (STACK.md)
     serveClient: false,
     pingInterval: 25_000,
