@@ -138,11 +138,7 @@ async function fanOut(servers: ServerGroup, secret: string, redisUrl: string, se
     const receiver = listen(sockets, productId, instanceOf);
     let initial = NaN;
     for (let i = 0; i < sockets.length; i += 500) {
-      const acks: Ack[] = await Promise.all(sockets.slice(i, i + 500).map((s) => s.timeout(30_000).emitWithAck('products:watch', { productIds: [productId] })));
-      for (const ack of acks) {
-        if (!ack.ok) throw new Error(`products:watch failed: ${ack.error.code}`);
-        initial = (ack.data as { available: Record<string, number> }).available[productId];
-      }
+      for (const ack of await watchAll(sockets.slice(i, i + 500), productId)) initial = ack.available[productId];
     }
     await pause(1_000);
     receiver.values.length = 0;
@@ -217,6 +213,22 @@ async function fanOut(servers: ServerGroup, secret: string, redisUrl: string, se
     closeAll([...sockets, changer]);
     await pause(1_000);
   }
+}
+
+/**
+ * `products:watch` from every socket; a watch refused UNAVAILABLE (a Redis command timing out while
+ * the shared box is overloaded) is retried a few times before the bench gives up.
+ */
+async function watchAll(sockets: Socket[], productId: string): Promise<Array<{ available: Record<string, number> }>> {
+  const watch = async (s: Socket) => {
+    for (let attempt = 1; ; attempt++) {
+      const ack: Ack = await s.timeout(30_000).emitWithAck('products:watch', { productIds: [productId] });
+      if (ack.ok) return ack.data as { available: Record<string, number> };
+      if (ack.error.code !== 'UNAVAILABLE' || attempt === 5) throw new Error(`products:watch failed: ${ack.error.code}`);
+      await pause(500 * attempt);
+    }
+  };
+  return Promise.all(sockets.map(watch));
 }
 
 /** Calls `fn` at start + k·periodMs until `durationMs` has passed; slots missed while the loop lagged are skipped, not bunched. */
