@@ -1,7 +1,7 @@
 import { RequestContext } from '@mikro-orm/core';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startWorker, type Worker } from '../../jobs/worker.js';
+import { startWorker, workerJobs, type Worker } from '../../jobs/worker.js';
 import { createHttpApp } from '../http/app.js';
 import { startMetricsServer, type MetricsServer } from '../http/metrics-endpoint.js';
 import type { Config } from '../platform/config.js';
@@ -32,6 +32,7 @@ export interface Larder {
  * in-flight requests and jobs, close sockets, then pools.
  */
 export async function startLarder(config: Config, options: ContainerOptions = {}): Promise<Larder> {
+  if (config.role !== 'server') workerJobs(config.workerJobs); // a bad WORKER_JOBS fails before anything opens
   const container = await createContainer(config, options);
   const { log, modules } = container;
   const serves = config.role !== 'worker';

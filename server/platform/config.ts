@@ -21,6 +21,7 @@ const EnvSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PROCESS_ROLE: z.enum(['all', 'server', 'worker']).default('all'),
+    WORKER_JOBS: csv.pipe(z.array(z.string().regex(/^[a-z0-9.-]+(\.\*)?$/, 'job names or module.* prefixes'))).default([]),
     DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/larder'),
     DATABASE_REPLICA_URLS: csv.pipe(z.array(z.url())).default([]),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
@@ -126,6 +127,8 @@ export interface Config {
   env: Env['NODE_ENV'];
   port: number;
   role: Env['PROCESS_ROLE'];
+  /** Jobs this process's worker runs (names or `module.*`); empty = all. */
+  workerJobs: string[];
   databaseUrl: string;
   replicaUrls: string[];
   databasePoolMax: number;
@@ -224,6 +227,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     env: e.NODE_ENV,
     port: e.PORT,
     role: e.PROCESS_ROLE,
+    workerJobs: e.WORKER_JOBS,
     databaseUrl: e.DATABASE_URL,
     replicaUrls: e.DATABASE_REPLICA_URLS,
     databasePoolMax: e.DATABASE_POOL_MAX,
