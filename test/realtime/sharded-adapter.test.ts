@@ -68,7 +68,7 @@ describe('SOCKET_ADAPTER=sharded: two server instances and a worker over Redis s
     expect(await finishedImport(world.app, world.merchant.token, importId)).toMatchObject({ status: 'completed' });
   }, 40_000);
 
-  test('When the worker emits to one user and disconnects another, then only those sockets on instance B are reached', async () => {
+  test('When the worker emits to one user, to two users, and disconnects one, then exactly those sockets on instance B are reached', async () => {
     const alice = await createUser(world.app);
     const bob = await createUser(world.app);
     const aliceSocket = await world.connect(alice, b);
@@ -81,6 +81,11 @@ describe('SOCKET_ADAPTER=sharded: two server instances and a worker over Redis s
     worker.emitter.emit(rooms.user(alice.id), 'auth:expired', { message: 'from the worker' });
     expect(await received).toEqual({ message: 'from the worker' });
     expect(await bobGot).toBe('nothing');
+
+    // Several rooms at once travel on the namespace's main channel, which every instance holds.
+    const both = [nextEvent(aliceSocket, 'cart:expired'), nextEvent(bobSocket, 'cart:expired')];
+    worker.emitter.emit([rooms.user(alice.id), rooms.user(bob.id)], 'cart:expired', { items: [] });
+    expect(await Promise.all(both)).toEqual([{ items: [] }, { items: [] }]);
 
     const closed = new Promise((resolve) => bobSocket.once('disconnect', resolve));
     worker.emitter.disconnect(rooms.user(bob.id));
