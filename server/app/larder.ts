@@ -6,7 +6,7 @@ import { createHttpApp } from '../http/app.js';
 import { startMetricsServer, type MetricsServer } from '../http/metrics-endpoint.js';
 import type { Config } from '../platform/config.js';
 import { checkReadiness } from '../platform/readiness.js';
-import { createPubSubRedis } from '../platform/redis.js';
+import { createPubSubRedis, createSocketRedis } from '../platform/redis.js';
 import { buildAsyncApiDocument } from '../realtime/asyncapi.js';
 import { subscribeBroadcasts } from '../realtime/broadcasts.js';
 import { createRealtime, type Realtime } from '../realtime/io.js';
@@ -41,7 +41,7 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
 
   let http: HttpServer | undefined;
   let realtime: Realtime | undefined;
-  let emitterRedis: ReturnType<typeof createPubSubRedis> | undefined;
+  let emitterRedis: ReturnType<typeof createSocketRedis> | undefined;
   let emitter: RoomEmitter;
   if (serves) {
     const app = createHttpApp(container, () => checkReadiness(container), buildAsyncApiDocument(config.publicUrl));
@@ -54,10 +54,17 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
       http!.listen(config.port, resolve);
     });
   } else {
-    emitterRedis = createPubSubRedis(config.redisUrl, 'larder-emitter');
-    await emitterRedis.connect();
     const key = adapterKey(config.redisPrefix);
-    emitter = config.socketAdapter === 'sharded' ? shardedRoomEmitter(emitterRedis, key) : redisRoomEmitter(emitterRedis, key);
+    if (config.socketAdapter === 'sharded') {
+      const redis = createSocketRedis(config.redisUrl, config.socketRedisClusterNodes, 'larder-emitter');
+      emitterRedis = redis;
+      emitter = shardedRoomEmitter(redis, key);
+    } else {
+      const redis = createPubSubRedis(config.redisUrl, 'larder-emitter');
+      emitterRedis = redis;
+      emitter = redisRoomEmitter(redis, key);
+    }
+    await emitterRedis.connect();
   }
   const unsubscribe = subscribeBroadcasts({ events: container.events, emitter, availability: modules.inventory.available, log });
   if (works) {

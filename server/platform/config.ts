@@ -28,6 +28,7 @@ const EnvSchema = z
     REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
     REDIS_PREFIX: z.string().max(64).default('larder:'),
     SOCKET_ADAPTER: z.enum(['classic', 'sharded']).default('classic'),
+    SOCKET_REDIS_CLUSTER_NODES: csv.pipe(z.array(z.url())).default([]),
     MONGO_URL: z.url().optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
     ADMIN_EMAIL: z.email().optional(),
@@ -119,6 +120,10 @@ const EnvSchema = z
   .refine((env) => !env.VAPID_PUBLIC_KEY === !env.VAPID_PRIVATE_KEY, {
     path: ['VAPID_PRIVATE_KEY'],
     message: 'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together',
+  })
+  .refine((env) => env.SOCKET_REDIS_CLUSTER_NODES.length === 0 || env.SOCKET_ADAPTER === 'sharded', {
+    path: ['SOCKET_ADAPTER'],
+    message: 'must be sharded when SOCKET_REDIS_CLUSTER_NODES is set (classic pub/sub does not scale on a Redis Cluster)',
   });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -136,6 +141,8 @@ export interface Config {
   redisPrefix: string;
   /** `sharded`: Socket.IO over Redis ≥ 7 sharded pub/sub (SPUBLISH), which Redis Cluster spreads over its shards. */
   socketAdapter: Env['SOCKET_ADAPTER'];
+  /** Seed nodes of a Redis Cluster carrying the Socket.IO traffic (sharded adapter only); empty = REDIS_URL. */
+  socketRedisClusterNodes: string[];
   mongoUrl?: string;
   jwtSecret: string;
   usesDevJwtSecret: boolean;
@@ -234,6 +241,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     socketAdapter: e.SOCKET_ADAPTER,
+    socketRedisClusterNodes: e.SOCKET_REDIS_CLUSTER_NODES,
     mongoUrl: e.MONGO_URL,
     jwtSecret: e.JWT_SECRET,
     usesDevJwtSecret: e.JWT_SECRET === DEV_JWT_SECRET,

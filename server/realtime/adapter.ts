@@ -1,5 +1,5 @@
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { ServerOptions } from 'socket.io';
 import type { Config } from '../platform/config.js';
 import { adapterKey } from './room-emitter.js';
@@ -11,7 +11,7 @@ import { adapterKey } from './room-emitter.js';
  * `product:<id>`) gets its own channel, so only the instances holding a socket in it receive its
  * broadcasts. ioredis subscribes with SSUBSCRIBE and emits `smessageBuffer`, which the adapter reads.
  */
-export function redisAdapter(config: Pick<Config, 'socketAdapter' | 'redisPrefix'>, pub: Redis, sub: Redis): ServerOptions['adapter'] {
+export function redisAdapter(config: Pick<Config, 'socketAdapter' | 'redisPrefix'>, pub: Redis | Cluster, sub: Redis | Cluster): ServerOptions['adapter'] {
   const key = adapterKey(config.redisPrefix);
   if (config.socketAdapter === 'sharded') return createShardedAdapter(pub, sub, { channelPrefix: key, subscriptionMode: 'dynamic' });
   return createAdapter(pub, sub, { key });

@@ -1,10 +1,10 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { AppContext } from '../platform/app-context.js';
 import { AppError } from '../../domain/shared/app-error.js';
 import { toAppError } from '../platform/error-mapping.js';
-import { createPubSubRedis } from '../platform/redis.js';
+import { createSocketRedis } from '../platform/redis.js';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events.js';
 import { limitUserEvents, type AppSocket } from './handle.js';
 import { SocketSlots } from './socket-slots.js';
@@ -29,8 +29,8 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
   const userEvents = new UserEventLimiter(context.redis, config.socketUserEventsPerSecond, log);
   const newSockets = new NewSocketChecks(context.modules.identity.users, log);
   const { actors } = context.modules.identity;
-  const pub = createPubSubRedis(config.redisUrl, 'larder-io-pub');
-  const sub = pub.duplicate();
+  const pub = createSocketRedis(config.redisUrl, config.socketRedisClusterNodes, 'larder-io-pub');
+  const sub = createSocketRedis(config.redisUrl, config.socketRedisClusterNodes, 'larder-io-sub');
   for (const client of [pub, sub]) client.on('error', (err) => log.warn({ err: err.message }, 'socket.io redis error'));
   await Promise.all([pub.connect(), sub.connect()]);
 
@@ -92,6 +92,6 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
   };
 }
 
-async function quit(client: Redis): Promise<void> {
+async function quit(client: Redis | Cluster): Promise<void> {
   await client.quit().catch(() => client.disconnect());
 }

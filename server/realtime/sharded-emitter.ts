@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { type ClusterMessage, MessageType } from 'socket.io-adapter';
 import { PacketType } from 'socket.io-parser';
 import type { RoomEmitter } from './room-emitter.js';
@@ -14,7 +14,7 @@ const EMITTER_UID = 'larder-worker-emitter';
  * JSON, SPUBLISH-ed to the room's dynamic channel): exactly the servers holding the room get it,
  * with no relay hop through a server instance.
  */
-export function shardedRoomEmitter(redis: Redis, channelPrefix: string): RoomEmitter {
+export function shardedRoomEmitter(redis: Redis | Cluster, channelPrefix: string): RoomEmitter {
   const main = `${channelPrefix}#${NSP}#`;
   // As with the classic emitter, a push lost while Redis is away is lost (clients resync on reconnect).
   const publish = (channel: string, message: ClusterMessage) => void redis.spublish(channel, JSON.stringify(message)).catch(() => undefined);
