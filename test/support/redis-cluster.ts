@@ -1,11 +1,11 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { freePort } from './free-port.js';
 
 const run = promisify(execFile);
 
@@ -27,14 +27,6 @@ export function redisClusterUnavailable(): string | undefined {
     if (!(major >= 7)) return `${tool} is older than 7 (sharded pub/sub)`;
   }
   return undefined;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Starts three cluster-enabled redis-server processes, joins them with `redis-cli --cluster create`, waits for cluster_state:ok. */
