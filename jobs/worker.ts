@@ -1,19 +1,30 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../server/platform/app-context.js';
 import type { Scheduler } from './scheduler.js';
+import { selectJobs } from './job-selection.js';
 import { assertRegistry, definitions } from './registry.js';
 import { runJob } from './run-job.js';
+import type { AnyJobDefinition } from './job-definition.js';
 
 export interface Worker {
   /** Waits for running jobs (up to the timeout), then stops processing. */
   stop(timeoutMs: number): Promise<void>;
 }
 
-/** Registers every job definition, schedules the recurring ones and starts processing. */
+/** The definitions WORKER_JOBS selects; throws on a pattern matching no job (call before starting anything). */
+export function workerJobs(patterns: string[]): AnyJobDefinition[] {
+  return selectJobs(definitions, patterns);
+}
+
+/**
+ * Registers the job definitions WORKER_JOBS selects (all by default), schedules the recurring ones
+ * among them and starts processing: Agenda only picks up jobs this process has defined.
+ */
 export async function startWorker(context: AppContext & { scheduler: Scheduler }): Promise<Worker> {
   assertRegistry();
   const { agenda } = context.scheduler;
-  for (const d of definitions) {
+  const chosen = workerJobs(context.config.workerJobs);
+  for (const d of chosen) {
     agenda.define(d.name, runJob(context, d), {
       concurrency: d.concurrency ?? 5,
       lockLifetime: d.lockLifetimeMs ?? 10 * 60_000,
@@ -22,10 +33,10 @@ export async function startWorker(context: AppContext & { scheduler: Scheduler }
   }
   await agenda.start();
   unrefJobAliveChecks(agenda);
-  for (const d of definitions) {
+  for (const d of chosen) {
     if (d.schedule) await agenda.every(d.schedule, d.name, {}, { skipImmediate: true, timezone: d.timeZone?.(context.config) });
   }
-  context.log.info({ jobs: definitions.map((d) => d.name) }, 'worker started');
+  context.log.info({ jobs: chosen.map((d) => d.name) }, 'worker started');
   return {
     async stop(timeoutMs) {
       await agenda.drain({ timeout: timeoutMs, closeConnection: false });

@@ -4,6 +4,7 @@ import { CatalogService, type Availability } from './catalog.service.js';
 import { Categories } from './categories.js';
 import { DishAddons } from './dish-addons.js';
 import { ProductListing } from './listing/product-listing.js';
+import { ReplicaReads } from './listing/replica-reads.js';
 import { ProductBulk } from './bulk/product-bulk.js';
 import { MerchantPurge } from './merchant-purge.js';
 import { ProductCache } from './product-cache.js';
@@ -63,17 +64,19 @@ export function createCatalogModule(deps: ModuleDeps, { availability, users }: C
   const cache = new ProductCache(redis, log);
   const reader = new ProductReader(em, cache);
   const writer = new ProductWriter(uow, reader, users);
-  const listing = new ProductListing(em);
+  const replicaReads = new ReplicaReads(em, redis, log);
+  const listing = new ProductListing(replicaReads);
   const forSale = new ProductsForSale(em);
   const forget = (ids: string[]) => {
     for (const id of ids) forSale.forget(id);
     return cache.forget(ids);
   };
-  events.subscribe('product.created', ({ productId }) => forSale.forget(productId));
-  events.subscribe('product.updated', ({ productId }) => forget([productId]));
-  events.subscribe('product.deleted', ({ productId }) => forget([productId]));
+  // After the commit, in the writing process: the owning merchant's listings then read their write.
+  events.subscribe('product.created', ({ productId, merchantId }) => Promise.all([forSale.forget(productId), replicaReads.wrote(merchantId)]));
+  events.subscribe('product.updated', ({ productId, merchantId }) => Promise.all([forget([productId]), replicaReads.wrote(merchantId)]));
+  events.subscribe('product.deleted', ({ productId, merchantId }) => Promise.all([forget([productId]), replicaReads.wrote(merchantId)]));
   events.subscribe('stock.committed', ({ productIds }) => cache.forget(productIds));
-  events.subscribe('products.batch_changed', ({ productIds }) => forget(productIds));
+  events.subscribe('products.batch_changed', ({ productIds, merchantId }) => Promise.all([forget(productIds), replicaReads.wrote(merchantId)]));
   return {
     service: new CatalogService({ users, reader, writer, listing, availability }),
     listing,

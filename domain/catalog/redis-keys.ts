@@ -6,6 +6,8 @@ export const catalogKeys = {
   barcode: (gtin14: string) => `catalog:barcode:${gtin14}`,
   /** JSON list of categories with counts. */
   categories: 'catalog:categories',
+  /** The primary's WAL position (pg_lsn text) after this user's last product change (ReplicaReads). */
+  wroteAt: (userId: string) => `catalog:wrote-at:${userId}`,
 } as const;
 
 /**
@@ -14,3 +16,5 @@ export const catalogKeys = {
  */
 export const PRODUCT_TTL_SECONDS = 60;
 export const CATEGORIES_TTL_SECONDS = 30;
+/** How long a writer's listings check the replica has replayed their write (then replicas are trusted again). */
+export const WRITER_MARK_SECONDS = 60;

@@ -1,16 +1,17 @@
 import { RequestContext } from '@mikro-orm/core';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startWorker, type Worker } from '../../jobs/worker.js';
+import { startWorker, workerJobs, type Worker } from '../../jobs/worker.js';
 import { createHttpApp } from '../http/app.js';
 import { startMetricsServer, type MetricsServer } from '../http/metrics-endpoint.js';
 import type { Config } from '../platform/config.js';
 import { checkReadiness } from '../platform/readiness.js';
-import { createPubSubRedis } from '../platform/redis.js';
+import { createPubSubRedis, createSocketRedis } from '../platform/redis.js';
 import { buildAsyncApiDocument } from '../realtime/asyncapi.js';
 import { subscribeBroadcasts } from '../realtime/broadcasts.js';
 import { createRealtime, type Realtime } from '../realtime/io.js';
 import { adapterKey, ioRoomEmitter, redisRoomEmitter, type RoomEmitter } from '../realtime/room-emitter.js';
+import { shardedRoomEmitter } from '../realtime/sharded-emitter.js';
 import { createContainer, type Container, type ContainerOptions } from './container.js';
 
 export interface Larder {
@@ -31,6 +32,7 @@ export interface Larder {
  * in-flight requests and jobs, close sockets, then pools.
  */
 export async function startLarder(config: Config, options: ContainerOptions = {}): Promise<Larder> {
+  if (config.role !== 'server') workerJobs(config.workerJobs); // a bad WORKER_JOBS fails before anything opens
   const container = await createContainer(config, options);
   const { log, modules } = container;
   const serves = config.role !== 'worker';
@@ -39,7 +41,7 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
 
   let http: HttpServer | undefined;
   let realtime: Realtime | undefined;
-  let emitterRedis: ReturnType<typeof createPubSubRedis> | undefined;
+  let emitterRedis: ReturnType<typeof createSocketRedis> | undefined;
   let emitter: RoomEmitter;
   if (serves) {
     const app = createHttpApp(container, () => checkReadiness(container), buildAsyncApiDocument(config.publicUrl));
@@ -52,9 +54,17 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
       http!.listen(config.port, resolve);
     });
   } else {
-    emitterRedis = createPubSubRedis(config.redisUrl, 'larder-emitter');
+    const key = adapterKey(config.redisPrefix);
+    if (config.socketAdapter === 'sharded') {
+      const redis = createSocketRedis(config.redisUrl, config.socketRedisClusterNodes, 'larder-emitter');
+      emitterRedis = redis;
+      emitter = shardedRoomEmitter(redis, key);
+    } else {
+      const redis = createPubSubRedis(config.redisUrl, 'larder-emitter');
+      emitterRedis = redis;
+      emitter = redisRoomEmitter(redis, key);
+    }
     await emitterRedis.connect();
-    emitter = redisRoomEmitter(emitterRedis, adapterKey(config.redisPrefix));
   }
   const unsubscribe = subscribeBroadcasts({ events: container.events, emitter, availability: modules.inventory.available, log });
   if (works) {

@@ -21,11 +21,14 @@ const EnvSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PROCESS_ROLE: z.enum(['all', 'server', 'worker']).default('all'),
+    WORKER_JOBS: csv.pipe(z.array(z.string().regex(/^[a-z0-9.-]+(\.\*)?$/, 'job names or module.* prefixes'))).default([]),
     DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/larder'),
     DATABASE_REPLICA_URLS: csv.pipe(z.array(z.url())).default([]),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
     REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
     REDIS_PREFIX: z.string().max(64).default('larder:'),
+    SOCKET_ADAPTER: z.enum(['classic', 'sharded']).default('classic'),
+    SOCKET_REDIS_CLUSTER_NODES: csv.pipe(z.array(z.url())).default([]),
     MONGO_URL: z.url().optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
     ADMIN_EMAIL: z.email().optional(),
@@ -117,6 +120,10 @@ const EnvSchema = z
   .refine((env) => !env.VAPID_PUBLIC_KEY === !env.VAPID_PRIVATE_KEY, {
     path: ['VAPID_PRIVATE_KEY'],
     message: 'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together',
+  })
+  .refine((env) => env.SOCKET_REDIS_CLUSTER_NODES.length === 0 || env.SOCKET_ADAPTER === 'sharded', {
+    path: ['SOCKET_ADAPTER'],
+    message: 'must be sharded when SOCKET_REDIS_CLUSTER_NODES is set (classic pub/sub does not scale on a Redis Cluster)',
   });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -125,11 +132,17 @@ export interface Config {
   env: Env['NODE_ENV'];
   port: number;
   role: Env['PROCESS_ROLE'];
+  /** Jobs this process's worker runs (names or `module.*`); empty = all. */
+  workerJobs: string[];
   databaseUrl: string;
   replicaUrls: string[];
   databasePoolMax: number;
   redisUrl: string;
   redisPrefix: string;
+  /** `sharded`: Socket.IO over Redis ≥ 7 sharded pub/sub (SPUBLISH), which Redis Cluster spreads over its shards. */
+  socketAdapter: Env['SOCKET_ADAPTER'];
+  /** Seed nodes of a Redis Cluster carrying the Socket.IO traffic (sharded adapter only); empty = REDIS_URL. */
+  socketRedisClusterNodes: string[];
   mongoUrl?: string;
   jwtSecret: string;
   usesDevJwtSecret: boolean;
@@ -221,11 +234,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     env: e.NODE_ENV,
     port: e.PORT,
     role: e.PROCESS_ROLE,
+    workerJobs: e.WORKER_JOBS,
     databaseUrl: e.DATABASE_URL,
     replicaUrls: e.DATABASE_REPLICA_URLS,
     databasePoolMax: e.DATABASE_POOL_MAX,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    socketAdapter: e.SOCKET_ADAPTER,
+    socketRedisClusterNodes: e.SOCKET_REDIS_CLUSTER_NODES,
     mongoUrl: e.MONGO_URL,
     jwtSecret: e.JWT_SECRET,
     usesDevJwtSecret: e.JWT_SECRET === DEV_JWT_SECRET,

@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 
 /**
  * Fail fast instead of queueing: while Redis is down, commands reject at once (→ 503 UNAVAILABLE)
@@ -28,6 +28,20 @@ export function createRedis(url: string, keyPrefix: string, name: string): Redis
  */
 export function createPubSubRedis(url: string, name: string): Redis {
   return new Redis(url, { ...baseOptions, commandTimeout: undefined, enableOfflineQueue: true, maxRetriesPerRequest: null, connectionName: name });
+}
+
+/**
+ * The Socket.IO pub/sub clients: on a Redis Cluster when seed nodes are given (sharded pub/sub:
+ * ioredis keeps one subscriber per shard and routes each SSUBSCRIBE/SPUBLISH to its channel's slot),
+ * else on the standalone Redis.
+ */
+export function createSocketRedis(url: string, clusterNodes: string[], name: string): Redis | Cluster {
+  if (clusterNodes.length === 0) return createPubSubRedis(url, name);
+  const { lazyConnect, connectTimeout } = baseOptions;
+  return new Cluster(
+    clusterNodes.map((node) => ({ host: new URL(node).hostname, port: Number(new URL(node).port || 6379) })),
+    { lazyConnect, shardedSubscribers: true, enableOfflineQueue: true, redisOptions: { connectionName: name, connectTimeout } },
+  );
 }
 
 export function isRedisUnavailable(err: unknown): boolean {

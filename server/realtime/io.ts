@@ -1,16 +1,15 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { AppContext } from '../platform/app-context.js';
 import { AppError } from '../../domain/shared/app-error.js';
 import { toAppError } from '../platform/error-mapping.js';
-import { createPubSubRedis } from '../platform/redis.js';
+import { createSocketRedis } from '../platform/redis.js';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events.js';
 import { limitUserEvents, type AppSocket } from './handle.js';
 import { SocketSlots } from './socket-slots.js';
 import { UserEventLimiter } from './user-event-limiter.js';
-import { adapterKey } from './room-emitter.js';
+import { redisAdapter } from './adapter.js';
 import { rooms } from './rooms.js';
 import { registerSocketHandlers } from './handlers/index.js';
 import { scheduleExpiry } from './session-expiry.js';
@@ -23,20 +22,20 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-/** Socket.IO on the Koa http server, with the Redis adapter so every instance reaches every client. */
+/** Socket.IO on the Koa http server, with a Redis adapter (classic or sharded) so every instance reaches every client. */
 export async function createRealtime(httpServer: HttpServer, context: AppContext & { redis: Redis }): Promise<Realtime> {
   const { config, log } = context;
   const slots = new SocketSlots(context.redis, config.socketsPerUser, log);
   const userEvents = new UserEventLimiter(context.redis, config.socketUserEventsPerSecond, log);
   const newSockets = new NewSocketChecks(context.modules.identity.users, log);
   const { actors } = context.modules.identity;
-  const pub = createPubSubRedis(config.redisUrl, 'larder-io-pub');
-  const sub = pub.duplicate();
+  const pub = createSocketRedis(config.redisUrl, config.socketRedisClusterNodes, 'larder-io-pub');
+  const sub = createSocketRedis(config.redisUrl, config.socketRedisClusterNodes, 'larder-io-sub');
   for (const client of [pub, sub]) client.on('error', (err) => log.warn({ err: err.message }, 'socket.io redis error'));
   await Promise.all([pub.connect(), sub.connect()]);
 
   const io: AppServer = new Server(httpServer, {
-    adapter: createAdapter(pub, sub, { key: adapterKey(config.redisPrefix) }),
+    adapter: redisAdapter(config, pub, sub),
     perMessageDeflate: false, // triples CPU and memory per socket (STACK.md)
     serveClient: false,
     pingInterval: 25_000,
@@ -93,6 +92,6 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
   };
 }
 
-async function quit(client: Redis): Promise<void> {
+async function quit(client: Redis | Cluster): Promise<void> {
   await client.quit().catch(() => client.disconnect());
 }

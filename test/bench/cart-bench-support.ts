@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { benchEnv, cleanUp, insertProducts, insertUsers, loadAverage, type BenchEnv, type BenchUser } from './bench-support.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { startServerGroup, type ServerGroup } from './server-process.js';
 
 /** A socket event's ack, as the server writes it. */
 export type Ack = { ok: true; data: unknown } | { ok: false; error: { code: string } };
@@ -10,10 +10,27 @@ export type Ack = { ok: true; data: unknown } | { ok: false; error: { code: stri
 /** Reads a numeric option: the value given, else BENCH_SECONDS for a duration, else the full or the `--quick` default. */
 export type NumberOption = (name: string, full: number, short: number, seconds?: boolean) => number;
 
-/** Parses a cart bench's arguments: `--quick` (or BENCH_QUICK=1) plus the given string options. */
+/** How many server processes and which Socket.IO adapter (`--instances 3 --adapter sharded`). */
+export interface Cluster {
+  instances: number;
+  adapter: ServerGroup['adapter'];
+}
+
+/**
+ * Parses a cart bench's arguments: `--quick` (or BENCH_QUICK=1), `--instances N` and
+ * `--adapter classic|sharded` (default 1 instance, classic), plus the given string options.
+ */
 export function parseCartArgs(args: string[], options: Record<string, { type: 'string' }>) {
-  const parsed = parseArgs({ args, options: { quick: { type: 'boolean', default: false }, ...options } });
+  const parsed = parseArgs({
+    args,
+    options: { quick: { type: 'boolean', default: false }, instances: { type: 'string' }, adapter: { type: 'string' }, ...options },
+  });
   const values = parsed.values as Record<string, string | boolean | undefined>;
+  const adapter = values.adapter ?? 'classic';
+  if (adapter !== 'classic' && adapter !== 'sharded') throw new Error('--adapter takes classic or sharded');
+  const instances = Number(values.instances ?? 1);
+  if (!Number.isInteger(instances) || instances < 1 || instances > 16) throw new Error('--instances takes a whole number from 1 to 16');
+  const cluster: Cluster = { instances, adapter };
   const quick = values.quick === true || process.env.BENCH_QUICK === '1';
   const envSeconds = process.env.BENCH_SECONDS ? Number(process.env.BENCH_SECONDS) : undefined;
   const opt: NumberOption = (name, full, short, seconds = false) => {
@@ -22,7 +39,7 @@ export function parseCartArgs(args: string[], options: Record<string, { type: 's
     if (seconds && envSeconds !== undefined) return envSeconds;
     return quick ? short : full;
   };
-  return { values, quick, opt };
+  return { values, quick, opt, cluster };
 }
 
 export interface Seeded {
@@ -47,20 +64,24 @@ async function seed(databaseUrl: string, customers: number, products: number): P
 }
 
 /**
- * Prints `header`, starts a server process with its own database and Redis prefix (named after
- * `name`), seeds `customers` customers and `products` products plus the fan-out product (10 M stock
+ * Prints `header`, starts `cluster.instances` server processes (adapter `cluster.adapter`) with
+ * their own database and Redis prefix (named after `name`), seeds `customers` customers and `products` products plus the fan-out product (10 M stock
  * each), runs `measure`, and stops the server and removes the database and keys whatever happens.
  */
 export async function withCartServer(
   name: string,
   header: string,
   seeding: { customers: number; products: number },
-  measure: (server: ServerProcess, env: BenchEnv, seeded: Seeded) => Promise<void>,
+  cluster: Cluster,
+  measure: (servers: ServerGroup, env: BenchEnv, seeded: Seeded) => Promise<void>,
 ): Promise<void> {
   const env = benchEnv(name);
   console.log(header);
-  console.log(`database ${env.dbName}, Redis prefix ${env.redisPrefix} (both removed at the end); load average ${loadAverage()}`);
-  const server = await startServerProcess(env.serverEnv);
+  console.log(
+    `${cluster.instances} server instance(s), ${cluster.adapter} Socket.IO adapter; database ${env.dbName}, Redis prefix ${env.redisPrefix} ` +
+      `(both removed at the end); load average ${loadAverage()}`,
+  );
+  const server = await startServerGroup(env.serverEnv, cluster.instances, cluster.adapter);
   try {
     await measure(server, env, await seed(env.databaseUrl, seeding.customers, seeding.products));
   } finally {

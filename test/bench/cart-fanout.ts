@@ -4,11 +4,13 @@ import { fileURLToPath } from 'node:url';
 import type { Socket } from 'socket.io-client';
 import { closeAll, connect, connectMany, cpuMeters, localRedisPid, pause, signTokens, type BenchEnv } from './bench-support.js';
 import { maxOf, parseCartArgs, withCartServer, type Ack, type NumberOption, type Seeded } from './cart-bench-support.js';
+import { instanceCpuText, perInstance, serverCpu } from './cluster-stats.js';
 import { fmt, percentile, summarize } from './stats.js';
-import type { ServerProcess } from './server-process.js';
+import { serverPids, type ServerGroup } from './server-process.js';
 
 /**
- * `npm run bench -- cart-fanout [--quick] [--watchers 5000] [--fanout-seconds 20] [--change-ms 50]`
+ * `npm run bench -- cart-fanout [--quick] [--watchers 5000] [--fanout-seconds 20] [--change-ms 50]
+ *   [--instances 3 --adapter classic|sharded]`
  *
  * `--watchers` sockets `products:watch` one product; one more socket cart:adds one unit of it every
  * `--change-ms` (each add lowers availability by one, so every value identifies its change). The
@@ -20,13 +22,20 @@ import type { ServerProcess } from './server-process.js';
  * payload to as many clients at the push rate Larder actually produced, timed from the moment the
  * bench asks for the broadcast.
  *
- * The load generator is this process; the server is its own process (startServerProcess).
+ * With `--instances N`, N server processes share the database and Redis; watcher i connects to
+ * instance i mod N and the changer to the first, so the watchers on the other instances get their
+ * pushes through the Redis adapter: the bench prints each instance's CPU per delivery it made and
+ * the delivery p99 on the changer's instance (local) and on the others (cross-instance).
+ *
+ * The load generator is this process; the servers are their own processes (startServerProcess).
  */
 export async function run(args: string[]): Promise<void> {
-  const { quick, opt } = parseCartArgs(args, FANOUT_OPTIONS);
+  const { quick, opt, cluster } = parseCartArgs(args, FANOUT_OPTIONS);
   const cfg = fanOutConfig(opt);
   const header = `cart-fanout bench${quick ? ' (quick)' : ''}: ${describeFanOut(cfg)}`;
-  await withCartServer('cart_fanout', header, { customers: cfg.watchers + 1, products: 0 }, (server, env, seeded) => measureFanOut(server, env, seeded, cfg));
+  await withCartServer('cart_fanout', header, { customers: cfg.watchers + 1, products: 0 }, cluster, (server, env, seeded) =>
+    measureFanOut(server, env, seeded, cfg),
+  );
 }
 
 export const FANOUT_OPTIONS = {
@@ -59,7 +68,7 @@ export function describeFanOut(cfg: FanOutConfig): string {
  * The fan-out measurement against a running, seeded server, then (with that server stopped) the bare
  * Socket.IO baseline; prints both, the overhead and whether the targets are met.
  */
-export async function measureFanOut(server: ServerProcess, env: BenchEnv, seeded: Seeded, cfg: FanOutConfig): Promise<void> {
+export async function measureFanOut(server: ServerGroup, env: BenchEnv, seeded: Seeded, cfg: FanOutConfig): Promise<void> {
   const larder = await fanOut(server, env.jwtSecret, env.redisUrl, seeded, cfg);
   await server.stop(); // the baseline gets the machine without an idle Larder on it
   const bare = forkBareServer();
@@ -83,27 +92,32 @@ export async function measureFanOut(server: ServerProcess, env: BenchEnv, seeded
 interface Receiver {
   values: number[];
   at: number[];
+  /** The server instance each delivery came through. */
+  instance: number[];
   last: Int32Array;
 }
 
-function listen(sockets: Socket[], productId: string): Receiver {
-  const r: Receiver = { values: [], at: [], last: new Int32Array(sockets.length).fill(-1) };
+function listen(sockets: Socket[], productId: string, instanceOf: (socket: number) => number = () => 0): Receiver {
+  const r: Receiver = { values: [], at: [], instance: [], last: new Int32Array(sockets.length).fill(-1) };
   sockets.forEach((socket, i) => {
+    const instance = instanceOf(i);
     socket.on('stock:changed', (p: { productId: string; available: number }) => {
       if (p.productId !== productId) return;
       r.values.push(p.available);
       r.at.push(performance.now());
+      r.instance.push(instance);
       r.last[i] = p.available;
     });
   });
   return r;
 }
 
-/** Latency of each delivery from the start time of the change that produced its value. */
-function deliveryLatencies(r: Receiver, initial: number, startAt: number[]) {
+/** Latency of each delivery (through the instances `through` accepts) from the start time of the change that produced its value. */
+function deliveryLatencies(r: Receiver, initial: number, startAt: number[], through: (instance: number) => boolean = () => true) {
   const latencies: number[] = [];
   let unmatched = 0;
   for (let i = 0; i < r.values.length; i++) {
+    if (!through(r.instance[i])) continue;
     const k = initial - r.values[i];
     if (k >= 1 && k < startAt.length) latencies.push(r.at[i] - startAt[k]);
     else unmatched++;
@@ -111,22 +125,20 @@ function deliveryLatencies(r: Receiver, initial: number, startAt: number[]) {
   return { latencies, unmatched };
 }
 
-async function fanOut(server: ServerProcess, secret: string, redisUrl: string, seeded: Seeded, cfg: FanOutConfig) {
+async function fanOut(servers: ServerGroup, secret: string, redisUrl: string, seeded: Seeded, cfg: FanOutConfig) {
   const productId = seeded.fanoutProduct;
   const tokens = await signTokens(secret, seeded.customers.slice(0, cfg.watchers + 1));
+  const n = servers.instances.length;
+  const instanceOf = (i: number) => i % n;
   const t = performance.now();
-  const sockets = await connectMany(cfg.watchers, (i) => connect(server.url, { token: tokens[i] }));
-  const changer = await connect(server.url, { token: tokens[cfg.watchers] });
-  console.log(`\n[fan-out] ${sockets.length} watcher sockets connected in ${fmt((performance.now() - t) / 1000, 2)} s`);
+  const sockets = await connectMany(cfg.watchers, (i) => connect(servers.instances[instanceOf(i)].url, { token: tokens[i] }));
+  const changer = await connect(servers.instances[0].url, { token: tokens[cfg.watchers] });
+  console.log(`\n[fan-out] ${sockets.length} watcher sockets connected in ${fmt((performance.now() - t) / 1000, 2)} s over ${n} instance(s)`);
   try {
-    const receiver = listen(sockets, productId);
+    const receiver = listen(sockets, productId, instanceOf);
     let initial = NaN;
     for (let i = 0; i < sockets.length; i += 500) {
-      const acks: Ack[] = await Promise.all(sockets.slice(i, i + 500).map((s) => s.timeout(30_000).emitWithAck('products:watch', { productIds: [productId] })));
-      for (const ack of acks) {
-        if (!ack.ok) throw new Error(`products:watch failed: ${ack.error.code}`);
-        initial = (ack.data as { available: Record<string, number> }).available[productId];
-      }
+      for (const ack of await watchAll(sockets.slice(i, i + 500), productId)) initial = ack.available[productId];
     }
     await pause(1_000);
     receiver.values.length = 0;
@@ -140,7 +152,7 @@ async function fanOut(server: ServerProcess, secret: string, redisUrl: string, s
     let acked = 0;
     let changeErrors = 0;
     const durationMs = cfg.fanoutSeconds * 1000;
-    const cpu = cpuMeters({ server: server.pid, redis: await localRedisPid(redisUrl) });
+    const cpu = cpuMeters({ ...serverPids(servers), redis: await localRedisPid(redisUrl) });
     const started = performance.now();
     await periodic(cfg.changeMs, durationMs, () => {
       const k = sendAt.length;
@@ -172,14 +184,24 @@ async function fanOut(server: ServerProcess, secret: string, redisUrl: string, s
     for (const v of receiver.last) if (v !== final) stale++;
     const s = summarize(fromSend.latencies, windowMs);
     const deliveryRate = receiver.values.length / (windowMs / 1000);
-    const cpuUsPerDelivery = (used.server / 100 / deliveryRate) * 1e6; // µs of server CPU per delivery
+    const cpuUsPerDelivery = (serverCpu(used) / 100 / deliveryRate) * 1e6; // µs of server CPU (all instances) per delivery
     console.log(
       `Larder fan-out: ${cfg.watchers} watchers, ${changes} changes (one sent every ${cfg.changeMs} ms, ${changeErrors} errors) ` +
         `→ ${pushes} distinct values pushed (${fmt(pushRate)}/s), ${receiver.values.length} deliveries (${fmt(receiver.values.length / (windowMs / 1000))}/s); ` +
         `delivery p50 ${fmt(s.p50)} ms, p95 ${fmt(s.p95)} ms, p99 ${fmt(s.p99)} ms, max ${fmt(maxOf(fromSend.latencies))} ms from the change's send ` +
         `(from its ack: p50 ${fmt(percentile(fromAck.latencies, 50))} ms, p99 ${fmt(percentile(fromAck.latencies, 99))} ms: acks queue behind the broadcast); ${fromSend.unmatched} unmatched; ` +
-        `final value ${final} on ${cfg.watchers - stale}/${cfg.watchers} sockets; CPU (% of one core): server ${fmt(used.server)}, Redis ${fmt(used.redis)}, load generator ${fmt(used.generator)}`,
+        `final value ${final} on ${cfg.watchers - stale}/${cfg.watchers} sockets; CPU (% of one core): server${n > 1 ? 's' : ''} ${fmt(serverCpu(used))}, Redis ${fmt(used.redis)}, load generator ${fmt(used.generator)}`,
     );
+    if (n > 1) {
+      const deliveries = perInstance(n, receiver.instance);
+      const local = deliveryLatencies(receiver, initial, sendAt, (i) => i === 0).latencies;
+      const cross = deliveryLatencies(receiver, initial, sendAt, (i) => i !== 0).latencies;
+      console.log(
+        `[${n} instances, ${servers.adapter} adapter] ${instanceCpuText(used, deliveries, windowMs, 'delivery')}; ` +
+          `delivery p99 on the changer's instance ${fmt(percentile(local, 99))} ms (${local.length}), cross-instance ${fmt(percentile(cross, 99))} ms (${cross.length}), ` +
+          `cross-instance p50 ${fmt(percentile(cross, 50))} ms`,
+      );
+    }
     return {
       initial,
       p99: s.p99,
@@ -191,6 +213,22 @@ async function fanOut(server: ServerProcess, secret: string, redisUrl: string, s
     closeAll([...sockets, changer]);
     await pause(1_000);
   }
+}
+
+/**
+ * `products:watch` from every socket; a watch refused UNAVAILABLE (a Redis command timing out while
+ * the shared box is overloaded) is retried a few times before the bench gives up.
+ */
+async function watchAll(sockets: Socket[], productId: string): Promise<Array<{ available: Record<string, number> }>> {
+  const watch = async (s: Socket) => {
+    for (let attempt = 1; ; attempt++) {
+      const ack: Ack = await s.timeout(30_000).emitWithAck('products:watch', { productIds: [productId] });
+      if (ack.ok) return ack.data as { available: Record<string, number> };
+      if (ack.error.code !== 'UNAVAILABLE' || attempt === 5) throw new Error(`products:watch failed: ${ack.error.code}`);
+      await pause(500 * attempt);
+    }
+  };
+  return Promise.all(sockets.map(watch));
 }
 
 /** Calls `fn` at start + k·periodMs until `durationMs` has passed; slots missed while the loop lagged are skipped, not bunched. */

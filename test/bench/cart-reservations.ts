@@ -8,11 +8,12 @@ import { inventoryKeys } from '../../domain/inventory/redis-keys.js';
 import { closeAll, connect, connectMany, cpuMeters, localRedisPid, pause, signTokens, type BenchEnv } from './bench-support.js';
 import { maxOf, parseCartArgs, withCartServer, type Ack, type NumberOption, type Seeded } from './cart-bench-support.js';
 import { closedLoop, fmt, percentile, summarize } from './stats.js';
-import type { ServerProcess } from './server-process.js';
+import { serverPids, type ServerGroup } from './server-process.js';
+import { instanceCpuText, perInstance, serverCpu } from './cluster-stats.js';
 
 /**
  * `npm run bench -- cart-reservations [--quick] [--sockets 1000] [--products 100] [--rate 5000]
- *   [--seconds 20] [--closed-seconds 10] [--raw-seconds 5] [--raw-concurrency N]`
+ *   [--seconds 20] [--closed-seconds 10] [--raw-seconds 5] [--raw-concurrency N] [--instances 3 --adapter classic|sharded]`
  *
  * `--sockets` connected customers, each alternating cart:add / cart:remove of one unit of one of
  * `--products` products (10 M stock each), one event in flight per socket, acked.
@@ -26,13 +27,17 @@ import type { ServerProcess } from './server-process.js';
  * and after the socket runs; ratio = closed-loop changes/s ÷ raw script calls/s. Also
  * `redis-benchmark -q -t set -n 200000 -P 1` for reference when it is installed.
  *
- * The load generator is this process; the server is its own process (startServerProcess).
+ * With `--instances N`, socket i connects to instance i mod N (one database, one Redis); each
+ * instance's stock pushes go through the Redis adapter, so the bench prints each instance's CPU per
+ * change it handled: with the classic adapter every instance also receives the others' pushes.
+ *
+ * The load generator is this process; the servers are their own processes (startServerProcess).
  */
 export async function run(args: string[]): Promise<void> {
-  const { quick, opt } = parseCartArgs(args, RESERVATIONS_OPTIONS);
+  const { quick, opt, cluster } = parseCartArgs(args, RESERVATIONS_OPTIONS);
   const cfg = reservationsConfig(opt);
   const header = `cart-reservations bench${quick ? ' (quick)' : ''}: ${describeReservations(cfg)}`;
-  await withCartServer('cart_reservations', header, { customers: cfg.sockets, products: cfg.products }, (server, env, seeded) =>
+  await withCartServer('cart_reservations', header, { customers: cfg.sockets, products: cfg.products }, cluster, (server, env, seeded) =>
     measureReservations(server, env, seeded, cfg),
   );
 }
@@ -83,6 +88,8 @@ interface CartClient {
   socket: Socket;
   productId: string;
   next: 'add' | 'remove';
+  /** The server instance the socket is connected to. */
+  instance: number;
 }
 
 interface OpResult {
@@ -109,11 +116,12 @@ function cartOp(c: CartClient): Promise<OpResult> {
     );
 }
 
-function cpuText(cpu: Record<string, number>, perSecond: number): string {
-  return (
-    `CPU (% of one core): server ${fmt(cpu.server)}, Redis ${fmt(cpu.redis)}, load generator ${fmt(cpu.generator)}; ` +
-    `server CPU per change ${fmt((cpu.server / 100 / perSecond) * 1e6, 0)} µs, Redis CPU per change ${fmt((cpu.redis / 100 / perSecond) * 1e6, 0)} µs`
-  );
+function cpuText(cpu: Record<string, number>, perSecond: number, instances: number[], elapsedMs: number): string {
+  const server = serverCpu(cpu);
+  const text =
+    `CPU (% of one core): server${instances.length > 1 ? 's' : ''} ${fmt(server)}, Redis ${fmt(cpu.redis)}, load generator ${fmt(cpu.generator)}; ` +
+    `server CPU per change ${fmt((server / 100 / perSecond) * 1e6, 0)} µs, Redis CPU per change ${fmt((cpu.redis / 100 / perSecond) * 1e6, 0)} µs`;
+  return instances.length > 1 ? `${text}; ${instanceCpuText(cpu, instances, elapsedMs, 'change')}` : text;
 }
 
 function countError(errors: Map<string, number>, code = 'ERROR'): void {
@@ -128,6 +136,7 @@ function errorText(errors: Map<string, number>): string {
 /** Every socket sends its next change when the previous one is acked, at most one per `minGapMs`. */
 async function closedCart(clients: CartClient[], durationMs: number, minGapMs: number) {
   const latencies: number[] = [];
+  const through: number[] = [];
   const errors = new Map<string, number>();
   const started = performance.now();
   const deadline = started + durationMs;
@@ -139,12 +148,14 @@ async function closedCart(clients: CartClient[], durationMs: number, minGapMs: n
         if (wait > 0) await pause(wait);
         lastSend = performance.now();
         const r = await cartOp(c);
-        if (r.ok) latencies.push(r.ms);
-        else countError(errors, r.code);
+        if (r.ok) {
+          latencies.push(r.ms);
+          through.push(c.instance);
+        } else countError(errors, r.code);
       }
     }),
   );
-  return { latencies, errors, elapsedMs: performance.now() - started };
+  return { latencies, through, errors, elapsedMs: performance.now() - started };
 }
 
 /**
@@ -156,6 +167,7 @@ async function closedCart(clients: CartClient[], durationMs: number, minGapMs: n
 async function openCart(clients: CartClient[], rate: number, durationMs: number) {
   const fromSend: number[] = [];
   const fromDue: number[] = [];
+  const through: number[] = [];
   const errors = new Map<string, number>();
   const n = clients.length;
   const total = Math.round((rate * durationMs) / 1000);
@@ -176,6 +188,7 @@ async function openCart(clients: CartClient[], rate: number, durationMs: number)
         if (r.ok) {
           fromSend.push(r.ms);
           fromDue.push(performance.now() - due);
+          through.push(clients[i].instance);
         } else countError(errors, r.code);
         busy[i] = false;
         inFlight--;
@@ -211,7 +224,7 @@ async function openCart(clients: CartClient[], rate: number, durationMs: number)
     };
     tick();
   });
-  return { fromSend, fromDue, errors, late, backlog, total, elapsedMs: performance.now() - started };
+  return { fromSend, fromDue, through, errors, late, backlog, total, elapsedMs: performance.now() - started };
 }
 
 /** The cart-change script straight from Node: one ioredis connection, `concurrency` calls in flight. */
@@ -282,13 +295,19 @@ async function redisBenchmark(redisUrl: string): Promise<string> {
 }
 
 /** The reservations measurement against a running, seeded server: prints its figures and whether the target is met. */
-export async function measureReservations(server: ServerProcess, env: BenchEnv, seeded: Seeded, cfg: ReservationsConfig): Promise<void> {
+export async function measureReservations(servers: ServerGroup, env: BenchEnv, seeded: Seeded, cfg: ReservationsConfig): Promise<void> {
   const tokens = await signTokens(env.jwtSecret, seeded.customers.slice(0, cfg.sockets));
   let t = performance.now();
-  const sockets = await connectMany(cfg.sockets, (i) => connect(server.url, { token: tokens[i] }));
-  console.log(`\n[reservations] ${sockets.length} sockets connected in ${fmt((performance.now() - t) / 1000, 2)} s`);
+  const n = servers.instances.length;
+  const sockets = await connectMany(cfg.sockets, (i) => connect(servers.instances[i % n].url, { token: tokens[i] }));
+  console.log(`\n[reservations] ${sockets.length} sockets connected in ${fmt((performance.now() - t) / 1000, 2)} s over ${n} instance(s)`);
   try {
-    const clients: CartClient[] = sockets.map((socket, i) => ({ socket, productId: seeded.products[i % seeded.products.length], next: 'add' }));
+    const clients: CartClient[] = sockets.map((socket, i) => ({
+      socket,
+      productId: seeded.products[i % seeded.products.length],
+      next: 'add',
+      instance: i % n,
+    }));
     const minGapMs = 25; // ≤ 40 events/s per socket (server limit 50/s, burst 100)
 
     // Warm-up: loads the stock mirrors, product cache, JIT on both sides.
@@ -297,7 +316,7 @@ export async function measureReservations(server: ServerProcess, env: BenchEnv, 
 
     const rawBefore = await rawEvalsha(env.redisUrl, env.redisPrefix, seeded.products, cfg.rawConcurrency, cfg.rawSeconds * 1000);
 
-    const pids = { server: server.pid, redis: await localRedisPid(env.redisUrl) };
+    const pids = { ...serverPids(servers), redis: await localRedisPid(env.redisUrl) };
     let cpu = cpuMeters(pids);
     const closed = await closedCart(clients, cfg.closedSeconds * 1000, minGapMs);
     const closedCpu = cpu();
@@ -324,14 +343,14 @@ export async function measureReservations(server: ServerProcess, env: BenchEnv, 
     console.log(
       `socket cart changes, closed loop (${cfg.sockets} sockets, one in flight each): ${fmt(closedStats.perSecond)} changes/s, ` +
         `ack p50 ${fmt(closedStats.p50)} ms, p99 ${fmt(closedStats.p99)} ms, ${closedStats.count} ok, ${errorText(closed.errors)}; ` +
-        cpuText(closedCpu, closedStats.perSecond),
+        cpuText(closedCpu, closedStats.perSecond, perInstance(n, closed.through), closed.elapsedMs),
     );
     console.log(
       `socket cart changes, open loop at ${cfg.rate}/s (${fmt(cfg.rate / cfg.sockets, 1)}/s per socket): achieved ${fmt(openStats.perSecond)} changes/s, ` +
         `ack p50 ${fmt(openStats.p50)} ms, p99 ${fmt(openStats.p99)} ms, max ${fmt(maxOf(open.fromDue))} ms from due time ` +
         `(from send: p50 ${fmt(percentile(open.fromSend, 50))} ms, p99 ${fmt(percentile(open.fromSend, 99))} ms); ` +
         `${openStats.count}/${open.total} ok, ${errorText(open.errors)}, ${open.late} sent late (socket busy), ${open.backlog} still queued at the end (dropped); ` +
-        cpuText(openCpu, openStats.perSecond),
+        cpuText(openCpu, openStats.perSecond, perInstance(n, open.through), open.elapsedMs),
     );
     const ratio = closedStats.perSecond / rawPerSecond;
     console.log(`ratio socket changes/s (closed loop) ÷ raw script calls/s: ${fmt(ratio, 3)}`);

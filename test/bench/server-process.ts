@@ -100,3 +100,32 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<{
     },
   };
 }
+
+/** Several server processes behind one database and one Redis (a scaled-out deployment). */
+export interface ServerGroup {
+  instances: ServerProcess[];
+  /** The adapter the instances run (SOCKET_ADAPTER). */
+  adapter: 'classic' | 'sharded';
+  stop(): Promise<void>;
+}
+
+/** Starts `count` server processes one after another (the first one migrates), each on its own port. */
+export async function startServerGroup(env: Record<string, string>, count: number, adapter: ServerGroup['adapter']): Promise<ServerGroup> {
+  const instances: ServerProcess[] = [];
+  const stop = async () => {
+    await Promise.all(instances.map((s) => s.stop()));
+  };
+  try {
+    for (let i = 0; i < count; i++) instances.push(await startServerProcess({ ...env, SOCKET_ADAPTER: adapter }));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { instances, adapter, stop };
+}
+
+/** Every instance's pid under a name for cpuMeters: `server` alone, or `server1`, `server2`, … */
+export function serverPids(group: ServerGroup): Record<string, number> {
+  if (group.instances.length === 1) return { server: group.instances[0].pid };
+  return Object.fromEntries(group.instances.map((s, i) => [`server${i + 1}`, s.pid]));
+}

@@ -35,8 +35,12 @@ describe('configuration', () => {
     ['ADMIN_PASSWORD', { ADMIN_EMAIL: 'root@example.org' }],
     ['PURGE_TIME_ZONE', { PURGE_TIME_ZONE: 'Mars/Olympus_Mons' }],
     ['PHOTO_URL_TTL_SECONDS', { PHOTO_URL_TTL_SECONDS: '0' }],
+    ['SOCKET_ADAPTER', { SOCKET_ADAPTER: 'cluster' }],
+    ['SOCKET_ADAPTER', { SOCKET_REDIS_CLUSTER_NODES: 'redis://10.0.0.1:7000' }],
+    ['SOCKET_REDIS_CLUSTER_NODES', { SOCKET_ADAPTER: 'sharded', SOCKET_REDIS_CLUSTER_NODES: 'not a url' }],
+    ['WORKER_JOBS', { WORKER_JOBS: 'imports.run,Bad Job' }],
   ])('When %s has a bad value, then startup stops naming it', (name, env) => {
-    expect(failure({ ...base, ...env })).toMatch(new RegExp(`^\\s+${name}: `, 'm'));
+    expect(failure({ ...base, ...env })).toMatch(new RegExp(`^\\s+${name}(\\.\\d+)?: `, 'm')); // a list names its item: WORKER_JOBS.1
   });
 
   test('When NODE_ENV is production without a JWT_SECRET, then startup stops naming JWT_SECRET', () => {

@@ -1,10 +1,10 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { HealthProfile } from '../../identity/index.js';
 import { encodeCursor, type Page } from '../../shared/pagination.js';
 import type { ListProductsQuery } from '../catalog.schemas.js';
 import type { Caller } from '../product-access.js';
 import { toProductData, type ProductData, type ProductRow } from '../product-row.js';
 import { isRankedSearch, listingSql } from './listing-sql.js';
+import type { ReplicaReads } from './replica-reads.js';
 import { expansionsSql } from './search-sql.js';
 
 type Row = ProductRow & { sort_key: string };
@@ -12,14 +12,14 @@ type Row = ProductRow & { sort_key: string };
 /**
  * Product listings and search with keyset pagination: a page continues strictly after the last row
  * served, so rows inserted meanwhile never shift a page (no duplicates, no gaps). Reads go to a
- * replica when one is configured.
+ * replica when one is configured, except a writer's until the replica has their write (ReplicaReads).
  */
 export class ProductListing {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly replicas: ReplicaReads) {}
 
   /** One page of products matching the query. */
   async page(q: ListProductsQuery, caller: Caller | undefined, profile: HealthProfile | null): Promise<Page<ProductData>> {
-    const connection = this.em.getConnection('read');
+    const connection = await this.replicas.connection(caller?.id);
     let expanded: string[][] = [];
     if (isRankedSearch(q)) {
       const words = expansionsSql(q.q!);
