@@ -12,6 +12,7 @@ import { subscribeBroadcasts } from '../realtime/broadcasts.js';
 import { createRealtime, type Realtime } from '../realtime/io.js';
 import { adapterKey, ioRoomEmitter, redisRoomEmitter, type RoomEmitter } from '../realtime/room-emitter.js';
 import { createContainer, type Container, type ContainerOptions } from './container.js';
+import { compactHeap } from '../platform/heap.js';
 
 export interface Larder {
   container: Container;
@@ -66,6 +67,7 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
   if (works) {
     const localities = await RequestContext.create(container.orm.em, () => modules.mealsets.reminderSchedule.syncAll());
     log.info({ localities }, 'meal-set reminder schedules in step with the localities');
+    compactHeap();
   }
   if (!works) await container.scheduler.notifyWorkers();
   const metricsServer: MetricsServer | undefined =

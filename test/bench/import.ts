@@ -9,11 +9,11 @@ import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import { benchEnv, cleanUp, connect, insertUsers, loadAverage, signTokens } from './bench-support.js';
 import { writeFulfilStyleCsv, type GeneratedFile } from './import-data.js';
-import { startServerProcess, startWorkerProcess } from './server-process.js';
+import { buildDist, startServerProcess, startWorkerProcess } from './server-process.js';
 import { fmt } from './stats.js';
 
 /**
- * `npm run bench -- import [--rows 500000] [--quick]`
+ * `npm run bench -- import [--rows 500000] [--quick] [--tsx]`
  *
  * A generated Fulfil-style CSV (500k rows ≈ 50 MB, 5 % case-variant duplicate SKUs, 1 % bad rows) is
  * uploaded over HTTP to a server process and imported by a separate worker process, end to end: from
@@ -22,9 +22,19 @@ import { fmt } from './stats.js';
  * the empty table: psql `\copy` of the same file into a staging table, then the same set-based upsert
  * (last row per SKU wins, ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT FROM) through `pg`, in batches
  * of the import's size. Peak RSS (VmHWM) of the server and the worker is read from /proc at the end.
+ * Both processes run as the Docker image runs them: the compiled JavaScript (`npm run build`, done
+ * first), the worker with docker-compose's NODE_OPTIONS; `--tsx` runs the TypeScript sources under tsx
+ * (as `npm start`: ~25 MB more per process, the compiler's own heap).
  */
+/** The worker's NODE_OPTIONS in docker-compose.yml (a small young generation; a compacted heap before each import). */
+const WORKER_NODE_FLAGS = ['--max-semi-space-size=4', '--expose-gc'];
+
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { quick: { type: 'boolean', default: false }, rows: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { quick: { type: 'boolean', default: false }, rows: { type: 'string' }, tsx: { type: 'boolean', default: false } },
+  });
+  const entry = values.tsx ? 'tsx' : 'compiled';
   const quick = values.quick || process.env.BENCH_QUICK === '1';
   const rows = Number(values.rows ?? (quick ? 50_000 : 500_000));
   const batchRows = Number(process.env.IMPORT_BATCH_ROWS ?? 5_000);
@@ -35,8 +45,10 @@ export async function run(args: string[]): Promise<void> {
     `import bench: ${rows} rows, ${fmt(file.bytes / 1e6)} MB (${file.duplicates} duplicate SKUs, ${file.bad} bad rows), batches of ${batchRows}; ` +
       `database ${env.dbName}; load average ${loadAverage()}`,
   );
-  const server = await startServerProcess(env.serverEnv);
-  const worker = await startWorkerProcess(env.serverEnv);
+  if (entry === 'compiled') await buildDist();
+  console.log(`processes: ${entry === 'tsx' ? 'TypeScript under tsx' : 'compiled (dist/)'}; worker node flags: ${WORKER_NODE_FLAGS.join(' ')}`);
+  const server = await startServerProcess(env.serverEnv, entry);
+  const worker = await startWorkerProcess(env.serverEnv, { entry, nodeFlags: WORKER_NODE_FLAGS });
   const db = new pg.Pool({ connectionString: env.databaseUrl, max: 2 });
   try {
     const [merchant, rawMerchant] = await insertUsers(db, 2, 'merchant');
