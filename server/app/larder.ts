@@ -92,6 +92,7 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
       await step('reservation sweeper', () => modules.inventory.sweeper.stop());
       await step('outbox dispatcher', () => modules.outbox.stop());
       await step('notification deliveries', () => modules.notifications.deliveries.stop());
+      await step('queued import pushes', () => modules.imports.stop());
       await step('worker', () => worker?.stop(config.shutdownTimeoutMs));
       // Domain events stop turning into emits before the adapter's Redis clients close under them.
       await step('broadcasts', () => Promise.all(unsubscribe.map((u) => u())));

@@ -82,5 +82,11 @@ describe('import progress across instances, and cancel', () => {
     const numbers = rows.map((r) => Number(r.sku.slice(2))).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: end.rowsUpserted }, (_, i) => i + 1));
     expect((await world.http.delete(`/api/v1/imports/${res.body.id}`, merchant.token)).status).toBe(409);
+    // The committed batches changed the catalog: one products.imported says so, with the final status.
+    const summaries = await em().execute<Array<{ payload: Record<string, unknown> }>>(
+      `select payload from outbox where name = 'products.imported' and payload->>'importId' = ?`,
+      [res.body.id],
+    );
+    expect(summaries.map((s) => s.payload)).toEqual([expect.objectContaining({ status: 'cancelled', rowsUpserted: end.rowsUpserted })]);
   }, 60_000);
 });
