@@ -46,7 +46,9 @@ export async function run(args: string[]): Promise<void> {
       `database ${env.dbName}; load average ${loadAverage()}`,
   );
   if (entry === 'compiled') await buildDist();
-  console.log(`processes: ${entry === 'tsx' ? 'TypeScript under tsx' : 'compiled (dist/)'}; worker node flags: ${WORKER_NODE_FLAGS.join(' ')}`);
+  console.log(
+    `processes: ${entry === 'tsx' ? 'TypeScript under tsx' : 'compiled (dist/)'}; worker node flags: ${process.env.BENCH_WORKER_NODE_FLAGS ?? WORKER_NODE_FLAGS.join(' ')}`,
+  );
   const server = await startServerProcess(env.serverEnv, entry);
   const worker = await startWorkerProcess(env.serverEnv, { entry, nodeFlags: WORKER_NODE_FLAGS });
   const db = new pg.Pool({ connectionString: env.databaseUrl, max: 2 });

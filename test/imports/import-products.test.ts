@@ -152,7 +152,8 @@ describe('importing products from CSV', () => {
     const again = await importAs(merchant.token, edited);
     expect(again).toMatchObject({ status: 'completed', rowsRead: 250, rowsUpserted: 3, rowsUnchanged: 247 });
     const after = await productsOf(merchant.id);
-    const changed = after.filter((p) => p.updated_at.getTime() !== before.get(p.sku)!.updated_at.getTime()).map((p) => p.sku);
+    const at = (d: Date | string) => new Date(d).getTime();
+    const changed = after.filter((p) => at(p.updated_at) !== at(before.get(p.sku)!.updated_at)).map((p) => p.sku);
     expect(changed.sort()).toEqual(['P-10', 'P-120', 'P-200']);
     expect(after.find((p) => p.sku === 'P-200')).toMatchObject({ price_cents: 9900 });
     expect(after.find((p) => p.sku === 'P-120')).toMatchObject({ stock: 42 });
