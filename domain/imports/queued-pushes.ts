@@ -51,7 +51,7 @@ export class QueuedPushes {
   /** Pushes the import while it is queued; false once there is nothing more to push. */
   private async push(importId: string, until: number): Promise<boolean> {
     const record = await this.p.store.find(importId);
-    if (!record || record.status !== 'queued' || record.phase === 'uploading') return false;
+    if (record?.status !== 'queued' || record.phase === 'uploading') return false;
     await this.p.events.publish('import.progress', toView(record, this.p.clock.now()));
     return this.p.clock.now().getTime() < until;
   }

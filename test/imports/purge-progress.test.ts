@@ -32,7 +32,7 @@ describe("deleting all of a merchant's products, with progress", () => {
     expect((await shop.http.get(`/api/v1/imports/${res.body.jobId}`, merchant.token)).body).toMatchObject({ status: 'completed', rowsDeleted: 3_500 });
   });
 
-  test("When a purge deletes a product, then the order_items foreign-key check on it can probe an index (no scan of every order item)", async () => {
+  test('When a purge deletes a product, then the order_items foreign-key check on it can probe an index (no scan of every order item)', async () => {
     // PostgreSQL checks `order_items.product_id references products` with this very lookup for each deleted product.
     const plan = await em().transactional(async (tx) => {
       await tx.execute('set local enable_seqscan = off', [], 'run');
