@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import type { Socket } from 'socket.io-client';
 import { benchEnv, cleanUp, connect, insertUsers, loadAverage, signTokens } from './bench-support.js';
 import { writeFulfilStyleCsv, type GeneratedFile } from './import-data.js';
 import { buildDist, startServerProcess, startWorkerProcess } from './server-process.js';
@@ -110,10 +109,11 @@ async function importOverHttp(url: string, token: string, file: GeneratedFile): 
   const finished = new Promise<Record<string, number | string>>((resolve) =>
     socket.on('import:finished', (p: { id: string }) => p.id === importId && resolve(p as never)),
   );
+  // Watched before the upload (the ack is null until the upload creates it): pushes from its first byte.
+  const watched = (await socket.timeout(5_000).emitWithAck('import:watch', { importId })) as { ok: boolean };
+  if (!watched.ok) throw new Error('could not watch the import');
   const started = Date.now();
-  const upload = post(`${url}/api/v1/imports?type=products&importId=${importId}`, token, file);
-  await watch(socket, importId);
-  const answer = await upload;
+  const answer = await post(`${url}/api/v1/imports?type=products&importId=${importId}`, token, file);
   const uploadMs = Date.now() - started;
   if (answer.status !== 202) throw new Error(`upload refused: ${answer.status} ${answer.body}`);
   const result = await finished;
@@ -128,15 +128,6 @@ async function importOverHttp(url: string, token: string, file: GeneratedFile): 
     maxGapMs: Math.max(0, ...gaps),
     pushesPerSecond: pushes.length / ((pushes[pushes.length - 1] - pushes[0]) / 1000),
   };
-}
-
-async function watch(socket: Socket, importId: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ack = (await socket.timeout(5_000).emitWithAck('import:watch', { importId })) as { ok: boolean };
-    if (ack.ok) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('could not watch the import');
 }
 
 function post(url: string, token: string, file: GeneratedFile): Promise<{ status: number; body: string }> {
