@@ -82,14 +82,14 @@ export class DryRun {
         throw err;
       });
       await sink.finish();
-      const prepared = await type.prepare(stageId);
+      const prepared = await type.prepare(stageId, merchantId, plan);
       rejections.add(prepared.rejections);
       const diff = await type.diff(stageId, merchantId, plan);
       rejections.add(diff.rejections);
       return {
         wouldInsert: diff.wouldInsert,
         wouldUpdate: diff.wouldUpdate,
-        unchanged: diff.unchanged,
+        unchanged: prepared.unchanged + diff.unchanged,
         duplicates: prepared.duplicates,
         rejected: rejections.count,
         rejections: rejections.first(),

@@ -124,7 +124,7 @@ class ImportRun {
     } finally {
       this.staging = false;
     }
-    const prepared = await type.prepare(this.stageId);
+    const prepared = await type.prepare(this.stageId, this.record.merchantId, this.record.options.plan!);
     await rejections.record(this.record.id, prepared.rejections);
     const batchRows = this.p.batchRows;
     this.record = await this.commit((tx) =>
@@ -132,6 +132,7 @@ class ImportRun {
         rowsRead: this.progress.rows,
         rowsRejected: this.progress.rejected + prepared.rejections.length,
         rowsDuplicate: prepared.duplicates,
+        rowsUnchanged: prepared.unchanged,
         batchesTotal: prepared.lastRow < 2 ? 0 : Math.ceil((prepared.lastRow - 1) / batchRows),
         batchRows,
       }),

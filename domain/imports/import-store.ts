@@ -26,6 +26,7 @@ export interface StagedCounts {
   rowsRead: number;
   rowsRejected: number;
   rowsDuplicate: number;
+  rowsUnchanged: number;
   batchesTotal: number;
   batchRows: number;
 }
@@ -121,10 +122,10 @@ export class ImportStore {
     return this.fenced(
       tx,
       id,
-      `update imports set phase = 'writing', rows_read = ?, rows_rejected = ?, rows_duplicate = ?, batches_total = ?, batches_done = 0,
+      `update imports set phase = 'writing', rows_read = ?, rows_rejected = ?, rows_duplicate = ?, rows_unchanged = ?, batches_total = ?, batches_done = 0,
          bytes_parsed = coalesce(bytes_total, bytes_parsed), options = options || ?::jsonb, heartbeat_at = ?
        where id = ? and run_token = ? ${RETURNING}`,
-      [c.rowsRead, c.rowsRejected, c.rowsDuplicate, c.batchesTotal, JSON.stringify({ batchRows: c.batchRows }), this.clock.now(), id, token],
+      [c.rowsRead, c.rowsRejected, c.rowsDuplicate, c.rowsUnchanged, c.batchesTotal, JSON.stringify({ batchRows: c.batchRows }), this.clock.now(), id, token],
     );
   }
 

@@ -16,6 +16,8 @@ export interface StageSink<Row> {
 /** A staged file after the type resolved what the file says twice (duplicate keys, clashes). */
 export interface PreparedFile {
   duplicates: number;
+  /** Rows that would change nothing, taken out before the batches (a type may leave them to the batches: 0). */
+  unchanged: number;
   rejections: Rejection[];
   /** The last staged row number: batches cover rows 2 … lastRow. */
   lastRow: number;
@@ -70,7 +72,8 @@ export interface ImportType<Row = unknown> {
   parseRow(cells: readonly string[], plan: ColumnPlan): RowResult<Row>;
   /** Creates the (empty) staging table of `stageId` and opens its COPY. */
   openStage(stageId: string): Promise<StageSink<Row>>;
-  prepare(stageId: string): Promise<PreparedFile>;
+  /** Resolves what the file says twice; may take out the rows that would change nothing for the merchant. */
+  prepare(stageId: string, merchantId: string, plan: ColumnPlan): Promise<PreparedFile>;
   /** Writes one batch inside the caller's transaction (one transaction per batch). */
   writeBatch(tx: EntityManager, emit: Emit, target: BatchTarget): Promise<BatchResult>;
   /** What writing the prepared file would do, without writing (dry run). */

@@ -38,6 +38,17 @@ export class ImportsService {
     return toView(visibleImport(caller, await this.p.store.find(id)), this.p.clock.now());
   }
 
+  /**
+   * What `import:watch` answers: the import, or null when there is no import of this id yet and the
+   * caller is a merchant (who may be about to upload under the id it chose: its watch waits for it).
+   * Anyone else, and an import of someone else, is NOT_FOUND.
+   */
+  async watchable(caller: Actor, id: string): Promise<ImportView | null> {
+    const record = await this.p.store.find(id);
+    if (!record && caller.role === 'merchant') return null;
+    return toView(visibleImport(caller, record), this.p.clock.now());
+  }
+
   /** The rejected rows as `row,sku,reason` CSV, streamed. */
   async errors(caller: Actor, id: string): Promise<AsyncIterable<string>> {
     visibleImport(caller, await this.p.store.find(id));

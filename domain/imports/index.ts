@@ -10,6 +10,7 @@ import type { ImportType } from './import-type.js';
 import { ImportsService } from './imports.service.js';
 import { MerchantPurges } from './merchant-purges.js';
 import { RejectionLog } from './rejection-log.js';
+import { QueuedPushes } from './queued-pushes.js';
 import { productsImport } from './types/products-import.js';
 import { UploadIntake } from './upload-intake.js';
 import './imports.events.js';
@@ -31,6 +32,8 @@ export interface ImportsModule {
   runner: ImportRunner;
   purges: MerchantPurges;
   sweeper: ImportSweeper;
+  /** Stops what runs in the background of this process (the pushes of queued imports). */
+  stop(): void;
 }
 
 export interface ImportsDeps {
@@ -60,12 +63,14 @@ export function createImportsModule(deps: ModuleDeps, { catalog, users, storage 
   const store = new ImportStore(em, clock);
   const rejections = new RejectionLog(em);
   const shared = { store, uow, events, clock, log, storage, types, progressIntervalMs: settings.progressIntervalMs };
-  const intake = new UploadIntake({ ...shared, jobs, users, maxBytes: settings.maxBytes });
+  const queued = new QueuedPushes(shared);
+  const intake = new UploadIntake({ ...shared, jobs, users, maxBytes: settings.maxBytes, queued });
   const dryRun = new DryRun({ users, types, maxBytes: settings.maxBytes });
   return {
     service: new ImportsService({ ...shared, rejections, intake, dryRun }),
     runner: new ImportRunner({ ...shared, rejections, batchRows: settings.batchRows }),
     purges: new MerchantPurges({ ...shared, jobs, users, purge: catalog.purge }),
     sweeper: new ImportSweeper(shared),
+    stop: () => queued.stop(),
   };
 }

@@ -17,6 +17,7 @@ import { TICKS_PER_HEARTBEAT } from './import-runner.js';
 import type { ImportType } from './import-type.js';
 import type { CreateImportQuery, ImportView } from './imports.schemas.js';
 import { ProgressReporter } from './progress-reporter.js';
+import type { QueuedPushes } from './queued-pushes.js';
 import { UploadInspector } from './upload-inspector.js';
 
 /** An upload as the HTTP adapter hands it over: the file's bytes as they arrive. */
@@ -40,6 +41,8 @@ export interface IntakeParts {
   types: ReadonlyMap<string, ImportType>;
   maxBytes: number;
   progressIntervalMs: number;
+  /** Pushes the import's state while it waits for a worker. */
+  queued: QueuedPushes;
 }
 
 class UploadCancelled extends AppError {
@@ -145,6 +148,7 @@ export class UploadIntake {
       this.p.log.error({ err, importId: id }, 'could not queue an import');
       throw new AppError('UNAVAILABLE', 'The import could not be queued; try again');
     }
+    this.p.queued.follow(id);
     return toView(record, this.p.clock.now());
   }
 

@@ -13,6 +13,7 @@ import { createRealtime, type Realtime } from '../realtime/io.js';
 import { adapterKey, ioRoomEmitter, redisRoomEmitter, type RoomEmitter } from '../realtime/room-emitter.js';
 import { shardedRoomEmitter } from '../realtime/sharded-emitter.js';
 import { createContainer, type Container, type ContainerOptions } from './container.js';
+import { compactHeap } from '../platform/heap.js';
 
 export interface Larder {
   container: Container;
@@ -76,6 +77,7 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
   if (works) {
     const localities = await RequestContext.create(container.orm.em, () => modules.mealsets.reminderSchedule.syncAll());
     log.info({ localities }, 'meal-set reminder schedules in step with the localities');
+    compactHeap();
   }
   if (!works) await container.scheduler.notifyWorkers();
   const metricsServer: MetricsServer | undefined =
@@ -100,6 +102,7 @@ export async function startLarder(config: Config, options: ContainerOptions = {}
       await step('reservation sweeper', () => modules.inventory.sweeper.stop());
       await step('outbox dispatcher', () => modules.outbox.stop());
       await step('notification deliveries', () => modules.notifications.deliveries.stop());
+      await step('queued import pushes', () => modules.imports.stop());
       await step('worker', () => worker?.stop(config.shutdownTimeoutMs));
       // Domain events stop turning into emits before the adapter's Redis clients close under them.
       await step('broadcasts', () => Promise.all(unsubscribe.map((u) => u())));

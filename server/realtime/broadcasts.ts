@@ -67,7 +67,13 @@ export function subscribeBroadcasts({ events, emitter, availability, log }: Broa
     events.subscribe('simulation.finished', ({ simulationId: id, status, result, error }) =>
       emitter.emit(rooms.simulation(id), 'simulation:finished', { id, status, result, error }),
     ),
-    events.subscribe('import.progress', (view) => emitter.emit(rooms.import(view.id), 'import:progress', view)),
-    events.subscribe('import.finished', (view) => emitter.emit(rooms.import(view.id), 'import:finished', view)),
+    // One emit to both rooms: a socket in both (it watched before and after the upload began) gets each push once.
+    events.subscribe('import.progress', (view) => emitter.emit(importRooms(view), 'import:progress', view)),
+    events.subscribe('import.finished', (view) => emitter.emit(importRooms(view), 'import:finished', view)),
   ];
+}
+
+/** An import's watchers: those who watched it once it existed, and its merchant's sockets that watched its id before. */
+function importRooms(view: { id: string; merchantId: string }): string[] {
+  return [rooms.import(view.id), rooms.importOfMerchant(view.id, view.merchantId)];
 }

@@ -88,9 +88,11 @@ export const clientEvents = {
   },
   'simulation:unwatch': { summary: "Stop receiving the simulation's progress", input: SimulationWatchInput, ack: z.null() },
   'import:watch': {
-    summary: 'Receive import:progress (≥ 2 per second, from the upload on) and import:finished for an import or a purge; the ack is its current state',
+    summary:
+      'Receive import:progress (≥ 2 per second, from the upload on) and import:finished for an import or a purge; the ack is its current state, ' +
+      'or null when a merchant watches the id it passes to POST /imports?importId= before the upload has begun (the pushes start with the upload)',
     input: ImportWatchInput,
-    ack: ImportView,
+    ack: ImportView.nullable(),
   },
   'import:unwatch': { summary: "Stop receiving the import's progress", input: ImportWatchInput, ack: z.null() },
 } as const satisfies Record<string, ClientEventSpec>;

@@ -6,14 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import type { Socket } from 'socket.io-client';
 import { benchEnv, cleanUp, connect, insertUsers, loadAverage, signTokens } from './bench-support.js';
 import { writeFulfilStyleCsv, type GeneratedFile } from './import-data.js';
-import { startServerProcess, startWorkerProcess } from './server-process.js';
+import { buildDist, startServerProcess, startWorkerProcess } from './server-process.js';
 import { fmt } from './stats.js';
 
 /**
- * `npm run bench -- import [--rows 500000] [--quick]`
+ * `npm run bench -- import [--rows 500000] [--quick] [--tsx]`
  *
  * A generated Fulfil-style CSV (500k rows ≈ 50 MB, 5 % case-variant duplicate SKUs, 1 % bad rows) is
  * uploaded over HTTP to a server process and imported by a separate worker process, end to end: from
@@ -22,9 +21,19 @@ import { fmt } from './stats.js';
  * the empty table: psql `\copy` of the same file into a staging table, then the same set-based upsert
  * (last row per SKU wins, ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT FROM) through `pg`, in batches
  * of the import's size. Peak RSS (VmHWM) of the server and the worker is read from /proc at the end.
+ * Both processes run as the Docker image runs them: the compiled JavaScript (`npm run build`, done
+ * first), the worker with docker-compose's NODE_OPTIONS; `--tsx` runs the TypeScript sources under tsx
+ * (as `npm start`: ~25 MB more per process, the compiler's own heap).
  */
+/** The worker's NODE_OPTIONS in docker-compose.yml (a small young generation; a compacted heap before each import). */
+const WORKER_NODE_FLAGS = ['--max-semi-space-size=4', '--expose-gc'];
+
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { quick: { type: 'boolean', default: false }, rows: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { quick: { type: 'boolean', default: false }, rows: { type: 'string' }, tsx: { type: 'boolean', default: false } },
+  });
+  const entry = values.tsx ? 'tsx' : 'compiled';
   const quick = values.quick || process.env.BENCH_QUICK === '1';
   const rows = Number(values.rows ?? (quick ? 50_000 : 500_000));
   const batchRows = Number(process.env.IMPORT_BATCH_ROWS ?? 5_000);
@@ -35,8 +44,12 @@ export async function run(args: string[]): Promise<void> {
     `import bench: ${rows} rows, ${fmt(file.bytes / 1e6)} MB (${file.duplicates} duplicate SKUs, ${file.bad} bad rows), batches of ${batchRows}; ` +
       `database ${env.dbName}; load average ${loadAverage()}`,
   );
-  const server = await startServerProcess(env.serverEnv);
-  const worker = await startWorkerProcess(env.serverEnv);
+  if (entry === 'compiled') await buildDist();
+  console.log(
+    `processes: ${entry === 'tsx' ? 'TypeScript under tsx' : 'compiled (dist/)'}; worker node flags: ${process.env.BENCH_WORKER_NODE_FLAGS ?? WORKER_NODE_FLAGS.join(' ')}`,
+  );
+  const server = await startServerProcess(env.serverEnv, entry);
+  const worker = await startWorkerProcess(env.serverEnv, { entry, nodeFlags: WORKER_NODE_FLAGS });
   const db = new pg.Pool({ connectionString: env.databaseUrl, max: 2 });
   try {
     const [merchant, rawMerchant] = await insertUsers(db, 2, 'merchant');
@@ -96,10 +109,11 @@ async function importOverHttp(url: string, token: string, file: GeneratedFile): 
   const finished = new Promise<Record<string, number | string>>((resolve) =>
     socket.on('import:finished', (p: { id: string }) => p.id === importId && resolve(p as never)),
   );
+  // Watched before the upload (the ack is null until the upload creates it): pushes from its first byte.
+  const watched = (await socket.timeout(5_000).emitWithAck('import:watch', { importId })) as { ok: boolean };
+  if (!watched.ok) throw new Error('could not watch the import');
   const started = Date.now();
-  const upload = post(`${url}/api/v1/imports?type=products&importId=${importId}`, token, file);
-  await watch(socket, importId);
-  const answer = await upload;
+  const answer = await post(`${url}/api/v1/imports?type=products&importId=${importId}`, token, file);
   const uploadMs = Date.now() - started;
   if (answer.status !== 202) throw new Error(`upload refused: ${answer.status} ${answer.body}`);
   const result = await finished;
@@ -114,15 +128,6 @@ async function importOverHttp(url: string, token: string, file: GeneratedFile): 
     maxGapMs: Math.max(0, ...gaps),
     pushesPerSecond: pushes.length / ((pushes[pushes.length - 1] - pushes[0]) / 1000),
   };
-}
-
-async function watch(socket: Socket, importId: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ack = (await socket.timeout(5_000).emitWithAck('import:watch', { importId })) as { ok: boolean };
-    if (ack.ok) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('could not watch the import');
 }
 
 function post(url: string, token: string, file: GeneratedFile): Promise<{ status: number; body: string }> {

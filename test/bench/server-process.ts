@@ -11,6 +11,16 @@ export interface ServerProcess {
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const STOP_GRACE_MS = 20_000;
 
+/**
+ * How a Larder process is started: `tsx` compiles the TypeScript sources at start (as `npm start`),
+ * `compiled` runs the JavaScript of `npm run build` (dist/, as the Docker image does; build it first).
+ */
+export type Entry = 'tsx' | 'compiled';
+
+function entryArgs(entry: Entry): string[] {
+  return entry === 'compiled' ? ['dist/server/app/main.js'] : ['--import', 'tsx', 'server/app/main.ts'];
+}
+
 /** A port nobody listens on right now (the OS picks it), so parallel benches do not collide. */
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -28,11 +38,11 @@ async function freePort(): Promise<number> {
  * not share an event loop with the server it measures. Waits for /readyz. `stop()` sends SIGTERM
  * (graceful shutdown) and resolves when the process has exited, killing it if it hangs.
  */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, entry: Entry = 'tsx'): Promise<ServerProcess> {
   const port = env.PORT ?? String(await freePort());
   // BENCH_SERVER_NODE_FLAGS profiles the measured server alone, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const flags = process.env.BENCH_SERVER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
-  const child: ChildProcess = spawn(process.execPath, [...flags, '--import', 'tsx', 'server/app/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...flags, ...entryArgs(entry)], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: port },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -67,10 +77,13 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
  * Starts a worker-only Larder process (no HTTP to poll): resolves once it logs "larder started".
  * `stop()` sends SIGTERM and waits for the exit.
  */
-export async function startWorkerProcess(env: Record<string, string>): Promise<{ pid: number; stop(): Promise<void> }> {
-  // BENCH_WORKER_NODE_FLAGS: V8 flags of the worker alone, e.g. "--max-semi-space-size=4" as docker-compose sets.
-  const flags = process.env.BENCH_WORKER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
-  const child: ChildProcess = spawn(process.execPath, [...flags, '--import', 'tsx', 'server/app/main.ts'], {
+export async function startWorkerProcess(
+  env: Record<string, string>,
+  { entry = 'tsx', nodeFlags = [] }: { entry?: Entry; nodeFlags?: string[] } = {},
+): Promise<{ pid: number; stop(): Promise<void> }> {
+  // BENCH_WORKER_NODE_FLAGS: Node/V8 flags of the worker alone (instead of `nodeFlags`), e.g. "--max-semi-space-size=16".
+  const flags = process.env.BENCH_WORKER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? nodeFlags;
+  const child: ChildProcess = spawn(process.execPath, [...flags, ...entryArgs(entry)], {
     cwd: ROOT,
     env: { ...process.env, ...env, PROCESS_ROLE: 'worker', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -128,4 +141,14 @@ export async function startServerGroup(env: Record<string, string>, count: numbe
 export function serverPids(group: ServerGroup): Record<string, number> {
   if (group.instances.length === 1) return { server: group.instances[0].pid };
   return Object.fromEntries(group.instances.map((s, i) => [`server${i + 1}`, s.pid]));
+}
+
+/** `npm run build`: the compiled JavaScript the Docker image runs (dist/), fresh from the sources. */
+export async function buildDist(): Promise<void> {
+  const child = spawn('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`npm run build exited with ${code}`);
 }

@@ -26,6 +26,9 @@ describe('an import whose worker dies', () => {
     expect(cancelled.status).toBe(202);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', rowsUpserted: 0 });
     expect(await skusOf(merchant.id)).toEqual([]);
+    // Nothing was written, so nothing is announced (products.imported goes out for a completed import or one that changed the catalog).
+    const summaries = await em().execute(`select id from outbox where name = 'products.imported' and payload->>'importId' = ?`, [res.body.id]);
+    expect(summaries).toEqual([]);
   });
 
   test('When the worker is killed mid-import, then every committed batch is whole, and another worker resumes from the last one to a complete catalog', async () => {

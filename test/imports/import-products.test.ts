@@ -135,6 +135,28 @@ describe('importing products from CSV', () => {
     const again = await importAs(merchant.token, csv);
     expect(again).toMatchObject({ status: 'completed', rowsRead: 300, rowsUpserted: 0, rowsUnchanged: 300 });
     expect(await productsOf(merchant.id)).toEqual(before);
+    // The unchanged rows were set aside in one pass before the batches: there was no batch to write.
+    const [{ batches_total }] = await em().execute<Array<{ batches_total: number }>>(`select batches_total from imports where id = ?`, [again.id]);
+    expect(batches_total).toBe(0);
+  });
+
+  test('When a re-imported file changes a few rows, then only those are written and the rest count as unchanged, in the import and in a dry run', async () => {
+    const merchant = await createUser(shop.app, 'merchant');
+    expect(await importAs(merchant.token, productsCsv(250))).toMatchObject({ status: 'completed', rowsUpserted: 250 });
+    const before = new Map((await productsOf(merchant.id)).map((p) => [p.sku, p]));
+    // Rows 10 and 200 get another price, row 120 another stock.
+    const price = (i: number) => (i === 10 || i === 200 ? '99.00' : `${(i % 50) + 1}.25`);
+    const edited = productsCsv(250, (i) => `Product ${i},P-${i},"Line one\nline two",${price(i)},${i === 120 ? 42 : i % 7}`);
+    const dry = await uploadCsv(shop.app, merchant.token, edited, 'type=products&dryRun=true');
+    expect(dry.body).toMatchObject({ wouldInsert: 0, wouldUpdate: 3, unchanged: 247 });
+    const again = await importAs(merchant.token, edited);
+    expect(again).toMatchObject({ status: 'completed', rowsRead: 250, rowsUpserted: 3, rowsUnchanged: 247 });
+    const after = await productsOf(merchant.id);
+    const at = (d: Date | string) => new Date(d).getTime();
+    const changed = after.filter((p) => at(p.updated_at) !== at(before.get(p.sku)!.updated_at)).map((p) => p.sku);
+    expect(changed.sort()).toEqual(['P-10', 'P-120', 'P-200']);
+    expect(after.find((p) => p.sku === 'P-200')).toMatchObject({ price_cents: 9900 });
+    expect(after.find((p) => p.sku === 'P-120')).toMatchObject({ stock: 42 });
   });
 
   test('When an import changes stock, then watchers get stock:changed, caches drop, columns the file lacks are kept, and one products.imported goes out', async () => {

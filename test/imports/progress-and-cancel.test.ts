@@ -35,21 +35,19 @@ describe('import progress across instances, and cancel', () => {
     const socket = await world.connect(merchant, watcherInstance);
     const importId = randomUUID();
     const csv = Buffer.from(productsCsv(8_000));
+    // Watched before the upload begins (the ack is null until it exists): every push from its first byte arrives.
+    expect(await emitAck(socket, 'import:watch', { importId })).toEqual({ ok: true, data: null });
+    const { events, finished } = recordProgress(socket, importId);
     const upload = streamUpload(`${world.app.url}/api/v1/imports?type=products&importId=${importId}`, merchant.token, csv, {
       chunk: 16 * 1024,
       gapMs: 60,
       headers: { 'content-length': String(csv.length) },
     });
-    const watched = await eventually(
-      () => emitAck(socket, 'import:watch', { importId }),
-      (ack) => ack.ok,
-    );
-    expect(watched.data).toMatchObject({ id: importId, phase: 'uploading', status: 'queued' });
-    const { events, finished } = recordProgress(socket, importId);
     expect((await upload).status).toBe(202);
     const end = await finished;
     expect(end).toMatchObject({ status: 'completed', rowsUpserted: 8_000, percent: 100 });
 
+    expect(events[0]).toMatchObject({ phase: 'uploading', status: 'queued' });
     const phases = [...new Set(events.map((e) => e.phase))];
     expect(phases).toEqual(['uploading', 'parsing', 'writing']);
     const gaps = events.slice(1).map((e, i) => e.at - events[i].at);
@@ -82,5 +80,11 @@ describe('import progress across instances, and cancel', () => {
     const numbers = rows.map((r) => Number(r.sku.slice(2))).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: end.rowsUpserted }, (_, i) => i + 1));
     expect((await world.http.delete(`/api/v1/imports/${res.body.id}`, merchant.token)).status).toBe(409);
+    // The committed batches changed the catalog: one products.imported says so, with the final status.
+    const summaries = await em().execute<Array<{ payload: Record<string, unknown> }>>(
+      `select payload from outbox where name = 'products.imported' and payload->>'importId' = ?`,
+      [res.body.id],
+    );
+    expect(summaries.map((s) => s.payload)).toEqual([expect.objectContaining({ status: 'cancelled', rowsUpserted: end.rowsUpserted })]);
   }, 60_000);
 });

@@ -32,6 +32,19 @@ describe("deleting all of a merchant's products, with progress", () => {
     expect((await shop.http.get(`/api/v1/imports/${res.body.jobId}`, merchant.token)).body).toMatchObject({ status: 'completed', rowsDeleted: 3_500 });
   });
 
+  test('When a purge deletes a product, then the order_items foreign-key check on it can probe an index (no scan of every order item)', async () => {
+    // PostgreSQL checks `order_items.product_id references products` with this very lookup for each deleted product.
+    const plan = await em().transactional(async (tx) => {
+      await tx.execute('set local enable_seqscan = off', [], 'run');
+      const rows = await tx.execute<Array<{ 'QUERY PLAN': string }>>(
+        `explain select 1 from order_items where product_id = '00000000-0000-4000-8000-000000000000'::uuid for key share`,
+      );
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toMatch(/Index (Only )?Scan (using|on) order_items_product_idx/);
+    expect(plan).not.toMatch(/Seq Scan/);
+  });
+
   test('When a socket watches an import it may not see (or sends garbage), then the ack refuses it and it joins nothing', async () => {
     const merchant = await createUser(shop.app, 'merchant');
     const stranger = await createUser(shop.app, 'merchant');

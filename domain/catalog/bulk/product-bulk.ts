@@ -36,9 +36,9 @@ export class ProductBulk {
     };
   }
 
-  /** Resolves duplicates and barcode clashes inside the staged file; see prepareStage. */
-  prepare(stageId: string): Promise<PreparedStage> {
-    return prepareStage(this.em, stageTable(stageId));
+  /** Resolves duplicates and barcode clashes inside the staged file and drops what would change nothing for the merchant; see prepareStage. */
+  prepare(stageId: string, merchantId: string, fields: readonly ImportField[]): Promise<PreparedStage> {
+    return prepareStage(this.em, stageTable(stageId), merchantId, fields);
   }
 
   /** Writes the staged rows of `range` for the merchant, inside the caller's transaction. */

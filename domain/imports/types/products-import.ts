@@ -158,7 +158,7 @@ export function productsImport(bulk: ProductBulk): ImportType<ProductImportRow> 
       return { ok: false, reason: reasonOf(parsed.error), key: (input.sku as string) || null };
     },
     openStage: (stageId) => bulk.openStage(stageId),
-    prepare: (stageId) => bulk.prepare(stageId),
+    prepare: (stageId, merchantId, plan) => bulk.prepare(stageId, merchantId, fieldsOf(plan)),
     async writeBatch(tx, emit, { stageId, merchantId, plan, fromRow, toRow }) {
       const outcome = await bulk.writeBatch(tx, emit, stageId, merchantId, fieldsOf(plan), { fromRow, toRow });
       return { upserted: outcome.inserted + outcome.updated, unchanged: outcome.unchanged, rejections: outcome.rejections };

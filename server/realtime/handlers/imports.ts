@@ -7,13 +7,16 @@ export function registerImportHandlers(context: AppContext, socket: AppSocket): 
   const { service } = context.modules.imports;
 
   // Joins first, then reads: a change between the two is pushed, and the ack is never older than the room's first push.
+  // A merchant may watch an id it chose (POST /imports?importId=) before the upload creates the import:
+  // the ack is then null and the pushes start with the upload's first.
   handle(context, socket, 'import:watch', async ({ importId }, caller) => {
-    await service.get(caller, importId);
-    await socket.join(rooms.import(importId));
-    return service.get(caller, importId);
+    const known = await service.watchable(caller, importId);
+    await socket.join(known ? rooms.import(importId) : rooms.importOfMerchant(importId, caller.id));
+    return service.watchable(caller, importId);
   });
   handle(context, socket, 'import:unwatch', async ({ importId }) => {
     await socket.leave(rooms.import(importId));
+    await socket.leave(rooms.importOfMerchant(importId, socket.data.userId));
     return null;
   });
 }
