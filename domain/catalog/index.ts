@@ -35,6 +35,7 @@ export { canManage, owningMerchant } from './product-access.js';
 export { foldText } from './verdict/ingredient-matcher.js';
 export { listingSql, isRankedSearch } from './listing/listing-sql.js';
 export { expansionsSql } from './listing/search-sql.js';
+export { WORD_SHARES_SQL, wordShareOf, type WordShare } from './listing/word-frequencies.js';
 
 /** The catalog: products, listings and search, verdicts, add-on links, and what selling a product needs. */
 export interface CatalogModule {

@@ -9,30 +9,15 @@
  * Prints EXPLAIN (ANALYZE, BUFFERS) of a ranked search and a short-prefix search.
  */
 import pg from 'pg';
-import { expansionsSql, isRankedSearch, ListProductsQuery, listingSql } from '../../domain/catalog/index.js';
+import { expansionsSql, isRankedSearch, ListProductsQuery, listingSql, WORD_SHARES_SQL, type WordShare, wordShareOf } from '../../domain/catalog/index.js';
 import { PRODUCT_COLUMNS } from '../../domain/catalog/product-row.js';
-import type { Sql } from '../../domain/shared/sql.js';
+import { toPg } from '../../domain/shared/native-query.js';
+import { deleteRedisKeys } from '../support/redis-cleanup.js';
+import { benchEnv, loadAverage } from './bench-support.js';
 import { startServerProcess } from './server-process.js';
 import { closedLoop, fmt, summarize } from './stats.js';
 
 const CLIENTS = 8;
-
-/** `?` placeholders → `$n` (arrays expand to lists, as MikroORM expands them). */
-function toPg(query: Sql): { text: string; values: unknown[] } {
-  const values: unknown[] = [];
-  let i = 0;
-  const text = query.text.replace(/\?/g, () => {
-    const v = query.params[i++];
-    const list = Array.isArray(v) ? v : [v];
-    return list
-      .map((item) => {
-        values.push(item);
-        return `$${values.length}`;
-      })
-      .join(', ');
-  });
-  return { text, values };
-}
 
 function misspell(word: string, rand: number): string {
   if (word.length < 5) return word;
@@ -82,8 +67,11 @@ async function searchSql(pool: pg.Pool, q: string): Promise<{ text: string; valu
     const words = toPg(expansionsSql(q));
     expanded = Object.values((await pool.query(words.text, words.values)).rows[0] ?? {});
   }
-  return toPg(listingSql(query, undefined, null, expanded));
+  return toPg(listingSql(query, undefined, null, expanded, shares));
 }
+
+/** The word statistics the server reads too (read once, as the server does every few minutes). */
+let shares: WordShare;
 
 async function explain(pool: pg.Pool, label: string, q: string): Promise<void> {
   const { text, values } = await searchSql(pool, q);
@@ -122,19 +110,16 @@ export async function run(args: string[]): Promise<void> {
     rows: [{ n }],
   } = await pool.query<{ n: string }>('select count(*) as n from products');
   console.log(`products: ${n} in ${new URL(databaseUrl).pathname.slice(1)}; ${CLIENTS} clients, ${seconds} s per phase`);
+  shares = wordShareOf((await pool.query(toPg(WORD_SHARES_SQL))).rows);
   const terms = await searchTerms(pool);
   const { rows: codes } = await pool.query<{ barcode: string }>(
     `select barcode from products tablesample system (0.2) where barcode is not null and active limit 1000`,
   );
   const { rows: cats } = await pool.query<{ category: string }>(`select distinct category from products limit 50`);
-  const server = await startServerProcess({
-    DATABASE_URL: databaseUrl,
-    PROCESS_ROLE: 'server',
-    REDIS_PREFIX: 'bench:catalog:',
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-123',
-  });
+  // The products stay (they take minutes to generate); the server's database and Redis prefix are this bench's.
+  const env = benchEnv('catalog', { DATABASE_URL: databaseUrl });
+  console.log(`load average ${loadAverage()}`);
+  const server = await startServerProcess(env.serverEnv);
   try {
     const api = `${server.url}/api/v1`;
     const searchUrl = (i: number) => `${api}/products?q=${encodeURIComponent(terms[i % terms.length])}`;
@@ -194,9 +179,11 @@ export async function run(args: string[]): Promise<void> {
     console.log(`  ratio HTTP/raw: p50 ${fmt(listHttp.p50 / listRaw.p50, 2)}x, p95 ${fmt(listHttp.p95 / listRaw.p95, 2)}x (target: p95 ≤ 15 ms)`);
 
     await explain(pool, 'ranked trigram search', terms.find((t) => t.length >= 5 && !t.includes(' ')) ?? 'chocolate');
+    await explain(pool, 'multi-word search, common word filtered', PHRASES[0]);
     await explain(pool, 'short query, prefix index', 'ch');
   } finally {
     await server.stop();
     await pool.end();
+    await deleteRedisKeys(env.redisUrl, env.redisPrefix);
   }
 }

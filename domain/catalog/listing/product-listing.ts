@@ -6,6 +6,8 @@ import type { Caller } from '../product-access.js';
 import { toProductData, type ProductData, type ProductRow } from '../product-row.js';
 import { isRankedSearch, listingSql } from './listing-sql.js';
 import { expansionsSql } from './search-sql.js';
+import { WordShares, type WordShare } from './word-frequencies.js';
+import { nativeRows } from '../../shared/native-query.js';
 
 type Row = ProductRow & { sort_key: string };
 
@@ -15,19 +17,22 @@ type Row = ProductRow & { sort_key: string };
  * replica when one is configured.
  */
 export class ProductListing {
-  constructor(private readonly em: EntityManager) {}
+  private readonly shares: WordShares;
+
+  constructor(private readonly em: EntityManager) {
+    this.shares = new WordShares(em);
+  }
 
   /** One page of products matching the query. */
   async page(q: ListProductsQuery, caller: Caller | undefined, profile: HealthProfile | null): Promise<Page<ProductData>> {
-    const connection = this.em.getConnection('read');
     let expanded: string[][] = [];
+    let share: WordShare | undefined;
     if (isRankedSearch(q)) {
-      const words = expansionsSql(q.q!);
-      const [row] = await connection.execute<Array<Record<string, string[]>>>(words.text, [...words.params]);
+      const [[row], shares] = await Promise.all([nativeRows<Record<string, string[]>>(this.em, expansionsSql(q.q!)), this.shares.get()]);
       expanded = Object.values(row ?? {});
+      share = shares;
     }
-    const built = listingSql(q, caller, profile, expanded);
-    const rows: Row[] = await connection.execute(built.text, [...built.params]);
+    const rows = await nativeRows<Row>(this.em, listingSql(q, caller, profile, expanded, share));
     const more = rows.length > q.limit;
     const items = more ? rows.slice(0, q.limit) : rows;
     const last = items[items.length - 1];

@@ -1,5 +1,6 @@
 import { foldText } from '../verdict/ingredient-matcher.js';
 import { join, likeEscape, raw, sql, textArray, type Sql } from '../../shared/sql.js';
+import { NO_SHARES, type WordShare } from './word-frequencies.js';
 
 /** Below this many characters a query has no full trigram, so the prefix index answers it. */
 export const TRIGRAM_MIN_LENGTH = 3;
@@ -50,22 +51,40 @@ export function expansionsSql(q: string): Sql {
 }
 
 /**
+ * A query word whose expansions together name more than this share of all products (`de`, `au`,
+ * `chocolat` on a French catalog) does not drive the index when a rarer word can: intersecting its
+ * posting list (100k entries for `de` on 1M names) cost more than checking it on the few rows the rare
+ * words leave.
+ */
+const COMMON_SHARE = 0.01;
+
+/** Which query words go to the GIN (index) and which are only checked on its rows (filter). */
+export function driverWords(expanded: string[][], share: WordShare): boolean[] {
+  const shares = expanded.map((e) => Math.min(1, e.reduce((sum, w) => sum + share(w), 0)));
+  const rarest = shares.indexOf(Math.min(...shares));
+  return shares.map((s, i) => s <= COMMON_SHARE || i === rarest);
+}
+
+/**
  * Name search as a capped candidate set, ranked afterwards (searchScore). Two branches, each stopped
  * by a LIMIT:
  *   prefix  btree products_search_name: whole names starting with the query, so the exact name is
  *           always a candidate (and ranks first);
  *   words   every query word must match a name word through its expansions (expansionsSql): GIN
- *           products_name_words with `name_words && array[...]`.
+ *           products_name_words with `name_words && array[...]` for the driving words (driverWords);
+ *           the common ones are tested on those rows in a form the planner cannot match to the index
+ *           (and does not estimate from the statistics, which also saves planning time).
  * Ordering all matches by similarity would rank every product holding a common word (thousands on
  * 1M rows); the caps keep the cost flat however many weak matches there are.
  *
  * `filter` (over alias `p`) goes inside both branches so narrow filters still fill the page.
  */
-export function searchCandidates(q: string, expanded: string[][], filter: Sql): Sql {
+export function searchCandidates(q: string, expanded: string[][], filter: Sql, share: WordShare = NO_SHARES): Sql {
   const hasAll = expanded.length > 0 && expanded.every((e) => e.length > 0);
+  const drives = driverWords(expanded, share);
   const wordMatch = hasAll
     ? join(
-        expanded.map((e) => sql`p.name_words && ${textArray(e)}`),
+        expanded.map((e, i) => (drives[i] ? sql`p.name_words && ${textArray(e)}` : sql`coalesce(p.name_words && ${textArray(e)}, false)`)),
         ' and ',
       )
     : raw('false');
