@@ -6,7 +6,7 @@ import { createProduct } from '../support/products.js';
 import { useShop } from '../support/shop.js';
 
 describe('driverWords', () => {
-  const shares: Record<string, number> = { de: 0.1, des: 0.02, pain: 0.008, mie: 0.0003, chocolat: 0.03 };
+  const shares: Record<string, number> = { de: 0.1, des: 0.02, pain: 0.008, mie: 0.0003, chocolat: 0.06 };
   const share = (w: string) => shares[w] ?? 0;
 
   test('When a query word is common and another is rare, then only the rare one drives the index', () => {

@@ -51,12 +51,13 @@ export function expansionsSql(q: string): Sql {
 }
 
 /**
- * A query word whose expansions together name more than this share of all products (`de`, `au`,
- * `chocolat` on a French catalog) does not drive the index when a rarer word can: intersecting its
- * posting list (100k entries for `de` on 1M names) cost more than checking it on the few rows the rare
- * words leave.
+ * A query word whose expansions together name more than this share of all products (`de` is in 10 %
+ * of Open Food Facts names) does not drive the index when a rarer word can: intersecting its posting
+ * list (100k entries on 1M names) cost more than checking it on the few rows the rarer words leave.
+ * Below it, intersecting is cheaper than checking: with 1 % here, "jus d orange" was driven by "jus"
+ * alone and fetched 9,000 rows to keep 200.
  */
-const COMMON_SHARE = 0.01;
+const COMMON_SHARE = 0.05;
 
 /** Which query words go to the GIN (index) and which are only checked on its rows (filter). */
 export function driverWords(expanded: string[][], share: WordShare): boolean[] {
