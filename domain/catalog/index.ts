@@ -70,11 +70,20 @@ export function createCatalogModule(deps: ModuleDeps, { availability, users }: C
     for (const id of ids) forSale.forget(id);
     return cache.forget(ids);
   };
-  events.subscribe('product.created', ({ productId }) => forSale.forget(productId));
-  events.subscribe('product.updated', ({ productId }) => forget([productId]));
+  events.subscribe('product.created', ({ productId }) => {
+    forSale.forget(productId);
+    listing.forgetExpansions();
+  });
+  events.subscribe('product.updated', ({ productId }) => {
+    listing.forgetExpansions();
+    return forget([productId]);
+  });
   events.subscribe('product.deleted', ({ productId }) => forget([productId]));
   events.subscribe('stock.committed', ({ productIds }) => cache.forget(productIds));
-  events.subscribe('products.batch_changed', ({ productIds }) => forget(productIds));
+  events.subscribe('products.batch_changed', ({ productIds }) => {
+    listing.forgetExpansions();
+    return forget(productIds);
+  });
   return {
     service: new CatalogService({ users, reader, writer, listing, availability }),
     listing,

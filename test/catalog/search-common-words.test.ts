@@ -3,6 +3,7 @@ import { driverWords, searchCandidates } from '../../domain/catalog/listing/sear
 import { WordShares } from '../../domain/catalog/listing/word-frequencies.js';
 import { raw } from '../../domain/shared/sql.js';
 import { createProduct } from '../support/products.js';
+import { eventually } from '../support/eventually.js';
 import { useShop } from '../support/shop.js';
 
 describe('driverWords', () => {
@@ -62,5 +63,19 @@ describe('search with a common word, on analysed statistics', () => {
     expect(res.body.items[0].name).toBe('Pain de mie');
     expect(names(res.body)).toEqual(['Mie de pain', 'Pain de mie', 'Pain de mie complet']);
     expect(names((await shop.http.get(`/api/v1/products?q=${encodeURIComponent('de pomme')}`)).body)).toEqual(['Jus de pomme', 'Tarte de pomme']);
+  });
+});
+
+describe('remembered word expansions', () => {
+  const shop = useShop();
+  const search = async (q: string) => (await shop.http.get(`/api/v1/products?q=${encodeURIComponent(q)}`)).body.items.map((p: { name: string }) => p.name);
+
+  test('When a product brings a new word, then it is found by that word at once and by a typo of it once the change is announced', async () => {
+    expect(await search('zorbo')).toEqual([]);
+    expect(await search('zorbbo')).toEqual([]); // remembered: expands to nothing
+    await createProduct(shop.app, shop.merchant, { name: 'Zorbo crisps' });
+    expect(await search('zorbo')).toEqual(['Zorbo crisps']); // the query word is always part of its expansion
+    // Well within the minute a remembered expansion lives: the product.created event cleared it.
+    expect(await eventually(() => search('zorbbo'), (names) => names.length > 0, 10_000)).toEqual(['Zorbo crisps']);
   });
 });

@@ -5,7 +5,7 @@ import type { ListProductsQuery } from '../catalog.schemas.js';
 import type { Caller } from '../product-access.js';
 import { toProductData, type ProductData, type ProductRow } from '../product-row.js';
 import { isRankedSearch, listingSql } from './listing-sql.js';
-import { expansionsSql } from './search-sql.js';
+import { WordExpansions } from './word-expansions.js';
 import { WordShares, type WordShare } from './word-frequencies.js';
 import { nativeRows } from '../../shared/native-query.js';
 
@@ -18,9 +18,16 @@ type Row = ProductRow & { sort_key: string };
  */
 export class ProductListing {
   private readonly shares: WordShares;
+  private readonly expansions: WordExpansions;
 
   constructor(private readonly em: EntityManager) {
     this.shares = new WordShares(em);
+    this.expansions = new WordExpansions(em);
+  }
+
+  /** A product was written: remembered word expansions may miss its new words. */
+  forgetExpansions(): void {
+    this.expansions.forget();
   }
 
   /** One page of products matching the query. */
@@ -28,9 +35,7 @@ export class ProductListing {
     let expanded: string[][] = [];
     let share: WordShare | undefined;
     if (isRankedSearch(q)) {
-      const [[row], shares] = await Promise.all([nativeRows<Record<string, string[]>>(this.em, expansionsSql(q.q!)), this.shares.get()]);
-      expanded = Object.values(row ?? {});
-      share = shares;
+      [expanded, share] = await Promise.all([this.expansions.of(q.q!), this.shares.get()]);
     }
     const rows = await nativeRows<Row>(this.em, listingSql(q, caller, profile, expanded, share));
     const more = rows.length > q.limit;

@@ -12,7 +12,7 @@ const MIN_SIMILARITY = 0.45;
 const MAX_QUERY_WORDS = 5;
 
 /** The query's words, split where larder_fold would split them (each is folded again in SQL). */
-function queryWords(q: string): string[] {
+export function queryWords(q: string): string[] {
   return foldText(q)
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean)
@@ -42,7 +42,11 @@ function expansionOf(word: string): Sql {
  * with a literal array it uses the element statistics and the GIN index.
  */
 export function expansionsSql(q: string): Sql {
-  const words = queryWords(q);
+  return wordExpansionsSql(queryWords(q));
+}
+
+/** expansionsSql for words already split (queryWords). */
+export function wordExpansionsSql(words: readonly string[]): Sql {
   return sql`select ${join(
     words.map((w, i) => sql`${expansionOf(w)} as ${raw(`e${i}`)}`),
     ', ',
