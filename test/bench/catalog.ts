@@ -28,10 +28,27 @@ function misspell(word: string, rand: number): string {
 }
 
 /** Multi-word queries shoppers type on a French/English/German catalog (each matches generated names). */
-const PHRASES = ['pain de mie', 'jus d orange', 'coca cola', 'chocolat noir', 'peanut butter', 'ice cream', 'creme fraiche', 'yaourt nature', 'huile d olive', 'dark chocolate', 'pate a tartiner', 'green tea'];
+const PHRASES = [
+  'pain de mie',
+  'jus d orange',
+  'coca cola',
+  'chocolat noir',
+  'peanut butter',
+  'ice cream',
+  'creme fraiche',
+  'yaourt nature',
+  'huile d olive',
+  'dark chocolate',
+  'pate a tartiner',
+  'green tea',
+];
 
 /** The words of a name as a shopper would type them (lower case, no punctuation). */
-const wordsOf = (name: string) => name.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const wordsOf = (name: string) =>
+  name
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 
 /**
  * Search terms as shoppers type them, from real names in the table: phrases of 2–3 consecutive
@@ -176,13 +193,10 @@ export async function run(args: string[]): Promise<void> {
         for (let i = w; i < codes.length; i += CLIENTS) await get(`${api}/products/barcode/${codes[i].barcode}`);
       }),
     );
-    const barcodeHttp = await httpPhase('  HTTP', server.pid, () => closedLoop(CLIENTS, seconds * 1000, (w, i) => get(`${api}/products/barcode/${code(w, i)}`)));
-    const barcodeRaw = report(
-      '  raw SQL (pg)',
-      await closedLoop(CLIENTS, seconds * 1000, (w, i) =>
-        pool.query(barcodeSql, [code(w, i)]),
-      ),
+    const barcodeHttp = await httpPhase('  HTTP', server.pid, () =>
+      closedLoop(CLIENTS, seconds * 1000, (w, i) => get(`${api}/products/barcode/${code(w, i)}`)),
     );
+    const barcodeRaw = report('  raw SQL (pg)', await closedLoop(CLIENTS, seconds * 1000, (w, i) => pool.query(barcodeSql, [code(w, i)])));
     console.log(`  ratio HTTP/raw: p50 ${fmt(barcodeHttp.p50 / barcodeRaw.p50, 2)}x, p95 ${fmt(barcodeHttp.p95 / barcodeRaw.p95, 2)}x (target: p95 ≤ 5 ms)`);
     const oneCode = codes[0].barcode;
     console.log(

@@ -76,6 +76,12 @@ describe('remembered word expansions', () => {
     await createProduct(shop.app, shop.merchant, { name: 'Zorbo crisps' });
     expect(await search('zorbo')).toEqual(['Zorbo crisps']); // the query word is always part of its expansion
     // Well within the minute a remembered expansion lives: the product.created event cleared it.
-    expect(await eventually(() => search('zorbbo'), (names) => names.length > 0, 10_000)).toEqual(['Zorbo crisps']);
+    expect(
+      await eventually(
+        () => search('zorbbo'),
+        (names) => names.length > 0,
+        10_000,
+      ),
+    ).toEqual(['Zorbo crisps']);
   });
 });

@@ -65,7 +65,12 @@ const COMMON_SHARE = 0.05;
 
 /** Which query words go to the GIN (index) and which are only checked on its rows (filter). */
 export function driverWords(expanded: string[][], share: WordShare): boolean[] {
-  const shares = expanded.map((e) => Math.min(1, e.reduce((sum, w) => sum + share(w), 0)));
+  const shares = expanded.map((e) =>
+    Math.min(
+      1,
+      e.reduce((sum, w) => sum + share(w), 0),
+    ),
+  );
   const rarest = shares.indexOf(Math.min(...shares));
   return shares.map((s, i) => s <= COMMON_SHARE || i === rarest);
 }

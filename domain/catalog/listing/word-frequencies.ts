@@ -19,7 +19,7 @@ export const WORD_SHARES_SQL = raw(`select most_common_elems::text::text[] as wo
 export function wordShareOf(rows: Array<{ words: string[] | null; freqs: number[] | null }>): WordShare {
   const map = new Map<string, number>();
   const [row] = rows;
-  row?.words?.forEach((w, i) => map.set(w, Number(row.freqs?.[i] ?? 0)));
+  for (const [i, w] of (row?.words ?? []).entries()) map.set(w, Number(row.freqs?.[i] ?? 0));
   return map.size ? (word) => map.get(word) ?? 0 : NO_SHARES;
 }
 

@@ -15,7 +15,9 @@ const END = '\u0000';
  * front of some names gives the long tail of rare words a real catalog has.
  */
 export function offNameGenerator(rand: () => number, brands: readonly string[]): () => string {
-  const names = (parse(readFileSync(SAMPLE), { columns: true, skip_empty_lines: true, relax_column_count: true, bom: true }) as Array<{ product_name?: string }>)
+  const names = (
+    parse(readFileSync(SAMPLE), { columns: true, skip_empty_lines: true, relax_column_count: true, bom: true }) as Array<{ product_name?: string }>
+  )
     .map((r) => (r.product_name ?? '').replace(/\s+/g, ' ').trim())
     .filter((n) => n.length > 0 && n.length <= 150);
   const starts: string[] = [];
@@ -25,9 +27,9 @@ export function offNameGenerator(rand: () => number, brands: readonly string[]):
     starts.push(words[0]);
     words.forEach((w, i) => {
       const key = w.toLowerCase();
-      let list = next.get(key);
-      if (!list) next.set(key, (list = []));
+      const list = next.get(key) ?? [];
       list.push(words[i + 1] ?? END);
+      next.set(key, list);
     });
   }
   const walk = (): string => {
