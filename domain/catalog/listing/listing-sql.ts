@@ -37,8 +37,8 @@ export function listingSql(
     const keyset = cursor ? after(raw('r.sort_val'), raw('r.id'), sort, cursor) : raw('true');
     const value = sort === SCORE_KEY ? searchScore(q.q!) : sort.expr;
     return sql`select r.*, r.sort_val::text as sort_key from (
-        select ${PRODUCT_COLUMNS}, ${value} as sort_val
-        from (${searchCandidates(q.q!, expanded, filter, share)}) c join products p on p.id = c.id
+        select p.*, ${value} as sort_val
+        from (select distinct on (c.id) c.* from (${searchCandidates(q.q!, expanded, filter, share, sql`${PRODUCT_COLUMNS}, p.search_name`)}) c) p
       ) r where ${keyset} order by ${orderBy(raw('r.sort_val'), raw('r.id'), sort.desc)} limit ${limit}`;
   }
   const where = join([filter, q.q !== undefined ? prefixMatch(q.q) : raw('true'), cursor ? after(sort.expr, raw('p.id'), sort, cursor) : raw('true')], ' and ');

@@ -87,9 +87,11 @@ export function driverWords(expanded: string[][], share: WordShare): boolean[] {
  * Ordering all matches by similarity would rank every product holding a common word (thousands on
  * 1M rows); the caps keep the cost flat however many weak matches there are.
  *
- * `filter` (over alias `p`) goes inside both branches so narrow filters still fill the page.
+ * `filter` (over alias `p`) goes inside both branches so narrow filters still fill the page. Each
+ * branch returns `columns` of the rows it already read (a product in both comes twice: the caller
+ * keeps one), so the ranking does not look the candidates up again by id.
  */
-export function searchCandidates(q: string, expanded: string[][], filter: Sql, share: WordShare = NO_SHARES): Sql {
+export function searchCandidates(q: string, expanded: string[][], filter: Sql, share: WordShare = NO_SHARES, columns: Sql = raw('p.id')): Sql {
   const hasAll = expanded.length > 0 && expanded.every((e) => e.length > 0);
   const drives = driverWords(expanded, share);
   const wordMatch = hasAll
@@ -99,9 +101,9 @@ export function searchCandidates(q: string, expanded: string[][], filter: Sql, s
       )
     : raw('false');
   const pattern = sql`larder_fold(${likeEscape(q)})`;
-  return sql`(select p.id from products p where p.search_name like ${pattern} || '%' escape '!' and ${filter} order by p.search_name limit ${raw(String(CANDIDATES.prefix))})
-      union
-      (select p.id from products p where ${wordMatch} and ${filter} limit ${raw(String(CANDIDATES.words))})`;
+  return sql`(select ${columns} from products p where p.search_name like ${pattern} || '%' escape '!' and ${filter} order by p.search_name limit ${raw(String(CANDIDATES.prefix))})
+      union all
+      (select ${columns} from products p where ${wordMatch} and ${filter} limit ${raw(String(CANDIDATES.words))})`;
 }
 
 /**
