@@ -2,6 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import type { Sql } from './sql.js';
 
+/** A MikroORM connection (`em.getConnection(type)`), seen through the `pg` pool under it. */
+export interface NativeConnection {
+  getNativeClient(): Promise<unknown>;
+}
+
 /**
  * `?` placeholders → `$n` for the `pg` driver; an array value expands to a comma list of parameters,
  * exactly as MikroORM expands it, so one `Sql` runs the same either way.
@@ -23,17 +28,17 @@ export function toPg(query: Sql): { text: string; values: unknown[] } {
 }
 
 /**
- * Runs a read on the `pg` pool under the ORM's connection (a replica for `read` when configured),
- * with bound parameters. `em.execute` formats every value into the SQL text in JavaScript first,
- * which on a listing's long query cost more CPU than PostgreSQL spent running it.
+ * Runs a query on the `pg` pool under an ORM connection (a replica's for listings), with bound
+ * parameters. `connection.execute` formats every value into the SQL text in JavaScript first, which
+ * on a listing's long query cost more CPU than PostgreSQL spent running it.
  */
-export async function nativeRows<T>(em: EntityManager, query: Sql, type: 'read' | 'write' = 'read'): Promise<T[]> {
-  const pool = await nativePool(em, type);
+export async function nativeRows<T>(connection: NativeConnection, query: Sql): Promise<T[]> {
+  const pool = (await connection.getNativeClient()) as pg.Pool;
   const { text, values } = toPg(query);
   return (await pool.query({ text, values })).rows as T[];
 }
 
-/** The `pg` pool under the ORM's primary (`write`) or a read connection. */
-export async function nativePool(em: EntityManager, type: 'read' | 'write' = 'write'): Promise<pg.Pool> {
-  return (em.getConnection(type) as unknown as { getNativeClient(): Promise<pg.Pool> }).getNativeClient();
+/** The `pg` pool under the ORM's primary connection. */
+export async function nativePool(em: EntityManager): Promise<pg.Pool> {
+  return (await em.getConnection().getNativeClient()) as pg.Pool;
 }

@@ -37,7 +37,8 @@ export class ProductListing {
     if (isRankedSearch(q)) {
       [expanded, share] = await Promise.all([this.expansions.of(q.q!), this.shares.get()]);
     }
-    const rows = await nativeRows<Row>(this.em, listingSql(q, caller, profile, expanded, share));
+    const connection = this.em.getConnection('read');
+    const rows = await nativeRows<Row>(connection, listingSql(q, caller, profile, expanded, share));
     const more = rows.length > q.limit;
     const items = more ? rows.slice(0, q.limit) : rows;
     const last = items[items.length - 1];

@@ -47,7 +47,7 @@ export class WordShares {
 
   private async read(): Promise<void> {
     try {
-      this.current = wordShareOf(await nativeRows(this.em, WORD_SHARES_SQL));
+      this.current = wordShareOf(await nativeRows(this.em.getConnection('read'), WORD_SHARES_SQL));
     } catch {
       // No statistics to hand: every word counts as rare, so every word drives the index (still correct).
     }
