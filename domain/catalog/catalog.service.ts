@@ -34,10 +34,16 @@ export class CatalogService {
 
   /** The product with this barcode, with the caller's verdict when signed in. */
   async byBarcode(caller: Caller | undefined, code: string): Promise<ProductOutput & { verdict?: Verdict }> {
-    // The profile does not depend on the product: read both at once.
-    const [product, profile] = await Promise.all([this.d.reader.byBarcode(code), caller ? this.d.users.healthProfile(caller.id) : null]);
+    // The profile does not depend on the product, and the availability of the product that answered
+    // here last time is most likely the one needed: read them all at once.
+    const hinted = this.d.reader.rememberedBarcodeId(code);
+    const [product, profile, hintedAvailable] = await Promise.all([
+      this.d.reader.byBarcode(code),
+      caller ? this.d.users.healthProfile(caller.id) : null,
+      hinted ? this.d.availability([hinted]) : null,
+    ]);
     if (!product || !canView(caller, product)) throw new AppError('NOT_FOUND', 'No product with this barcode');
-    const [output] = await this.withAvailable([product]);
+    const output = hintedAvailable && product.id === hinted ? toOutput(product, hintedAvailable) : (await this.withAvailable([product]))[0];
     return profile ? { ...output, verdict: productVerdict(product, profile) } : output;
   }
 

@@ -36,6 +36,7 @@ export { canManage, owningMerchant } from './product-access.js';
 export { foldText } from './verdict/ingredient-matcher.js';
 export { listingSql, isRankedSearch } from './listing/listing-sql.js';
 export { expansionsSql } from './listing/search-sql.js';
+export { WORD_SHARES_SQL, wordShareOf, type WordShare } from './listing/word-frequencies.js';
 
 /** The catalog: products, listings and search, verdicts, add-on links, and what selling a product needs. */
 export interface CatalogModule {
@@ -65,18 +66,28 @@ export function createCatalogModule(deps: ModuleDeps, { availability, users }: C
   const reader = new ProductReader(em, cache);
   const writer = new ProductWriter(uow, reader, users);
   const replicaReads = new ReplicaReads(em, redis, log);
-  const listing = new ProductListing(replicaReads);
+  const listing = new ProductListing(em, replicaReads);
   const forSale = new ProductsForSale(em);
   const forget = (ids: string[]) => {
     for (const id of ids) forSale.forget(id);
     return cache.forget(ids);
   };
-  // After the commit, in the writing process: the owning merchant's listings then read their write.
-  events.subscribe('product.created', ({ productId, merchantId }) => Promise.all([forSale.forget(productId), replicaReads.wrote(merchantId)]));
-  events.subscribe('product.updated', ({ productId, merchantId }) => Promise.all([forget([productId]), replicaReads.wrote(merchantId)]));
+  // After the commit, in the writing process: the owning merchant's listings then read their write,
+  // and remembered word expansions are dropped (the product may bring new words).
+  events.subscribe('product.created', ({ productId, merchantId }) => {
+    listing.forgetExpansions();
+    return Promise.all([forSale.forget(productId), replicaReads.wrote(merchantId)]);
+  });
+  events.subscribe('product.updated', ({ productId, merchantId }) => {
+    listing.forgetExpansions();
+    return Promise.all([forget([productId]), replicaReads.wrote(merchantId)]);
+  });
   events.subscribe('product.deleted', ({ productId, merchantId }) => Promise.all([forget([productId]), replicaReads.wrote(merchantId)]));
   events.subscribe('stock.committed', ({ productIds }) => cache.forget(productIds));
-  events.subscribe('products.batch_changed', ({ productIds, merchantId }) => Promise.all([forget(productIds), replicaReads.wrote(merchantId)]));
+  events.subscribe('products.batch_changed', ({ productIds, merchantId }) => {
+    listing.forgetExpansions();
+    return Promise.all([forget(productIds), replicaReads.wrote(merchantId)]);
+  });
   return {
     service: new CatalogService({ users, reader, writer, listing, availability }),
     listing,

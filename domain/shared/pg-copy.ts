@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { nativePool } from './native-query.js';
 
 /** Lines buffered before one write to the COPY stream (fewer, larger protocol messages). */
 const CHUNK_CHARS = 256 * 1024;
@@ -20,7 +20,7 @@ export interface CopySink {
 
 /** Starts `copySql` (a `COPY <table> (…) FROM STDIN`) on a connection of the ORM's pool. */
 export async function openCopy(em: EntityManager, copySql: string): Promise<CopySink> {
-  const pool = (await (em.getConnection() as unknown as { getNativeClient(): Promise<pg.Pool> }).getNativeClient()) as pg.Pool;
+  const pool = await nativePool(em);
   const client = await pool.connect();
   const stream = client.query(copyFrom(copySql));
   let failure: Error | undefined;

@@ -1,5 +1,6 @@
 /**
- * `npm run bench:data -- 1000000`: fills DATABASE_URL with generated products for benchmarks, spread
+ * `npm run bench:data -- 1000000`: fills DATABASE_URL with generated products for benchmarks (names
+ * with the word distribution of the Open Food Facts sample, see catalog-data/off-names.ts), spread
  * over 500 merchants, through COPY (pg-copy-streams). The catalog's secondary indexes are dropped
  * before the load and rebuilt after it from their own definitions (far faster than maintaining a
  * trigram GIN row by row), then the table is analysed.
@@ -11,7 +12,9 @@ import copyStreams from 'pg-copy-streams';
 import { checkDigit } from '../../domain/catalog/barcode.js';
 import { ingredientFlags } from '../../domain/catalog/verdict/ingredient-matcher.js';
 import { ensureMerchant, openMigratedDatabase } from './catalog-data/prepare-database.js';
-import { ADJECTIVES, brandNames, FLAVOURS, FOODS, pick, random, SIZES } from './catalog-data/vocabulary.js';
+import { guessCategory } from './catalog-data/guess-category.js';
+import { offNameGenerator } from './catalog-data/off-names.js';
+import { brandNames, random } from './catalog-data/vocabulary.js';
 
 const count = Number(process.argv[2] ?? 1_000_000);
 if (!Number.isInteger(count) || count < 1 || count > 20_000_000) {
@@ -81,7 +84,7 @@ const BASES: Record<string, string> = {
 
 const rand = random(20261125);
 const brands = brandNames(20_000, rand);
-const categories = Object.keys(FOODS);
+const nextName = offNameGenerator(rand, brands);
 const flagMemo = new Map<string, { flags: string[]; allergens: string[] }>();
 const text = (v: string) => v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
 const arr = (values: string[]) => `{${values.join(',')}}`;
@@ -116,19 +119,11 @@ function nutrition(): Array<number | null> {
 }
 
 function row(i: number, merchants: string[], now: number): string {
-  const category = pick(rand, categories);
-  const food = pick(rand, FOODS[category]);
-  const adjective = rand() < 0.6 ? `${pick(rand, ADJECTIVES)} ` : '';
-  const flavour = rand() < 0.45 ? `${pick(rand, FLAVOURS)} ` : '';
-  const name = `${pick(rand, brands)} ${adjective}${flavour}${food} ${pick(rand, SIZES)}`;
-  const labels = adjective.startsWith('vegan')
-    ? ['vegan']
-    : adjective.startsWith('organic')
-      ? ['organic']
-      : adjective.startsWith('gluten free')
-        ? ['gluten-free']
-        : [];
-  const ingredients = [food, BASES[category], flavour.trim()].filter(Boolean).join(', ');
+  const name = nextName();
+  const category = guessCategory(name);
+  const folded = name.toLowerCase();
+  const labels = /\bvegan\b/.test(folded) ? ['vegan'] : /\b(bio|organic|organique)\b/.test(folded) ? ['organic'] : [];
+  const ingredients = BASES[category] ?? '';
   const { flags, allergens } = analyse(ingredients, labels);
   const body = `299${String(i).padStart(9, '0')}`;
   const created = new Date(now - Math.floor(rand() * 730 * 86_400_000)).toISOString().replace('Z', `${String(Math.floor(rand() * 1000)).padStart(3, '0')}+00`);

@@ -55,6 +55,15 @@ describe('product caching and ETags', () => {
     expect((await shop.http.get('/api/v1/products/barcode/4006381333931')).body.id).toBe(b.id);
   });
 
+  test('When a barcode the instance remembers now belongs to another product, then that product answers with its own availability', async () => {
+    const a = await createProduct(shop.app, shop.merchant, { barcode: '5012345678900', stock: 3 });
+    for (let i = 0; i < 2; i++) expect((await shop.http.get('/api/v1/products/barcode/5012345678900')).body).toMatchObject({ id: a.id, available: 3 });
+    await shop.http.patch(`/api/v1/products/${a.id}`, { barcode: '5012345678917' }, shop.merchant.token);
+    const b = await createProduct(shop.app, shop.merchant, { barcode: '5012345678900', stock: 8 });
+    expect((await shop.http.get('/api/v1/products/barcode/5012345678900')).body).toMatchObject({ id: b.id, available: 8 });
+    expect((await shop.http.get('/api/v1/products/barcode/5012345678917')).body).toMatchObject({ id: a.id, available: 3 });
+  });
+
   test('When stock is reserved elsewhere, then available changes while the cached product is reused', async () => {
     const p = await createProduct(shop.app, shop.merchant, { stock: 5 });
     expect((await shop.http.get(`/api/v1/products/${p.id}`)).body.available).toBe(5);

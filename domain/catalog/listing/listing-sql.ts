@@ -6,6 +6,7 @@ import type { Caller } from '../product-access.js';
 import { PRODUCT_COLUMNS } from '../product-row.js';
 import { filterPredicate } from './filters.js';
 import { prefixMatch, searchCandidates, searchScore, TRIGRAM_MIN_LENGTH } from './search-sql.js';
+import { NO_SHARES, type WordShare } from './word-frequencies.js';
 import { after, cursorFits, orderBy, SCORE_KEY, SORT_KEYS, type SortKey } from './sort-keys.js';
 import { join, raw, sql, type Sql } from '../../shared/sql.js';
 
@@ -16,9 +17,16 @@ export function isRankedSearch(q: ListProductsQuery): boolean {
 
 /**
  * The SQL for one page (the listing runs it; the benchmark runs it raw as its baseline). A ranked
- * search needs `expanded`: the rows of expansionsSql(q.q) as arrays, one per query word.
+ * search needs `expanded`: the rows of expansionsSql(q.q) as arrays, one per query word, and the
+ * words' shares of all names (WordShares) to pick the words that drive the index.
  */
-export function listingSql(q: ListProductsQuery, caller: Caller | undefined, profile: HealthProfile | null, expanded: string[][] = []): Sql {
+export function listingSql(
+  q: ListProductsQuery,
+  caller: Caller | undefined,
+  profile: HealthProfile | null,
+  expanded: string[][] = [],
+  share: WordShare = NO_SHARES,
+): Sql {
   const filter = filterPredicate(q, caller, profile);
   const fuzzy = isRankedSearch(q);
   const sort = q.sort ? SORT_KEYS[q.sort] : fuzzy ? SCORE_KEY : q.q !== undefined ? SORT_KEYS.name : SORT_KEYS.newest;
@@ -29,8 +37,8 @@ export function listingSql(q: ListProductsQuery, caller: Caller | undefined, pro
     const keyset = cursor ? after(raw('r.sort_val'), raw('r.id'), sort, cursor) : raw('true');
     const value = sort === SCORE_KEY ? searchScore(q.q!) : sort.expr;
     return sql`select r.*, r.sort_val::text as sort_key from (
-        select ${PRODUCT_COLUMNS}, ${value} as sort_val
-        from (${searchCandidates(q.q!, expanded, filter)}) c join products p on p.id = c.id
+        select p.*, ${value} as sort_val
+        from (select distinct on (c.id) c.* from (${searchCandidates(q.q!, expanded, filter, share, sql`${PRODUCT_COLUMNS}, p.search_name`)}) c) p
       ) r where ${keyset} order by ${orderBy(raw('r.sort_val'), raw('r.id'), sort.desc)} limit ${limit}`;
   }
   const where = join([filter, q.q !== undefined ? prefixMatch(q.q) : raw('true'), cursor ? after(sort.expr, raw('p.id'), sort, cursor) : raw('true')], ' and ');

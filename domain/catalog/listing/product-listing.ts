@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { HealthProfile } from '../../identity/index.js';
 import { encodeCursor, type Page } from '../../shared/pagination.js';
 import type { ListProductsQuery } from '../catalog.schemas.js';
@@ -5,7 +6,9 @@ import type { Caller } from '../product-access.js';
 import { toProductData, type ProductData, type ProductRow } from '../product-row.js';
 import { isRankedSearch, listingSql } from './listing-sql.js';
 import type { ReplicaReads } from './replica-reads.js';
-import { expansionsSql } from './search-sql.js';
+import { WordExpansions } from './word-expansions.js';
+import { WordShares, type WordShare } from './word-frequencies.js';
+import { nativeRows } from '../../shared/native-query.js';
 
 type Row = ProductRow & { sort_key: string };
 
@@ -15,19 +18,31 @@ type Row = ProductRow & { sort_key: string };
  * replica when one is configured, except a writer's until the replica has their write (ReplicaReads).
  */
 export class ProductListing {
-  constructor(private readonly replicas: ReplicaReads) {}
+  private readonly shares: WordShares;
+  private readonly expansions: WordExpansions;
+
+  constructor(
+    em: EntityManager,
+    private readonly replicas: ReplicaReads,
+  ) {
+    this.shares = new WordShares(em);
+    this.expansions = new WordExpansions(em);
+  }
+
+  /** A product was written: remembered word expansions may miss its new words. */
+  forgetExpansions(): void {
+    this.expansions.forget();
+  }
 
   /** One page of products matching the query. */
   async page(q: ListProductsQuery, caller: Caller | undefined, profile: HealthProfile | null): Promise<Page<ProductData>> {
-    const connection = await this.replicas.connection(caller?.id);
     let expanded: string[][] = [];
+    let share: WordShare | undefined;
     if (isRankedSearch(q)) {
-      const words = expansionsSql(q.q!);
-      const [row] = await connection.execute<Array<Record<string, string[]>>>(words.text, [...words.params]);
-      expanded = Object.values(row ?? {});
+      [expanded, share] = await Promise.all([this.expansions.of(q.q!), this.shares.get()]);
     }
-    const built = listingSql(q, caller, profile, expanded);
-    const rows: Row[] = await connection.execute(built.text, [...built.params]);
+    const connection = await this.replicas.connection(caller?.id);
+    const rows = await nativeRows<Row>(connection, listingSql(q, caller, profile, expanded, share));
     const more = rows.length > q.limit;
     const items = more ? rows.slice(0, q.limit) : rows;
     const last = items[items.length - 1];

@@ -1,5 +1,6 @@
 import { foldText } from '../verdict/ingredient-matcher.js';
 import { join, likeEscape, raw, sql, textArray, type Sql } from '../../shared/sql.js';
+import { NO_SHARES, type WordShare } from './word-frequencies.js';
 
 /** Below this many characters a query has no full trigram, so the prefix index answers it. */
 export const TRIGRAM_MIN_LENGTH = 3;
@@ -11,7 +12,7 @@ const MIN_SIMILARITY = 0.45;
 const MAX_QUERY_WORDS = 5;
 
 /** The query's words, split where larder_fold would split them (each is folded again in SQL). */
-function queryWords(q: string): string[] {
+export function queryWords(q: string): string[] {
   return foldText(q)
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean)
@@ -41,7 +42,11 @@ function expansionOf(word: string): Sql {
  * with a literal array it uses the element statistics and the GIN index.
  */
 export function expansionsSql(q: string): Sql {
-  const words = queryWords(q);
+  return wordExpansionsSql(queryWords(q));
+}
+
+/** expansionsSql for words already split (queryWords). */
+export function wordExpansionsSql(words: readonly string[]): Sql {
   return sql`select ${join(
     words.map((w, i) => sql`${expansionOf(w)} as ${raw(`e${i}`)}`),
     ', ',
@@ -50,29 +55,55 @@ export function expansionsSql(q: string): Sql {
 }
 
 /**
+ * A query word whose expansions together name more than this share of all products (`de` is in 10 %
+ * of Open Food Facts names) does not drive the index when a rarer word can: intersecting its posting
+ * list (100k entries on 1M names) cost more than checking it on the few rows the rarer words leave.
+ * Below it, intersecting is cheaper than checking: with 1 % here, "jus d orange" was driven by "jus"
+ * alone and fetched 9,000 rows to keep 200.
+ */
+const COMMON_SHARE = 0.05;
+
+/** Which query words go to the GIN (index) and which are only checked on its rows (filter). */
+export function driverWords(expanded: string[][], share: WordShare): boolean[] {
+  const shares = expanded.map((e) =>
+    Math.min(
+      1,
+      e.reduce((sum, w) => sum + share(w), 0),
+    ),
+  );
+  const rarest = shares.indexOf(Math.min(...shares));
+  return shares.map((s, i) => s <= COMMON_SHARE || i === rarest);
+}
+
+/**
  * Name search as a capped candidate set, ranked afterwards (searchScore). Two branches, each stopped
  * by a LIMIT:
  *   prefix  btree products_search_name: whole names starting with the query, so the exact name is
  *           always a candidate (and ranks first);
  *   words   every query word must match a name word through its expansions (expansionsSql): GIN
- *           products_name_words with `name_words && array[...]`.
+ *           products_name_words with `name_words && array[...]` for the driving words (driverWords);
+ *           the common ones are tested on those rows in a form the planner cannot match to the index
+ *           (and does not estimate from the statistics, which also saves planning time).
  * Ordering all matches by similarity would rank every product holding a common word (thousands on
  * 1M rows); the caps keep the cost flat however many weak matches there are.
  *
- * `filter` (over alias `p`) goes inside both branches so narrow filters still fill the page.
+ * `filter` (over alias `p`) goes inside both branches so narrow filters still fill the page. Each
+ * branch returns `columns` of the rows it already read (a product in both comes twice: the caller
+ * keeps one), so the ranking does not look the candidates up again by id.
  */
-export function searchCandidates(q: string, expanded: string[][], filter: Sql): Sql {
+export function searchCandidates(q: string, expanded: string[][], filter: Sql, share: WordShare = NO_SHARES, columns: Sql = raw('p.id')): Sql {
   const hasAll = expanded.length > 0 && expanded.every((e) => e.length > 0);
+  const drives = driverWords(expanded, share);
   const wordMatch = hasAll
     ? join(
-        expanded.map((e) => sql`p.name_words && ${textArray(e)}`),
+        expanded.map((e, i) => (drives[i] ? sql`p.name_words && ${textArray(e)}` : sql`coalesce(p.name_words && ${textArray(e)}, false)`)),
         ' and ',
       )
     : raw('false');
   const pattern = sql`larder_fold(${likeEscape(q)})`;
-  return sql`(select p.id from products p where p.search_name like ${pattern} || '%' escape '!' and ${filter} order by p.search_name limit ${raw(String(CANDIDATES.prefix))})
-      union
-      (select p.id from products p where ${wordMatch} and ${filter} limit ${raw(String(CANDIDATES.words))})`;
+  return sql`(select ${columns} from products p where p.search_name like ${pattern} || '%' escape '!' and ${filter} order by p.search_name limit ${raw(String(CANDIDATES.prefix))})
+      union all
+      (select ${columns} from products p where ${wordMatch} and ${filter} limit ${raw(String(CANDIDATES.words))})`;
 }
 
 /**
