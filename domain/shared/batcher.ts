@@ -18,12 +18,14 @@ interface Waiting<I, O> {
  * arrival order, returning one settled result per item. With nothing running, the queue is flushed on
  * the next turn of the event loop (a lone request waits for nothing); while batches run, arrivals wait
  * at most `maxWaitMs` or until `maxBatch` of them queue. Two items with the same `keyOf` never share a
- * batch: the later one waits for the next, so it sees what the first committed.
+ * batch, nor run at once: the later one waits until the first's batch has ended, so it sees what that committed.
  */
 export class Batcher<I, O> {
   private queue: Array<Waiting<I, O>> = [];
   private inFlight = 0;
   private scheduled = false;
+  /** Keys of the items in running batches. */
+  private readonly busy = new Set<string>();
 
   constructor(
     private readonly run: (items: I[]) => Promise<Array<PromiseSettledResult<O>>>,
@@ -57,17 +59,19 @@ export class Batcher<I, O> {
       const keys = new Set<string>();
       for (const w of this.queue) {
         const key = this.keyOf(w.item);
-        if (batch.length < this.options.maxBatch && !keys.has(key)) {
+        if (batch.length < this.options.maxBatch && !keys.has(key) && !this.busy.has(key)) {
           keys.add(key);
           batch.push(w);
         } else later.push(w);
       }
+      if (batch.length === 0) return; // what waits repeats a running batch's keys: it goes when that one ends
       this.queue = later;
-      void this.execute(batch);
+      for (const key of keys) this.busy.add(key);
+      void this.execute(batch, keys);
     }
   }
 
-  private async execute(batch: Array<Waiting<I, O>>): Promise<void> {
+  private async execute(batch: Array<Waiting<I, O>>, keys: Set<string>): Promise<void> {
     this.inFlight++;
     try {
       const results = await this.run(batch.map((w) => w.item));
@@ -80,6 +84,7 @@ export class Batcher<I, O> {
       for (const w of batch) w.reject(err);
     } finally {
       this.inFlight--;
+      for (const key of keys) this.busy.delete(key);
       // Whoever queued meanwhile has waited already: they go now, together.
       this.flush();
     }
