@@ -5,6 +5,8 @@ import type { Clock } from '../shared/clock.js';
 import { ROLES, type Role } from './user.entity.js';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 300;
+/** Tokens whose signature this process has checked, remembered until they expire (bounded). */
+const VERIFIED_MAX = 50_000;
 
 export interface AccessClaims {
   userId: string;
@@ -18,6 +20,12 @@ export interface AccessClaims {
 /** Signs and verifies the 5-minute HS256 access JWT; any other algorithm (including `none`) is refused. */
 export class AccessTokens {
   private readonly key: Uint8Array;
+  /**
+   * A client sends the same token with every request for its five minutes: its HMAC is checked once
+   * (WebCrypto, a thread-pool round trip each time), then only its expiry. Revocation is checked by the
+   * caller on every request, so remembering a signature changes nothing about who gets in.
+   */
+  private readonly verified = new Map<string, AccessClaims>();
 
   constructor(
     secret: string,
@@ -43,6 +51,12 @@ export class AccessTokens {
   /** Throws UNAUTHENTICATED for a missing, malformed, forged, `alg: none` or expired token. */
   async verify(token: string | undefined | null): Promise<AccessClaims> {
     if (!token) throw new AppError('UNAUTHENTICATED', 'Missing access token');
+    const known = this.verified.get(token);
+    if (known) {
+      if (this.clock.now().getTime() < known.expiresAt) return { ...known };
+      this.verified.delete(token);
+      throw new AppError('UNAUTHENTICATED', 'Access token expired');
+    }
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
@@ -52,7 +66,10 @@ export class AccessTokens {
       const role = payload.role as Role;
       if (!ROLES.includes(role)) throw new AppError('UNAUTHENTICATED', 'Invalid access token');
       const issuedAt = typeof payload.iat_ms === 'number' ? payload.iat_ms : payload.iat! * 1000;
-      return { userId: payload.sub!, role, expiresAt: payload.exp! * 1000, issuedAt };
+      const claims = { userId: payload.sub!, role, expiresAt: payload.exp! * 1000, issuedAt };
+      if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
+      this.verified.set(token, claims);
+      return claims;
     } catch (err) {
       if (err instanceof AppError) throw err;
       const expired = err instanceof errors.JWTExpired;
