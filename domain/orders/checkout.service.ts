@@ -1,7 +1,7 @@
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { ProductForSale, ProductsForSale } from '../catalog/index.js';
+import type { ProductsForSale } from '../catalog/index.js';
 import { CHECKOUT_DEADLINE_MS, CHECKOUT_STATEMENT_TIMEOUT_MS, type CheckoutStock, type Hold, type StockMove } from '../inventory/index.js';
 import type { Actor } from '../shared/actor.js';
 import { AppError } from '../shared/app-error.js';
@@ -170,7 +170,9 @@ export class CheckoutService {
         const taken = await this.d.stock.take(tx, sumMoves(ready.map((i) => plans[i].moves)));
         for (const i of ready) await this.assertCaps(tx, members[i].customerId, plans[i]);
         if (performance.now() - Math.min(...members.map((m) => m.started)) > CHECKOUT_DEADLINE_MS) throw deadlineExceeded();
-        ready.forEach((i, j) => emit('order.created', { order: written[j].order, merchantIds: plans[i].merchantIds, merchantViews: written[j].views }));
+        ready.forEach((i, j) => {
+          emit('order.created', { order: written[j].order, merchantIds: plans[i].merchantIds, merchantViews: written[j].views });
+        });
         placed = ready.map((i, j) => ({ i, order: written[j].order }));
         return taken;
       });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PlaceOrderInput, type PlacedOrder } from '../../domain/orders/index.js';
-import { AppError } from '../../domain/shared/app-error.js';
+import type { AppError } from '../../domain/shared/app-error.js';
 import { startChildLarder, type ChildLarder } from '../support/child-larder.js';
 import { countRows, placeOrder, stockOf } from '../support/orders.js';
 import { createProduct } from '../support/products.js';
