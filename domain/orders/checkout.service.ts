@@ -161,10 +161,7 @@ export class CheckoutService {
           tx,
           this.d.clock.now(),
           ready.map((i) => ({ customerId: members[i].customerId, plan: plans[i], input: members[i].input })),
-        );
-        await this.d.idempotency.completeAll(
-          tx,
-          ready.map((i, j) => ({ userId: members[i].customerId, key: members[i].key, result: written[j].order })),
+          (orders) => this.d.idempotency.completion(ready.map((i, j) => ({ userId: members[i].customerId, key: members[i].key, result: orders[j].order }))),
         );
         // Stock last, so a hot product's row lock is held only for this statement and the commit.
         const taken = await this.d.stock.take(tx, sumMoves(ready.map((i) => plans[i].moves)));

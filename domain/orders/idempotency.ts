@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
+import { Sql } from '../shared/sql.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
@@ -98,10 +99,12 @@ export class IdempotencyStore {
     });
   }
 
-  /** Stores what each request that claimed its key created (same transaction, one statement). */
-  async completeAll(tx: EntityManager, done: ReadonlyArray<{ userId: string; key: string; result: unknown }>): Promise<void> {
-    if (done.length === 0) return;
-    await tx.execute(
+  /**
+   * Stores what each request that claimed its key created: a statement for the caller to run in the
+   * same transaction (the order writer sends it with the orders, in one round trip).
+   */
+  completion(done: ReadonlyArray<{ userId: string; key: string; result: unknown }>): Sql {
+    return new Sql(
       `update idempotency_keys k set outcome = 'created', response = v.r::jsonb
        from (values ${done.map(() => '(?::uuid, ?, ?)').join(', ')}) as v(u, k, r) where k.user_id = v.u and k.key = v.k`,
       done.flatMap((d) => [d.userId, d.key, JSON.stringify(d.result)]),

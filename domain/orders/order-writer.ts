@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProductForSale } from '../catalog/index.js';
+import type { Sql } from '../shared/sql.js';
 import type { Order, OrderItem, OrderStatusChange } from './order.entity.js';
 import type { OrderPlan } from './order-plan.js';
 import { merchantViews, toOrderView } from './order-view.js';
@@ -22,9 +23,16 @@ export interface WrittenOrder {
 /**
  * Writes new orders, their lines, merchants and first status as ONE statement (data-modifying CTEs,
  * whatever the number of orders): a checkout batch costs one round trip here, and no ORM unit of work.
- * The foreign keys between the rows are checked at the end of the statement, when all of them exist.
+ * `alongside` gives one more data-modifying statement made from the written orders (the idempotency
+ * keys' outcomes), sent in the same round trip. The foreign keys between the rows are checked at the
+ * end of the statement, when all of them exist.
  */
-export async function writeOrders(tx: EntityManager, now: Date, drafts: readonly OrderDraft[]): Promise<WrittenOrder[]> {
+export async function writeOrders(
+  tx: EntityManager,
+  now: Date,
+  drafts: readonly OrderDraft[],
+  alongside: (written: WrittenOrder[]) => Sql,
+): Promise<WrittenOrder[]> {
   const orders: Order[] = [];
   const items: OrderItem[] = [];
   const merchants: Array<{ merchantId: string; orderId: string }> = [];
@@ -56,6 +64,7 @@ export async function writeOrders(tx: EntityManager, now: Date, drafts: readonly
     changes.push(placed);
     return { order: toOrderView(order, own, [placed]), views: merchantViews(order, own, [placed], d.plan.merchantIds) };
   });
+  const extra = alongside(written);
   const rows = (n: number, width: number) => Array.from({ length: n }, () => `(${Array(width).fill('?').join(', ')})`).join(', ');
   await tx.execute(
     `with o as (
@@ -64,7 +73,8 @@ export async function writeOrders(tx: EntityManager, now: Date, drafts: readonly
      i as (
        insert into order_items (id, order_id, product_id, merchant_id, parent_item_id, name, quantity, unit_price_cents, position)
        values ${rows(items.length, 9)}),
-     m as (insert into order_merchants (merchant_id, order_id, created_at) values ${rows(merchants.length, 3)})
+     m as (insert into order_merchants (merchant_id, order_id, created_at) values ${rows(merchants.length, 3)}),
+     x as (${extra.text})
      insert into order_status_changes (id, order_id, status, at, by_user_id, by_role) values ${rows(changes.length, 6)}`,
     [
       ...orders.flatMap((o) => [
@@ -82,6 +92,7 @@ export async function writeOrders(tx: EntityManager, now: Date, drafts: readonly
       ]),
       ...items.flatMap((i) => [i.id, i.orderId, i.productId, i.merchantId, i.parentItemId, i.name, i.quantity, i.unitPriceCents, i.position]),
       ...merchants.flatMap((m) => [m.merchantId, m.orderId, now]),
+      ...extra.params,
       ...changes.flatMap((c) => [c.id, c.orderId, c.status, now, c.byUserId, c.byRole]),
     ],
   );
