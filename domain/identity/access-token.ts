@@ -6,7 +6,7 @@ import { ROLES, type Role } from './user.entity.js';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 300;
 /** Tokens whose signature this process has checked, remembered until they expire (bounded). */
-const VERIFIED_MAX = 50_000;
+const VERIFIED_MAX = 20_000;
 
 export interface AccessClaims {
   userId: string;
