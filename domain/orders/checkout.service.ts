@@ -56,8 +56,8 @@ type Settled = PromiseSettledResult<PlacedOrder>;
  * work, as a table of contents: claim every idempotency key (and bound the transaction) → hold each
  * order's units (a cart's reservations, or explicit lines) → price the lines from the database
  * (PRICE_CHANGED if the client expected another total) and judge other modules' rules → write every
- * order in one statement → take the summed stock with one guarded update in id order → per-customer
- * caps → commit within the deadline → consume the holds. So a hot product's row lock is taken once per
+ * order in one statement (with their keys' outcomes) → write their events to the outbox → take the
+ * summed stock with one guarded update in id order → per-customer caps → commit within the deadline → consume the holds. So a hot product's row lock is taken once per
  * batch, held for one statement and the commit, instead of once per order.
  *
  * An order refused before the writes (replay, mismatch, validation, price, rules, no stock in the
@@ -121,7 +121,7 @@ export class CheckoutService {
     const pending = () => claimed.filter((i) => !outcomes[i]);
     let placed: Array<{ i: number; order: OrderView }> = [];
     try {
-      const sold = await this.d.uow.run(async (tx, emit) => {
+      const sold = await this.d.uow.run(async (tx, emit, writeEvents) => {
         const claims = await this.d.idempotency.claimAll<OrderView>(
           tx,
           members.map((m) => ({ userId: m.customerId, key: m.key, hash: m.hash })),
@@ -163,13 +163,14 @@ export class CheckoutService {
           ready.map((i) => ({ customerId: members[i].customerId, plan: plans[i], input: members[i].input })),
           (orders) => this.d.idempotency.completion(ready.map((i, j) => ({ userId: members[i].customerId, key: members[i].key, result: orders[j].order }))),
         );
+        ready.forEach((i, j) => {
+          emit('order.created', { order: written[j].order, merchantIds: plans[i].merchantIds, merchantViews: written[j].views });
+        });
+        await writeEvents();
         // Stock last, so a hot product's row lock is held only for this statement and the commit.
         const taken = await this.d.stock.take(tx, sumMoves(ready.map((i) => plans[i].moves)));
         for (const i of ready) await this.assertCaps(tx, members[i].customerId, plans[i]);
         if (performance.now() - Math.min(...members.map((m) => m.started)) > CHECKOUT_DEADLINE_MS) throw deadlineExceeded();
-        ready.forEach((i, j) => {
-          emit('order.created', { order: written[j].order, merchantIds: plans[i].merchantIds, merchantViews: written[j].views });
-        });
         placed = ready.map((i, j) => ({ i, order: written[j].order }));
         return taken;
       });
