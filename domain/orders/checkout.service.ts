@@ -1,4 +1,4 @@
-import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
+import { ConstraintViolationException, ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { ProductsForSale } from '../catalog/index.js';
@@ -63,7 +63,8 @@ type Settled = PromiseSettledResult<PlacedOrder>;
  * An order refused before the writes (replay, mismatch, validation, price, rules, no stock in the
  * mirror) is answered alone and its key settled in the same transaction; the others go on. A failure
  * after that (a constraint, stock the mirror did not know was gone, a cap) rolls the batch back and
- * its members run again one by one, in arrival order, where the failure is the failing order's own.
+ * its members run again one by one, in arrival order, where the failure is the failing order's own;
+ * a timeout or an unreachable database is answered to every member.
  * Each inventory step is paired with its undo, which runs if its order does not commit. The bounds
  * keep every checkout shorter than its hold (CHECKOUT_HOLD_MS), so a crashed one's units come back
  * within seconds. The batcher is per process; across processes the database is the arbiter.
@@ -89,7 +90,7 @@ export class CheckoutService {
       return await this.placeTogether(members);
     } catch (caught) {
       const err = accountGone(caught) ?? caught;
-      if (members.length > 1 && !isDeadline(err)) {
+      if (members.length > 1 && isSomeOrdersFault(err)) {
         this.d.log.info({ err: (err as Error).message, members: members.length }, 'checkout batch failed; its orders run one by one');
         const results: Settled[] = [];
         for (const m of members) results.push(...(await this.placeBatch([m])));
@@ -268,11 +269,17 @@ function recordable(err: unknown): AppError | null {
 }
 
 function deadlineExceeded(): AppError {
-  return new AppError('UNAVAILABLE', 'Checkout took too long; retry with the same Idempotency-Key', { deadline: true });
+  return new AppError('UNAVAILABLE', 'Checkout took too long; retry with the same Idempotency-Key');
 }
 
-function isDeadline(err: unknown): boolean {
-  return err instanceof AppError && err.details.deadline === true;
+/**
+ * A batch failure that one of its orders may have caused (a constraint, a refusal such as stock the
+ * mirror did not know was gone or a cap): its orders are rerun one by one. A timeout, an unreachable
+ * database or the deadline is everyone's: all of them get it (503, retry with the same key) rather than
+ * a queue of single transactions on an overloaded database.
+ */
+function isSomeOrdersFault(err: unknown): boolean {
+  return err instanceof ConstraintViolationException || (err instanceof AppError && err.isRefusal);
 }
 
 /** The client's total is not today's: nothing is charged, and it learns the current lines. */
