@@ -92,12 +92,10 @@ export class CheckoutStock {
     return takeStock(tx, [...moves]);
   }
 
-  /** After the sale committed: the hold's units are consumed and the mirror takes the new stock; watchers are told. */
-  consume(hold: Hold, sold: StockAfter[]): Promise<void> {
-    return this.consumeAll([{ hold, sold }]);
-  }
-
-  /** `consume` for the orders of one committed batch: one stock push for all of them. */
+  /**
+   * After a batch of sales committed: each hold's units are consumed and the mirror takes the new stock;
+   * watchers are told once for the whole batch.
+   */
   async consumeAll(sales: ReadonlyArray<{ hold: Hold; sold: StockAfter[] }>): Promise<void> {
     await Promise.all(
       sales.map(({ hold, sold }) =>
