@@ -92,15 +92,21 @@ export class CheckoutStock {
     return takeStock(tx, [...moves]);
   }
 
-  /** After the sale committed: the hold's units are consumed and the mirror takes the new stock; watchers are told. */
-  async consume(hold: Hold, sold: StockAfter[]): Promise<void> {
-    try {
-      await this.reservations.consume(hold.holder, sold);
-    } catch (err) {
-      // The sale stands; the held units free themselves when the hold expires.
-      this.log.warn({ err: (err as Error).message, holder: hold.holder }, 'could not consume reservations after checkout');
-    }
-    await this.events.publish('stock.committed', { productIds: sold.map((s) => s.productId) });
+  /**
+   * After a batch of sales committed: each hold's units are consumed and the mirror takes the new stock;
+   * watchers are told once for the whole batch.
+   */
+  async consumeAll(sales: ReadonlyArray<{ hold: Hold; sold: StockAfter[] }>): Promise<void> {
+    await Promise.all(
+      sales.map(({ hold, sold }) =>
+        this.reservations.consume(hold.holder, sold).catch((err: Error) => {
+          // The sale stands; the held units free themselves when the hold expires.
+          this.log.warn({ err: err.message, holder: hold.holder }, 'could not consume reservations after checkout');
+        }),
+      ),
+    );
+    const productIds = [...new Set(sales.flatMap((s) => s.sold.map((l) => l.productId)))];
+    if (productIds.length) await this.events.publish('stock.committed', { productIds });
   }
 
   /** Returns units to stock (a cancelled order), in the caller's transaction. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
+import { Sql } from '../shared/sql.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
@@ -9,6 +10,13 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 export interface Replay<T> {
   result: T;
   replayed: true;
+}
+
+/** One request's claim on its Idempotency-Key. */
+export interface KeyClaim {
+  userId: string;
+  key: string;
+  hash: string;
 }
 
 interface Row {
@@ -45,38 +53,89 @@ export class IdempotencyStore {
   ) {}
 
   /**
-   * Null when this request owns the key now; otherwise the stored result (or the stored refusal, thrown).
+   * Claims every key of a batch in one statement, in (user, key) order so that two batches claiming
+   * overlapping keys lock them in the same order. Per claim: null when this request owns the key now;
+   * otherwise the stored result, or the stored refusal (or IDEMPOTENCY_MISMATCH) as an error to answer.
    * The first statement of a checkout, so it also bounds the rest of the transaction (SET LOCAL through
    * set_config, in the same round trip): no later statement, and no idle gap between statements, may
-   * last longer than `statementTimeoutMs`.
+   * last longer than `statementTimeoutMs`. A concurrent request with a claimed key blocks on the primary
+   * key until the first commits, then replays it. The claims must name distinct keys.
    */
-  async claim<T>(tx: EntityManager, userId: string, key: string, hash: string, statementTimeoutMs: number): Promise<Replay<T> | null> {
+  async claimAll<T>(tx: EntityManager, claims: readonly KeyClaim[], statementTimeoutMs: number): Promise<Array<Replay<T> | AppError | null>> {
     const now = this.clock.now();
     const bound = String(statementTimeoutMs);
-    const claimed = await tx.execute(
+    const sorted = [...claims].sort((a, b) => (a.userId + a.key < b.userId + b.key ? -1 : 1));
+    const claimed = await tx.execute<Array<{ user_id: string; key: string }>>(
       `insert into idempotency_keys (user_id, key, request_hash, outcome, response, created_at)
-       select ?::uuid, ?, ?, 'pending', '{}'::jsonb, ?::timestamptz
-       from (select set_config('statement_timeout', ?, true), set_config('idle_in_transaction_session_timeout', ?, true)) as bounds
+       select v.u::uuid, v.k, v.h, 'pending', '{}'::jsonb, ?::timestamptz
+       from (select set_config('statement_timeout', ?, true), set_config('idle_in_transaction_session_timeout', ?, true)) as bounds,
+            (values ${sorted.map(() => '(?, ?, ?, ?::int)').join(', ')}) as v(u, k, h, i)
        where true
+       order by v.i
        on conflict (user_id, key) do update
          set request_hash = excluded.request_hash, outcome = 'pending', response = '{}', created_at = excluded.created_at
          where idempotency_keys.created_at < ?
-       returning 1 as claimed`,
-      [userId, key, hash, now, bound, bound, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)],
+       returning user_id, key`,
+      [now, bound, bound, ...sorted.flatMap((c, i) => [c.userId, c.key, c.hash, i]), new Date(now.getTime() - IDEMPOTENCY_TTL_MS)],
     );
-    if (claimed.length) return null;
-    const [row] = await tx.execute<Row[]>(`select request_hash, outcome, response from idempotency_keys where user_id = ? and key = ?`, [userId, key]);
-    return replay<T>(row, hash);
+    const mine = new Set(claimed.map((r) => `${r.user_id} ${r.key}`));
+    const taken = claims.filter((c) => !mine.has(`${c.userId} ${c.key}`));
+    const stored = new Map<string, Row>();
+    if (taken.length) {
+      const rows = await tx.execute<Array<Row & { user_id: string; key: string }>>(
+        `select user_id, key, request_hash, outcome, response from idempotency_keys where (user_id, key) in (${taken.map(() => '(?::uuid, ?)').join(', ')})`,
+        taken.flatMap((c) => [c.userId, c.key]),
+      );
+      for (const r of rows) stored.set(`${r.user_id} ${r.key}`, r);
+    }
+    return claims.map((c) => {
+      const id = `${c.userId} ${c.key}`;
+      if (mine.has(id)) return null;
+      try {
+        return replay<T>(stored.get(id)!, c.hash);
+      } catch (err) {
+        return err as AppError;
+      }
+    });
   }
 
-  /** Stores what the request that claimed the key created (same transaction). */
-  async complete(tx: EntityManager, userId: string, key: string, result: unknown): Promise<void> {
-    await tx.execute(`update idempotency_keys set outcome = 'created', response = ? where user_id = ? and key = ?`, [JSON.stringify(result), userId, key]);
+  /**
+   * Stores what each request that claimed its key created: a statement for the caller to run in the
+   * same transaction (the order writer sends it with the orders, in one round trip).
+   */
+  completion(done: ReadonlyArray<{ userId: string; key: string; result: unknown }>): Sql {
+    return new Sql(
+      `update idempotency_keys k set outcome = 'created', response = v.r::jsonb
+       from (values ${done.map(() => '(?::uuid, ?, ?)').join(', ')}) as v(u, k, r) where k.user_id = v.u and k.key = v.k`,
+      done.flatMap((d) => [d.userId, d.key, JSON.stringify(d.result)]),
+    );
+  }
+
+  /**
+   * Settles keys this transaction claimed for requests it refuses while it commits others: a refusal a
+   * retry must get again is stored; any other failure frees the key, as a rolled-back claim would.
+   */
+  async refuseAll(tx: EntityManager, refused: ReadonlyArray<{ userId: string; key: string; error: AppError | null }>): Promise<void> {
+    const stored = refused.filter((r) => r.error);
+    const freed = refused.filter((r) => !r.error);
+    if (stored.length) {
+      await tx.execute(
+        `update idempotency_keys k set outcome = 'refused', response = v.r::jsonb
+         from (values ${stored.map(() => '(?::uuid, ?, ?)').join(', ')}) as v(u, k, r) where k.user_id = v.u and k.key = v.k`,
+        stored.flatMap((r) => [r.userId, r.key, JSON.stringify(refusalBody(r.error!))]),
+      );
+    }
+    if (freed.length) {
+      await tx.execute(
+        `delete from idempotency_keys where (user_id, key) in (${freed.map(() => '(?::uuid, ?)').join(', ')})`,
+        freed.flatMap((r) => [r.userId, r.key]),
+      );
+    }
   }
 
   /** After a rolled-back refusal (e.g. OUT_OF_STOCK), stores it so a retry gets the same answer. */
   async recordRefusal(userId: string, key: string, hash: string, error: AppError): Promise<void> {
-    const body = { code: error.code, message: error.message, details: error.details };
+    const body = refusalBody(error);
     await this.em.execute(
       `insert into idempotency_keys (user_id, key, request_hash, outcome, response, created_at)
        values (?, ?, ?, 'refused', ?, ?) on conflict (user_id, key) do nothing`,
@@ -89,6 +148,10 @@ export class IdempotencyStore {
     const res = await this.em.execute(`delete from idempotency_keys where created_at < ?`, [new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS)], 'run');
     return (res as unknown as { affectedRows: number }).affectedRows;
   }
+}
+
+function refusalBody(error: AppError) {
+  return { code: error.code, message: error.message, details: error.details };
 }
 
 function replay<T>(row: Row, hash: string): Replay<T> {

@@ -1,6 +1,7 @@
 import type { CatalogModule } from '../catalog/index.js';
 import type { UserDirectory } from '../identity/index.js';
 import type { InventoryModule } from '../inventory/index.js';
+import type { BatcherOptions } from '../shared/batcher.js';
 import type { ModuleDeps } from '../shared/module-deps.js';
 import { CheckoutService } from './checkout.service.js';
 import { DeliveryService } from './delivery/delivery.service.js';
@@ -45,6 +46,8 @@ export interface OrdersDeps {
 export interface OrdersSettings {
   driverSpeedKmh: number;
   deliveryRadiusKm: number;
+  /** How concurrent checkouts are grouped into one transaction (CHECKOUT_BATCHING when absent). */
+  checkoutBatching?: BatcherOptions;
 }
 
 /**
@@ -78,6 +81,7 @@ export function createOrdersModule(deps: ModuleDeps, { inventory, catalog, users
       idempotency,
       rules: rules ?? noOrderRules,
       orderedUnits: (customerId, productIds, tx) => queries.orderedUnitsOf(customerId, productIds, tx),
+      batching: settings.checkoutBatching,
     }),
     queries,
     status: new OrderStatusService({ uow, clock, stock: inventory.checkout }),

@@ -19,14 +19,25 @@ export class UnitOfWork {
     private readonly clock: Clock,
   ) {}
 
-  async run<T>(work: (tx: EntityManager, emit: Emit) => Promise<T>): Promise<T> {
+  /**
+   * `writeEvents` (optional) writes the durable events emitted so far to the outbox at once, so a caller
+   * can send them before a statement that takes hot locks and have nothing but the commit follow it.
+   */
+  async run<T>(work: (tx: EntityManager, emit: Emit, writeEvents: () => Promise<void>) => Promise<T>): Promise<T> {
     let pending: EventEnvelope[] = [];
     let durable = 0;
     const result = await this.em.transactional(async (tx) => {
       pending = [];
+      durable = 0;
+      let written = 0;
       const emit: Emit = (name, payload) => void pending.push(this.envelope(name, payload));
-      const value = await work(tx, emit);
-      durable = await this.outbox.write(tx, pending, this.clock.now());
+      const writeEvents = async () => {
+        const batch = pending.slice(written);
+        written = pending.length;
+        durable += await this.outbox.write(tx, batch, this.clock.now());
+      };
+      const value = await work(tx, emit, writeEvents);
+      await writeEvents();
       return value;
     });
     await this.publish(pending);

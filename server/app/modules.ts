@@ -89,6 +89,7 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
     {
       driverSpeedKmh: config.driverSpeedKmh,
       deliveryRadiusKm: config.deliveryRadiusKm,
+      checkoutBatching: config.checkoutBatching,
     },
   );
   const cart = createCartModule(deps, { inventory, catalog, orders: orders.queries }, { cartTtlSeconds, cartMaxHoldSeconds });

@@ -75,6 +75,9 @@ const EnvSchema = z
     OTP_IP_DAILY_LIMIT: z.coerce.number().int().min(1).default(50),
     DRIVER_SPEED_KMH: z.coerce.number().positive().max(200).default(25),
     DELIVERY_RADIUS_KM: z.coerce.number().positive().max(500).default(30),
+    CHECKOUT_BATCH_MAX: z.coerce.number().int().min(1).max(500).default(64),
+    CHECKOUT_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(50).default(2),
+    CHECKOUT_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(4),
     WEBHOOK_ALLOW_PRIVATE: bool.default(false),
     IMPORT_MAX_BYTES: z.coerce
       .number()
@@ -179,6 +182,8 @@ export interface Config {
   outboxPollIntervalMs: number;
   driverSpeedKmh: number;
   deliveryRadiusKm: number;
+  /** Group commit of checkouts: batch size, longest wait, batches at once (see domain/shared/batcher.ts). */
+  checkoutBatching: { maxBatch: number; maxWaitMs: number; maxInFlight: number };
   webhookAllowPrivate: boolean;
   /** Largest CSV upload accepted for an import, in bytes. */
   importMaxBytes: number;
@@ -280,6 +285,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     outboxPollIntervalMs: 500,
     driverSpeedKmh: e.DRIVER_SPEED_KMH,
     deliveryRadiusKm: e.DELIVERY_RADIUS_KM,
+    checkoutBatching: { maxBatch: e.CHECKOUT_BATCH_MAX, maxWaitMs: e.CHECKOUT_BATCH_WAIT_MS, maxInFlight: e.CHECKOUT_BATCHES_IN_FLIGHT },
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
     importMaxBytes: e.IMPORT_MAX_BYTES,
     importBatchRows: e.IMPORT_BATCH_ROWS,

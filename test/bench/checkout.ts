@@ -17,9 +17,12 @@ import { startServerProcess } from './server-process.js';
  * 20), statement for statement what CheckoutService + stock-ledger + IdempotencyStore send:
  *   BEGIN; claim idempotency key (INSERT … ON CONFLICT … RETURNING); read the products; lock them
  *   (SELECT … ORDER BY id FOR NO KEY UPDATE); guarded UPDATE … WHERE stock >= n RETURNING; INSERT
- *   orders, order_items, order_merchants, order_status_changes; store the response on the key; COMMIT.
- * (What the server adds on top: HTTP + auth + validation, the ORM's unit of work, the Redis hold
- * before the stock update and its consumption after commit, the stock push and the order push.)
+ *   orders, order_items, order_merchants, order_status_changes; store the response on the key; INSERT the
+ *   order.created outbox row; COMMIT. One order per transaction: the per-order path the server replaced.
+ * (What the server adds on top: HTTP + auth + validation, the Redis hold before the stock update and its
+ * consumption after commit, the stock push and the order push; what it saves: group commit, several
+ * concurrent checkouts written by one transaction. Orders of one batch share created_at, so the bench
+ * prints the mean batch size of each run.)
  * Products are inserted with `pg` and their stock written into the Redis mirror as the API (product.created)
  * or `npm run inventory:rebuild` would; `--lazy-mirror` skips that, so the server loads each product on
  * its first checkout (inside the checkout's transaction: see the report on pool exhaustion).
@@ -119,11 +122,13 @@ export async function run(args: string[]): Promise<void> {
       const rawStats = summarize(rawRun.latencies, rawRun.elapsedMs);
       await pause(1_000);
 
+      const httpStart = new Date();
       cpu = cpuMeters({ server: server.pid });
       const httpRun = await closedLoop(s.concurrency, seconds * 1000, (w) => http(tokens[w], pick())());
       const httpCpu = cpu();
       const httpStats = summarize(httpRun.latencies, httpRun.elapsedMs);
       await pause(1_000);
+      const batching = await batchSizes(raw, httpStart);
 
       console.log(`\n[${label}]`);
       console.log(
@@ -134,7 +139,8 @@ export async function run(args: string[]): Promise<void> {
         `HTTP checkouts: ${fmt(httpStats.perSecond)} checkouts/s, p50 ${fmt(httpStats.p50)} ms, p95 ${fmt(httpStats.p95)} ms, ` +
           `p99 ${fmt(httpStats.p99)} ms, ${httpStats.count} ok, ${errorText(httpErrors)}; ` +
           `CPU (% of one core): server ${fmt(httpCpu.server)}, load generator ${fmt(httpCpu.generator)}; ` +
-          `server CPU per checkout ${fmt((httpCpu.server / 100 / httpStats.perSecond) * 1e6, 0)} µs`,
+          `server CPU per checkout ${fmt((httpCpu.server / 100 / httpStats.perSecond) * 1e6, 0)} µs; ` +
+          `${batching.orders} orders in ${batching.batches} transactions (${fmt(batching.orders / Math.max(1, batching.batches))} per batch)`,
       );
       console.log(`ratio HTTP ÷ raw: ${fmt(httpStats.perSecond / rawStats.perSecond, 3)}`);
       results.push({ label, concurrency: s.concurrency, hot: s.hot, http: httpStats, raw: rawStats });
@@ -157,9 +163,10 @@ export async function run(args: string[]): Promise<void> {
     );
     for (const r of results) {
       const ratio = r.http.perSecond / r.raw.perSecond;
-      const perf = r.hot
-        ? ` ≥ 500/s with p99 ≤ 100 ms: ${fmt(r.http.perSecond)}/s at p99 ${fmt(r.http.p99)} ms ${r.http.perSecond >= 500 && r.http.p99 <= 100 ? 'MET' : 'MISSED'};`
-        : '';
+      const perf =
+        r.hot && r.concurrency >= 64
+          ? ` ≥ 1.5× raw with p99 ≤ 100 ms: ${fmt(ratio, 3)}× at p99 ${fmt(r.http.p99)} ms ${ratio >= 1.5 && r.http.p99 <= 100 ? 'MET' : 'MISSED'};`
+          : '';
       console.log(`target [${r.label}]${perf} ratio ≥ 0.3: ${fmt(ratio, 3)} ${ratio >= 0.3 ? 'MET' : 'MISSED'}`);
     }
     const consistent = check.mismatched === 0 && check.orders === check.orderItems && deadlocksAfter === deadlocksBefore;
@@ -259,6 +266,12 @@ async function rawCheckout(pool: pg.Pool, customerId: string, productId: string,
       customerId,
       key,
     ]);
+    // The order.created event for its durable consumers (webhooks), as the unit of work writes it.
+    await client.query(`insert into outbox (id, name, payload, occurred_at, available_at) values ($1, 'order.created', $2, $3, $3)`, [
+      randomUUID(),
+      JSON.stringify({ order: view, merchantIds: [product.merchant_id] }),
+      now.toISOString(),
+    ]);
     await client.query('commit');
   } catch (err) {
     await client.query('rollback').catch(() => {});
@@ -266,6 +279,15 @@ async function rawCheckout(pool: pg.Pool, customerId: string, productId: string,
   } finally {
     client.release();
   }
+}
+
+/** Orders written since `since`, and in how many transactions (a batch's orders share created_at). */
+async function batchSizes(db: pg.Pool, since: Date): Promise<{ orders: number; batches: number }> {
+  const { rows } = await db.query<{ orders: string; batches: string }>(
+    `select count(*) as orders, count(distinct created_at) as batches from orders where created_at >= $1`,
+    [since],
+  );
+  return { orders: Number(rows[0].orders), batches: Number(rows[0].batches) };
 }
 
 async function verify(databaseUrl: string, initialStock: Map<string, number>) {
