@@ -13,7 +13,9 @@ import { TokenCipher } from './pos/token-cipher.js';
 import { SimulationJobRunner } from './simulation/simulation-job.js';
 import { SimulationRunner } from './simulation/simulation-runner.js';
 import { Simulations } from './simulation/simulations.js';
-import { transactionImportType, type TransactionImportType } from './transactions/transaction-import.js';
+import type { ImportType } from '../imports/index.js';
+import { transactionImportType } from './transactions/transaction-import.js';
+import type { ImportedLine } from './transactions/transaction-rows.js';
 import { TransactionStore } from './transactions/transaction-store.js';
 import './analytics.events.js';
 import './analytics.jobs.js';
@@ -23,9 +25,8 @@ export { POS_FAILURE_REASONS, SIMULATION_FAILURE_REASONS, type PosFailureReason,
 export { AnalyticsSettings, AnalyticsItem } from './analytics-settings.entity.js';
 export { PosConnection, PosSyncRun } from './pos-connection.entity.js';
 export { Simulation } from './simulation.entity.js';
-export { TRANSACTION_SHAPES, normalizeColumn, type TransactionShape } from './transactions/transaction-columns.js';
-export type { TransactionImportType } from './transactions/transaction-import.js';
-export type { CsvRow, RowOutcome, TransactionRecord, TransactionRowValidator } from './transactions/transaction-rows.js';
+export { TRANSACTION_SHAPES, type TransactionShape } from './transactions/transaction-columns.js';
+export type { CsvRow, ImportedLine, RowOutcome, TransactionRecord, TransactionRowValidator } from './transactions/transaction-rows.js';
 export type { UpsertCounts } from './transactions/transaction-store.js';
 export type { SyncReport } from './pos/pos-sync.js';
 export type { RetryPolicy } from './pos/retry-policy.js';
@@ -34,8 +35,8 @@ export type { RetryPolicy } from './pos/retry-policy.js';
 export interface AnalyticsModule {
   settings: AnalyticsSettingsStore;
   items: MenuItems;
-  /** The `transactions` type of the generic CSV import pipeline. */
-  transactionsImport: TransactionImportType;
+  /** The `transactions` type of the generic CSV import pipeline (registered with it by the composition root). */
+  transactionsImport: ImportType<ImportedLine>;
   pos: PosConnections;
   posSync: PosSync;
   posSchedule: PosSchedule;
@@ -82,7 +83,7 @@ export function createAnalyticsModule(deps: ModuleDeps, { catalog }: AnalyticsDe
   return {
     settings: analyticsSettings,
     items,
-    transactionsImport: transactionImportType(store, items),
+    transactionsImport: transactionImportType(em, store),
     pos: new PosConnections(em, uow, clock, jobs, {
       cipher,
       allowedBaseUrls: settings.posAllowedBaseUrls,

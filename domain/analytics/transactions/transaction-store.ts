@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Emit } from '../../shared/domain-events.js';
+import { sql, type Sql } from '../../shared/sql.js';
 import type { TransactionRecord } from './transaction-rows.js';
 
 export type TransactionSource = 'csv' | 'square';
@@ -106,6 +107,35 @@ export class TransactionStore {
     }));
     const json = dollarQuoted(JSON.stringify(rows));
     await tx.execute(`insert into analytics_tx_stage select * from json_populate_recordset(null::analytics_tx_stage, ${json}::json)`, [], 'run');
+  }
+
+  /** Adds the lines `select` answers (columns as resolvedLines gives them, the row number as seq) to the transaction's staging table. */
+  async stageFrom(tx: EntityManager, select: Sql): Promise<void> {
+    await tx.execute(CREATE_STAGE, [], 'run');
+    await tx.execute(
+      `insert into analytics_tx_stage (seq, source_line_id, order_id, closed_at, closed_local, item, category, quantity, unit_price_cents, unit_cost_cents)
+       ${select.text}`,
+      [...select.params],
+      'run',
+    );
+  }
+
+  /** What upserting `lines` (as resolvedLines gives them) as the merchant's `source` lines would do, without writing. */
+  async diff(em: EntityManager, merchantId: string, source: TransactionSource, lines: Sql): Promise<{ inserts: number; updates: number; unchanged: number }> {
+    const query = sql`
+      with zone as (
+        select coalesce((select time_zone from analytics_settings where merchant_id = ${merchantId}), 'UTC') as name
+      ), b as (
+        select l.*, coalesce(l.closed_at, l.closed_local at time zone zone.name) as at from (${lines}) l cross join zone
+      )
+      select (count(*) filter (where t.source_line_id is null))::int as inserts,
+             (count(*) filter (where t.source_line_id is not null and (t.closed_at, t.quantity, i.name, t.unit_price_cents, t.unit_cost_cents, t.order_id)
+               is distinct from (b.at, b.quantity, b.item, b.unit_price_cents, b.unit_cost_cents, b.order_id)))::int as updates,
+             count(t.source_line_id)::int as existing
+      from b left join analytics_transactions t on t.merchant_id = ${merchantId} and t.source = ${source} and t.source_line_id = b.source_line_id
+      left join analytics_items i on i.id = t.item_id`;
+    const [row] = await em.execute<Array<{ inserts: number; updates: number; existing: number }>>(query.text, [...query.params]);
+    return { inserts: row.inserts, updates: row.updates, unchanged: row.existing - row.updates };
   }
 
   /**
