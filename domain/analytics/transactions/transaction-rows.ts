@@ -53,6 +53,8 @@ export function rowValidator(shape: TransactionShape): TransactionRowValidator {
 
 class StandardRows implements TransactionRowValidator {
   private readonly linesPerOrder = new Map<string, number>();
+  /** An order's lines share their timestamp: the last one read is kept. */
+  private readonly timestamps = new LastValue(parseTimestamp);
 
   keyOf(row: CsvRow): string {
     return cell(row, 'line_id') || cell(row, 'order_id');
@@ -65,7 +67,7 @@ class StandardRows implements TransactionRowValidator {
     if (item === '') return reject('item: missing (a line without an item sells nothing)');
     const tooLong = longest(row, ['order_id', 'item', 'line_id', 'category']);
     if (tooLong) return reject(`${tooLong}: longer than ${MAX_TEXT} characters`);
-    const at = field('timestamp', parseTimestamp(cell(row, 'timestamp')));
+    const at = field('timestamp', this.timestamps.of(cell(row, 'timestamp')));
     const quantity = field('quantity', parseQuantity(cell(row, 'quantity')));
     const price = field('unit_price', parseMoneyCents(cell(row, 'unit_price')));
     const cost = cell(row, 'unit_cost') ? field('unit_cost', parseMoneyCents(cell(row, 'unit_cost'))) : ok(null);
@@ -93,6 +95,8 @@ class StandardRows implements TransactionRowValidator {
 }
 
 class MavenRows implements TransactionRowValidator {
+  private readonly dates = new LastValue(parseDayFirstDate);
+  private readonly times = new LastValue(parseClockTime);
   keyOf(row: CsvRow): string {
     return cell(row, 'order_details_id');
   }
@@ -104,8 +108,8 @@ class MavenRows implements TransactionRowValidator {
     if (!orderId) return reject('order_id: missing');
     const tooLong = longest(row, ['order_details_id', 'order_id', 'item_id', 'item_name', 'category']);
     if (tooLong) return reject(`${tooLong}: longer than ${MAX_TEXT} characters`);
-    const date = field('order_date', parseDayFirstDate(cell(row, 'order_date')));
-    const time = field('order_time', parseClockTime(cell(row, 'order_time')));
+    const date = field('order_date', this.dates.of(cell(row, 'order_date')));
+    const time = field('order_time', this.times.of(cell(row, 'order_time')));
     const item = this.item(row);
     const problem = firstProblem([date, time, item]);
     if (problem || !date.ok || !time.ok || !item.ok) return reject(problem ?? 'invalid row');
@@ -129,6 +133,22 @@ class MavenRows implements TransactionRowValidator {
     if (!name) return ok({ item: null, itemCode: code, unitPriceCents: null });
     const price = field('price', parseMoneyCents(cell(row, 'price')));
     return price.ok ? ok({ item: name, itemCode: null, unitPriceCents: price.value }) : price;
+  }
+}
+
+/** A parser that remembers its last input: consecutive lines of an order repeat their time. */
+class LastValue<T> {
+  private text: string | undefined;
+  private value!: Parsed<T>;
+
+  constructor(private readonly parse: (text: string) => Parsed<T>) {}
+
+  of(text: string): Parsed<T> {
+    if (text !== this.text) {
+      this.text = text;
+      this.value = this.parse(text);
+    }
+    return this.value;
   }
 }
 
