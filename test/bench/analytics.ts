@@ -86,7 +86,10 @@ async function measureImport(
     console.log(
       `import over HTTP, ${label}: ${fmt(run.totalMs / 1000, 2)} s end to end = ${fmt(file.lines / (run.totalMs / 1000), 0)} lines/s (upload ${fmt(run.uploadMs / 1000, 2)} s), ` +
         `${x.status}; read ${x.rowsRead}, upserted ${x.rowsUpserted}, unchanged ${x.rowsUnchanged}, rejected ${x.rowsRejected}; ` +
-        `time / raw ${fmt(run.totalMs / rawMs, 2)}; progress ${run.pushes} pushes, longest gap ${run.maxGapMs} ms`,
+        `time / raw ${fmt(run.totalMs / rawMs, 2)}; progress ${run.pushes} pushes, longest gap ${run.maxGapMs} ms; ` +
+        `phases from: ${Object.entries(run.phases)
+          .map(([phase, ms]) => `${phase} ${fmt(ms / 1000, 2)} s`)
+          .join(', ')}`,
     );
   }
   const [{ n }] = (await db.query(`select count(*)::int as n from analytics_transactions where merchant_id = $1`, [merchantId])).rows;

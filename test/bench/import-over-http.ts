@@ -13,6 +13,8 @@ export interface HttpRun {
   pushes: number;
   maxGapMs: number;
   pushesPerSecond: number;
+  /** When each phase was first pushed, in ms from the first byte sent (uploading, parsing, writing, finishing). */
+  phases: Record<string, number>;
 }
 
 /** Uploads the file (streamed, with its length) while a socket watches the import; resolves at import:finished. */
@@ -20,7 +22,12 @@ export async function importOverHttp(url: string, token: string, file: { path: s
   const importId = randomUUID();
   const socket = await connect(url, { token });
   const pushes: number[] = [];
-  socket.on('import:progress', (p: { id: string }) => p.id === importId && pushes.push(Date.now()));
+  const phases: Record<string, number> = {};
+  socket.on('import:progress', (p: { id: string; phase: string }) => {
+    if (p.id !== importId) return;
+    pushes.push(Date.now());
+    phases[p.phase] ??= Date.now() - started;
+  });
   const finished = new Promise<Record<string, number | string>>((resolve) =>
     socket.on('import:finished', (p: { id: string }) => p.id === importId && resolve(p as never)),
   );
@@ -39,6 +46,7 @@ export async function importOverHttp(url: string, token: string, file: { path: s
     uploadMs,
     result,
     pushes: pushes.length,
+    phases,
     maxGapMs: Math.max(0, ...gaps),
     pushesPerSecond: pushes.length / ((pushes[pushes.length - 1] - pushes[0]) / 1000),
   };

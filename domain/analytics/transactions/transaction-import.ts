@@ -56,10 +56,12 @@ export function transactionImportType(em: EntityManager, store: TransactionStore
       const { duplicates, lastRow } = await prepareStage(em, stageTable(stageId));
       return { duplicates, rejections: [], lastRow };
     },
-    async writeBatch(tx, emit, { stageId, merchantId, fromRow, toRow }) {
+    async writeBatch(tx, emit, { stageId, merchantId, plan, fromRow, toRow }) {
       const table = stageTable(stageId);
       const range = { fromRow, toRow };
-      const rejections = await unresolvedCodes(tx, table, merchantId, range);
+      // Only a Maven file without item names names items by code.
+      const byCode = plan.columns.includes('item_id') && !plan.columns.includes('item_name');
+      const rejections = byCode ? await unresolvedCodes(tx, table, merchantId, range) : [];
       await store.stageFrom(tx, resolvedLines(table, merchantId, range));
       const counts = await store.upsert(tx, emit, merchantId, 'csv');
       return { upserted: counts.inserted + counts.updated, unchanged: counts.unchanged, rejections };

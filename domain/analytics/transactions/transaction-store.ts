@@ -154,7 +154,8 @@ export class TransactionStore {
       source,
       merchantId,
     ]);
-    await tx.execute(`truncate analytics_tx_stage`, [], 'run');
+    // A delete, not a truncate: no new relation file and catalog update per batch.
+    await tx.execute(`delete from analytics_tx_stage`, [], 'run');
     const counts: UpsertCounts = {
       staged: row.staged,
       inserted: row.inserted,
