@@ -1,6 +1,7 @@
 import type { CatalogModule } from '../catalog/index.js';
 import type { ModuleDeps } from '../shared/module-deps.js';
 import { AnalyticsSettingsStore } from './analytics-settings.js';
+import { DayItemRollup } from './menu/day-rollup.js';
 import { MenuAnalysisService } from './menu/menu-analysis.js';
 import { MenuCache } from './menu/menu-cache.js';
 import { MenuItems, type OwnedProducts } from './menu-items.js';
@@ -73,6 +74,7 @@ export function createAnalyticsModule(deps: ModuleDeps, { catalog }: AnalyticsDe
   const analyticsSettings = new AnalyticsSettingsStore(em, uow, clock);
   const items = new MenuItems(em, uow, clock, ownedProducts(catalog));
   const cache = new MenuCache(redis);
+  const rollup = new DayItemRollup(uow);
   const forget = ({ merchantId }: { merchantId: string }) => cache.invalidate(merchantId);
   events.subscribe('analytics.transactions_changed', forget);
   events.subscribe('analytics.settings_changed', forget);
@@ -104,7 +106,7 @@ export function createAnalyticsModule(deps: ModuleDeps, { catalog }: AnalyticsDe
       retryDelaysMs: [5 * 60_000, 30 * 60_000],
     }),
     posSchedule: new PosSchedule(uow, clock, intervalMs),
-    menu: new MenuAnalysisService(em, analyticsSettings, cache, log),
+    menu: new MenuAnalysisService(em, analyticsSettings, cache, rollup, log),
     simulations: new Simulations(em, uow, clock, jobs, analyticsSettings),
     simulationJobs: new SimulationJobRunner({
       em,
@@ -113,6 +115,7 @@ export function createAnalyticsModule(deps: ModuleDeps, { catalog }: AnalyticsDe
       clock,
       log,
       settings: analyticsSettings,
+      rollup,
       runner: new SimulationRunner(),
       pollMs: settings.simulationPollMs ?? 500,
     }),

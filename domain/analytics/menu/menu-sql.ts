@@ -1,5 +1,6 @@
 import { sql, type Sql } from '../../shared/sql.js';
-import { COST_PARTS, groupCost } from '../period-sql.js';
+import { COST_PARTS, groupCost, type Period } from '../period-sql.js';
+import { rollupPeriod } from './day-rollup.js';
 
 export interface TimeBucketRow {
   hour: number | null;
@@ -26,6 +27,17 @@ export function itemTotalsSql(filter: Sql, foodCostPct: number): Sql {
     from (
       select l.item_id, sum(l.quantity)::float8 as units, sum(l.quantity * l.unit_price_cents)::float8 as revenue, ${COST_PARTS}
       from analytics_transactions l where ${filter} group by l.item_id
+    ) x join analytics_items i on i.id = x.item_id`;
+}
+
+/** The same as itemTotalsSql, from the daily rollup (refreshed first): days × items rows instead of every line. */
+export function itemTotalsFromRollupSql(period: Period, foodCostPct: number): Sql {
+  return sql`
+    select x.item_id, i.name, i.category, x.units, x.revenue, ${groupCost(foodCostPct)} as cost
+    from (
+      select r.item_id, sum(r.units)::float8 as units, sum(r.revenue)::float8 as revenue, sum(r.known_cost)::float8 as known_cost,
+             sum(r.units_without_cost)::float8 as units_without_cost, sum(r.revenue_without_cost)::float8 as revenue_without_cost
+      from analytics_day_items r where ${rollupPeriod(period)} group by r.item_id
     ) x join analytics_items i on i.id = x.item_id`;
 }
 

@@ -56,7 +56,8 @@ const FILL_CATEGORIES = `
  * Last staged wins per line id; wall-clock times are placed in the merchant's time zone; a stored line
  * is rewritten only when something differs, so a re-import writes nothing and counts as unchanged.
  * Inserted and updated are told apart by the lines that existed in the statement's snapshot (a
- * partitioned table has no xmax to return).
+ * partitioned table has no xmax to return). The days a written line was and is on are marked dirty
+ * for the daily rollup (see day-rollup.ts).
  */
 const UPSERT_LINES = `
   with batch as (
@@ -64,7 +65,7 @@ const UPSERT_LINES = `
   ), zone as (
     select coalesce((select time_zone from analytics_settings where merchant_id = ?), 'UTC') as name
   ), existing as (
-    select t.source_line_id from analytics_transactions t join batch b on b.source_line_id = t.source_line_id
+    select t.source_line_id, t.closed_at as old_closed_at from analytics_transactions t join batch b on b.source_line_id = t.source_line_id
     where t.merchant_id = ? and t.source = ?
   ), written as (
     insert into analytics_transactions as t
@@ -77,7 +78,12 @@ const UPSERT_LINES = `
       unit_cost_cents = excluded.unit_cost_cents, order_id = excluded.order_id, modifiers = excluded.modifiers
     where (t.closed_at, t.quantity, t.item_id, t.unit_price_cents, t.unit_cost_cents, t.order_id, t.modifiers)
       is distinct from (excluded.closed_at, excluded.quantity, excluded.item_id, excluded.unit_price_cents, excluded.unit_cost_cents, excluded.order_id, excluded.modifiers)
-    returning t.source_line_id
+    returning t.source_line_id, t.closed_at
+  ), dirty as (
+    insert into analytics_dirty_days (merchant_id, day, marked_at)
+    select distinct ?::uuid, (x.at at time zone zone.name)::date, now()
+    from (select w.closed_at as at from written w union all select e.old_closed_at from written w join existing e using (source_line_id)) x cross join zone
+    on conflict (merchant_id, day) do update set marked_at = excluded.marked_at
   )
   select (select count(*) from analytics_tx_stage)::int as staged, (select count(*) from batch)::int as distinct_lines,
          (count(*) filter (where e.source_line_id is null))::int as inserted, (count(*) filter (where e.source_line_id is not null))::int as updated
@@ -152,6 +158,7 @@ export class TransactionStore {
       source,
       merchantId,
       source,
+      merchantId,
       merchantId,
     ]);
     // A delete, not a truncate: no new relation file and catalog update per batch.

@@ -1,0 +1,45 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/**
+ * A per-merchant daily rollup of transaction lines by item (days in the merchant's time zone), so item
+ * totals and simulation histories read days × items instead of every line. Imports and POS syncs mark
+ * the days they touch dirty in the same transaction; readers refresh dirty days first (or everything,
+ * when the merchant's time zone is not the one the rollup was built in).
+ */
+export class Migration20261203005010_day_item_rollup extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table analytics_day_items (
+        merchant_id uuid not null,
+        day date not null,
+        item_id int not null,
+        units double precision not null,
+        revenue double precision not null,
+        known_cost double precision,
+        units_without_cost double precision,
+        revenue_without_cost double precision,
+        primary key (merchant_id, day, item_id)
+      )`);
+    this.addSql(`
+      create table analytics_rollup_state (
+        merchant_id uuid primary key,
+        time_zone text not null,
+        built_at timestamptz not null default now()
+      )`);
+    // Dirty days of a merchant, in the zone of the rollup; `marked_at` is rewritten by every marking
+    // transaction so it holds the row until it commits (a refresh cannot clear a day under it).
+    this.addSql(`
+      create table analytics_dirty_days (
+        merchant_id uuid not null,
+        day date not null,
+        marked_at timestamptz not null default now(),
+        primary key (merchant_id, day)
+      )`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`drop table if exists analytics_dirty_days`);
+    this.addSql(`drop table if exists analytics_rollup_state`);
+    this.addSql(`drop table if exists analytics_day_items`);
+  }
+}
