@@ -1,8 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * A per-merchant daily rollup of transaction lines by item (days in the merchant's time zone), so item
- * totals and simulation histories read days × items instead of every line. Imports and POS syncs mark
+ * Per-merchant daily rollups of transaction lines (days in the merchant's time zone): by item, by hour
+ * of the orders, and the baskets behind pairs, so a menu analysis and a simulation history read days ×
+ * items (hours, pairs) instead of every line. Imports and POS syncs mark
  * the days they touch dirty in the same transaction; readers refresh dirty days first (or everything,
  * when the merchant's time zone is not the one the rollup was built in).
  */
@@ -19,6 +20,27 @@ export class Migration20261203005010_day_item_rollup extends Migration {
         units_without_cost double precision,
         revenue_without_cost double precision,
         primary key (merchant_id, day, item_id)
+      )`);
+    // Orders by local day and the hour of their first line (an order's lines on another day count there).
+    this.addSql(`
+      create table analytics_day_hours (
+        merchant_id uuid not null,
+        day date not null,
+        hour smallint not null,
+        orders int not null,
+        units double precision not null,
+        revenue double precision not null,
+        primary key (merchant_id, day, hour)
+      )`);
+    // Orders of two or more distinct items (returns left out) per day: their count, per item, per pair (a < b).
+    this.addSql(`create table analytics_day_baskets (merchant_id uuid not null, day date not null, orders int not null, primary key (merchant_id, day))`);
+    this.addSql(`
+      create table analytics_day_basket_items (
+        merchant_id uuid not null, day date not null, item_id int not null, orders int not null, primary key (merchant_id, day, item_id)
+      )`);
+    this.addSql(`
+      create table analytics_day_pairs (
+        merchant_id uuid not null, day date not null, a int not null, b int not null, orders int not null, primary key (merchant_id, day, a, b)
       )`);
     this.addSql(`
       create table analytics_rollup_state (
@@ -40,6 +62,10 @@ export class Migration20261203005010_day_item_rollup extends Migration {
   override async down(): Promise<void> {
     this.addSql(`drop table if exists analytics_dirty_days`);
     this.addSql(`drop table if exists analytics_rollup_state`);
+    this.addSql(`drop table if exists analytics_day_pairs`);
+    this.addSql(`drop table if exists analytics_day_basket_items`);
+    this.addSql(`drop table if exists analytics_day_baskets`);
+    this.addSql(`drop table if exists analytics_day_hours`);
     this.addSql(`drop table if exists analytics_day_items`);
   }
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { dayItemLinesSql } from '../../domain/analytics/menu/day-rollup.js';
-import { itemTotalsSql } from '../../domain/analytics/menu/menu-sql.js';
+import { itemTotalsSql, pairsSql, timeBucketsSql, type PairRow, type TimeBucketRow } from '../../domain/analytics/menu/menu-sql.js';
 import { periodFilter } from '../../domain/analytics/period-sql.js';
 import { sql } from '../../domain/shared/sql.js';
 import { importTransactionsCsv, MAVEN_ORDERS, putMavenMenu } from '../support/analytics.js';
@@ -9,7 +9,7 @@ import { useWorld } from '../support/world.js';
 
 const PERIODS: Array<Record<string, string>> = [{}, { from: '2023-01-01', to: '2023-01-31' }, { from: '2023-02-15', to: '2023-03-02' }, { to: '2023-01-01' }];
 
-describe('the daily rollup behind item totals and simulation histories', () => {
+describe('the daily rollups behind menu analyses and simulation histories', () => {
   const world = useWorld(); // role all: the import jobs run here
   let merchant: TestUser;
   const em = () => world.app.container.orm.em.fork() as EntityManager;
@@ -18,7 +18,8 @@ describe('the daily rollup behind item totals and simulation histories', () => {
 
   /** The rollup after GET /analytics/menu refreshed it, and the same aggregates straight from the lines. */
   async function rollupAndLines(timeZone: string) {
-    expect((await world.http.get('/api/v1/analytics/menu', merchant.token)).status).toBe(200);
+    const refreshed = await world.http.get('/api/v1/analytics/menu', merchant.token);
+    expect([refreshed.status, refreshed.body.message]).toEqual([200, undefined]);
     const rollup = await em().execute(
       `select day::text as day, item_id, units, revenue, known_cost, units_without_cost, revenue_without_cost
        from analytics_day_items where merchant_id = ? order by day, item_id`,
@@ -29,8 +30,9 @@ describe('the daily rollup behind item totals and simulation histories', () => {
     return { rollup, lines };
   }
 
-  /** Each period's item totals as GET /analytics/menu answers them, and from the lines (the computation before the rollup). */
-  async function expectItemTotalsAsFromLines(timeZone: string) {
+  /** Each period's analysis as GET /analytics/menu answers it, and from the lines (the computation before the rollups). */
+  async function expectAnalysisAsFromLines(timeZone: string) {
+    const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
     for (const period of PERIODS) {
       const query = new URLSearchParams(period).toString();
       const res = await world.http.get(`/api/v1/analytics/menu?${query}`, merchant.token);
@@ -44,6 +46,29 @@ describe('the daily rollup behind item totals and simulation histories', () => {
       for (const row of live) {
         expect(answered.get(row.name)).toMatchObject({ units: row.units, revenueCents: Math.round(row.revenue), costCents: Math.round(row.cost) });
       }
+      const filter = periodFilter({ merchantId: merchant.id, ...period }, timeZone);
+      const buckets = await run<TimeBucketRow>(timeBucketsSql(filter, timeZone));
+      const hours = buckets
+        .filter((b) => b.hour !== null)
+        .map((b) => ({ hour: b.hour, orders: b.orders, units: b.units, revenueCents: Math.round(b.revenue) }));
+      const weekdays = buckets.filter((b) => b.weekday !== null).map((b) => ({ weekday: b.weekday, orders: b.orders, revenueCents: Math.round(b.revenue) }));
+      expect(res.body.byHour.filter((h: { orders: number }) => h.orders > 0)).toEqual(expect.arrayContaining(hours.map((h) => expect.objectContaining(h))));
+      expect(res.body.byHour.filter((h: { orders: number }) => h.orders > 0)).toHaveLength(hours.length);
+      expect(res.body.byWeekday.filter((w: { orders: number }) => w.orders > 0)).toEqual(
+        expect.arrayContaining(weekdays.map((w) => expect.objectContaining(w))),
+      );
+      const pairs = await run<PairRow>(pairsSql(filter, 0.005));
+      expect(res.body.pairs).toEqual(
+        pairs.map((p) => ({
+          a: p.a,
+          b: p.b,
+          orders: p.orders,
+          support: round6(p.support),
+          confidence: round6(p.confidence),
+          confidenceBA: round6(p.confidence_ba),
+          lift: round6(p.lift),
+        })),
+      );
     }
   }
 
@@ -53,11 +78,11 @@ describe('the daily rollup behind item totals and simulation histories', () => {
     await importTransactionsCsv(world.app, merchant, MAVEN_ORDERS);
   }, 60_000);
 
-  test('When the Maven file is imported, then the rollup holds exactly the lines aggregated by day and item, and item totals of any period are the same as from the lines', async () => {
+  test('When the Maven file is imported, then the rollup holds exactly the lines aggregated by day and item, and the analysis of any period (items, hours, weekdays, pairs) is the same as from the lines', async () => {
     const { rollup, lines } = await rollupAndLines('UTC');
     expect(rollup.length).toBeGreaterThan(80 * 20); // about 90 days × 32 items, fewer where an item did not sell
     expect(rollup).toEqual(lines);
-    await expectItemTotalsAsFromLines('UTC');
+    await expectAnalysisAsFromLines('UTC');
   });
 
   test('When lines are added, changed and moved to another day, then the days they were and are on are refreshed', async () => {
@@ -76,7 +101,7 @@ describe('the daily rollup behind item totals and simulation histories', () => {
     const { rollup, lines } = await rollupAndLines('UTC');
     expect(rollup).toEqual(lines);
     expect(await em().execute(`select count(*)::int as n from analytics_dirty_days where merchant_id = ?`, [merchant.id])).toEqual([{ n: 0 }]);
-    await expectItemTotalsAsFromLines('UTC');
+    await expectAnalysisAsFromLines('UTC');
   });
 
   test('When the merchant changes time zone, then the rollup is rebuilt in the new zone', async () => {
@@ -86,6 +111,6 @@ describe('the daily rollup behind item totals and simulation histories', () => {
     expect(await em().execute(`select time_zone from analytics_rollup_state where merchant_id = ?`, [merchant.id])).toEqual([
       { time_zone: 'America/New_York' },
     ]);
-    await expectItemTotalsAsFromLines('America/New_York');
+    await expectAnalysisAsFromLines('America/New_York');
   });
 });

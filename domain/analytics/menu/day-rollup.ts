@@ -15,6 +15,36 @@ export function dayItemLinesSql(condition: Sql, timeZone: string): Sql {
     from analytics_transactions l where ${condition} group by 1, 2`;
 }
 
+/**
+ * The orders of the lines `condition` selects, one per order and local day (POS orders close at one
+ * instant, so an order spans days only in a CSV that says so): by the hour of its first line, and the
+ * baskets of two or more distinct items (returns left out) with their items and pairs. Written into the
+ * day tables of `merchantId` by one statement.
+ */
+function insertOrdersSql(merchantId: string, condition: Sql, timeZone: string): Sql {
+  return sql`
+    with orders as (
+      select (l.closed_at at time zone ${timeZone})::date as day, min(l.closed_at) at time zone ${timeZone} as at,
+             sum(l.quantity) as units, sum(l.quantity * l.unit_price_cents) as revenue
+      from analytics_transactions l where ${condition} group by 1, l.order_id
+    ), multi as (
+      select (l.closed_at at time zone ${timeZone})::date as day, array_agg(distinct l.item_id order by l.item_id) as items
+      from analytics_transactions l where ${condition} and l.quantity > 0 group by 1, l.order_id having count(distinct l.item_id) >= 2
+    ), hours as (
+      insert into analytics_day_hours (merchant_id, day, hour, orders, units, revenue)
+      select ${merchantId}::uuid, day, extract(hour from at)::int, count(*), sum(units), sum(revenue) from orders group by 2, 3
+    ), baskets as (
+      insert into analytics_day_baskets (merchant_id, day, orders) select ${merchantId}::uuid, day, count(*) from multi group by 2
+    ), basket_items as (
+      insert into analytics_day_basket_items (merchant_id, day, item_id, orders)
+      select ${merchantId}::uuid, day, item_id, count(*) from multi, unnest(items) as item_id group by 2, 3
+    )
+    insert into analytics_day_pairs (merchant_id, day, a, b, orders)
+    select ${merchantId}::uuid, day, a, b, count(*) from multi, unnest(items) as a, unnest(items) as b where b > a group by 2, 3, 4`;
+}
+
+const DAY_TABLES = ['analytics_day_items', 'analytics_day_hours', 'analytics_day_baskets', 'analytics_day_basket_items', 'analytics_day_pairs'];
+
 /** The rollup rows of a period (days in the zone the rollup is built in), as `r`. */
 export function rollupPeriod(period: Period): Sql {
   return sql`r.merchant_id = ${period.merchantId}::uuid
@@ -23,7 +53,7 @@ export function rollupPeriod(period: Period): Sql {
 }
 
 /**
- * Keeps `analytics_day_items` up to date. Writers of lines mark the local days they touch dirty in
+ * Keeps the day tables (DAY_TABLES) up to date. Writers of lines mark the local days they touch dirty in
  * their own transaction (transaction-store.ts); a reader calls `refresh` first, which re-aggregates
  * only the dirty days (a year of lines is then read once, not by every cold analysis), or rebuilds
  * the merchant's rollup when it was built in another time zone. Refreshes of one merchant take turns
@@ -47,7 +77,7 @@ export class DayItemRollup {
     if (dirty.length === 0) return;
     const days = dirty.map((d) => d.day).sort();
     const list = `{${days.join(',')}}`; // a date[] literal (the days are PostgreSQL's own YYYY-MM-DD)
-    await tx.execute(`delete from analytics_day_items where merchant_id = ? and day = any(?::date[])`, [merchantId, list], 'run');
+    for (const table of DAY_TABLES) await tx.execute(`delete from ${table} where merchant_id = ? and day = any(?::date[])`, [merchantId, list], 'run');
     // The days' instants bound the scan by the (merchant, closed_at) index; the list picks the days.
     const lines = sql`l.merchant_id = ${merchantId}::uuid
       and l.closed_at >= (${days[0]}::date)::timestamp at time zone ${timeZone}
@@ -58,7 +88,7 @@ export class DayItemRollup {
 
   private async rebuild(tx: EntityManager, merchantId: string, timeZone: string): Promise<void> {
     await tx.execute(`delete from analytics_dirty_days where merchant_id = ?`, [merchantId], 'run');
-    await tx.execute(`delete from analytics_day_items where merchant_id = ?`, [merchantId], 'run');
+    for (const table of DAY_TABLES) await tx.execute(`delete from ${table} where merchant_id = ?`, [merchantId], 'run');
     await this.insert(tx, merchantId, sql`l.merchant_id = ${merchantId}::uuid`, timeZone);
     await tx.execute(
       `insert into analytics_rollup_state (merchant_id, time_zone, built_at) values (?, ?, now())
@@ -73,5 +103,7 @@ export class DayItemRollup {
       insert into analytics_day_items (merchant_id, day, item_id, units, revenue, known_cost, units_without_cost, revenue_without_cost)
       select ${merchantId}::uuid, x.* from (${dayItemLinesSql(lines, timeZone)}) x`;
     await tx.execute(query.text, [...query.params], 'run');
+    const orders = insertOrdersSql(merchantId, lines, timeZone);
+    await tx.execute(orders.text, [...orders.params], 'run');
   }
 }

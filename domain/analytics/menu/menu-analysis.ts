@@ -3,15 +3,15 @@ import type { Logger } from 'pino';
 import type { AnalyticsSettingsStore } from '../analytics-settings.js';
 import type { AnalyticsSettingsView, MenuAnalysis, MenuQuery } from '../analytics.schemas.js';
 import type { Sql } from '../../shared/sql.js';
-import { periodFilter, type ItemSalesRow } from '../period-sql.js';
+import type { ItemSalesRow } from '../period-sql.js';
 import type { DayItemRollup } from './day-rollup.js';
 import type { MenuCache } from './menu-cache.js';
-import { itemTotalsFromRollupSql, pairsSql, timeBucketsSql, type PairRow, type TimeBucketRow } from './menu-sql.js';
+import { itemTotalsFromRollupSql, pairsFromRollupSql, timeBucketsFromRollupSql, type PairRow, type TimeBucketRow } from './menu-sql.js';
 import { engineerMenu } from './quadrants.js';
 
 /**
- * GET /analytics/menu: menu engineering for a period, computed by SQL aggregates (items from the daily
- * rollup; hours and weekdays; pairs: three queries on three connections at once) and cached until the merchant's
+ * GET /analytics/menu: menu engineering for a period, computed by SQL aggregates over the daily rollups
+ * (refreshed first; items, hours and weekdays, pairs: three queries on three connections at once) and cached until the merchant's
  * transactions or settings change.
  */
 export class MenuAnalysisService {
@@ -37,11 +37,11 @@ export class MenuAnalysisService {
   async compute(merchantId: string, query: MenuQuery): Promise<MenuAnalysis> {
     const settings = await this.settings.get(merchantId);
     const period = { merchantId, from: query.from, to: query.to };
-    const filter = periodFilter(period, settings.timeZone);
+    await this.rollup.refresh(merchantId, settings.timeZone);
     const [items, buckets, pairs] = await Promise.all([
-      this.rollup.refresh(merchantId, settings.timeZone).then(() => this.rows<ItemSalesRow>(itemTotalsFromRollupSql(period, settings.defaultFoodCostPct))),
-      this.rows<TimeBucketRow>(timeBucketsSql(filter, settings.timeZone)),
-      this.rows<PairRow>(pairsSql(filter, query.minSupport)),
+      this.rows<ItemSalesRow>(itemTotalsFromRollupSql(period, settings.defaultFoodCostPct)),
+      this.rows<TimeBucketRow>(timeBucketsFromRollupSql(period)),
+      this.rows<PairRow>(pairsFromRollupSql(period, query.minSupport)),
     ]);
     return assemble(query, settings, items, buckets, pairs);
   }

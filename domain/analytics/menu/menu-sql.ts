@@ -58,6 +58,41 @@ export function timeBucketsSql(filter: Sql, timeZone: string): Sql {
     from orders group by 2`;
 }
 
+/** The same as timeBucketsSql, from the daily rollup (refreshed first): orders per local day and hour. */
+export function timeBucketsFromRollupSql(period: Period): Sql {
+  return sql`
+    select r.hour::int as hour, null::int as weekday, sum(r.orders)::int as orders, sum(r.units)::float8 as units, sum(r.revenue)::float8 as revenue
+    from analytics_day_hours r where ${rollupPeriod(period)} group by 1
+    union all
+    select null, extract(isodow from r.day)::int, sum(r.orders)::int, sum(r.units)::float8, sum(r.revenue)::float8
+    from analytics_day_hours r where ${rollupPeriod(period)} group by 2`;
+}
+
+/** The same as pairsSql, from the daily rollup (refreshed first): baskets, their items and pairs per local day. */
+export function pairsFromRollupSql(period: Period, minSupport: number): Sql {
+  return sql`
+    with total as (
+      select sum(r.orders)::float8 as orders from analytics_day_baskets r where ${rollupPeriod(period)}
+    ), per_item as (
+      select r.item_id, sum(r.orders)::float8 as orders from analytics_day_basket_items r where ${rollupPeriod(period)} group by 1
+    ), pair as (
+      select r.a, r.b, sum(r.orders)::float8 as orders from analytics_day_pairs r where ${rollupPeriod(period)} group by 1, 2
+    )
+    ${PAIRS_RANKED(minSupport)}`;
+}
+
+/** Pairs with support, confidence and lift from `total`, `per_item` and `pair` (see pairsSql): the top 50 by lift. */
+const PAIRS_RANKED = (minSupport: number) => sql`
+    select ia.name as a, ib.name as b, pair.orders::int as orders, pair.orders / total.orders as support,
+           pair.orders / pa.orders as confidence, pair.orders / pb.orders as confidence_ba,
+           pair.orders * total.orders / (pa.orders * pb.orders) as lift
+    from pair cross join total
+    join per_item pa on pa.item_id = pair.a join per_item pb on pb.item_id = pair.b
+    join analytics_items ia on ia.id = pair.a join analytics_items ib on ib.id = pair.b
+    where pair.orders / total.orders >= ${minSupport}::float8
+    order by lift desc, pair.orders desc, ia.name, ib.name
+    limit 50`;
+
 /**
  * Pairs of items bought together, over the orders with at least two distinct items (returns left out):
  * support = orders with both / such orders; confidence = orders with both / orders with `a` (and with
@@ -77,13 +112,5 @@ export function pairsSql(filter: Sql, minSupport: number): Sql {
     ), pair as (
       select a, b, count(*)::float8 as orders from multi, unnest(items) as a, unnest(items) as b where b > a group by 1, 2
     )
-    select ia.name as a, ib.name as b, pair.orders::int as orders, pair.orders / total.orders as support,
-           pair.orders / pa.orders as confidence, pair.orders / pb.orders as confidence_ba,
-           pair.orders * total.orders / (pa.orders * pb.orders) as lift
-    from pair cross join total
-    join per_item pa on pa.item_id = pair.a join per_item pb on pb.item_id = pair.b
-    join analytics_items ia on ia.id = pair.a join analytics_items ib on ib.id = pair.b
-    where pair.orders / total.orders >= ${minSupport}::float8
-    order by lift desc, pair.orders desc, ia.name, ib.name
-    limit 50`;
+    ${PAIRS_RANKED(minSupport)}`;
 }
