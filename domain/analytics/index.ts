@@ -75,6 +75,16 @@ export function createAnalyticsModule(deps: ModuleDeps, { catalog }: AnalyticsDe
   const items = new MenuItems(em, uow, clock, ownedProducts(catalog));
   const cache = new MenuCache(redis);
   const rollup = new DayItemRollup(uow);
+  // The rollups are brought up to date once an import or a sync has written its lines, so the first
+  // analysis after it reads days, not lines (an analysis also refreshes what is still dirty itself).
+  const refreshRollup = async (merchantId: string) => {
+    try {
+      await rollup.refresh(merchantId, (await analyticsSettings.get(merchantId)).timeZone);
+    } catch (err) {
+      log.warn({ err, merchantId }, 'analytics rollup refresh failed; the next analysis refreshes it');
+    }
+  };
+  events.subscribe('transactions.imported', ({ merchantId, rowsUpserted }) => (rowsUpserted > 0 ? refreshRollup(merchantId) : undefined));
   const forget = ({ merchantId }: { merchantId: string }) => cache.invalidate(merchantId);
   events.subscribe('analytics.transactions_changed', forget);
   events.subscribe('analytics.settings_changed', forget);
@@ -104,6 +114,7 @@ export function createAnalyticsModule(deps: ModuleDeps, { catalog }: AnalyticsDe
       pageSize: settings.posPageSize ?? 500,
       overlapMs: HOUR_MS,
       retryDelaysMs: [5 * 60_000, 30 * 60_000],
+      synced: refreshRollup,
     }),
     posSchedule: new PosSchedule(uow, clock, intervalMs),
     menu: new MenuAnalysisService(em, analyticsSettings, cache, rollup, log),

@@ -35,6 +35,8 @@ export interface PosSyncDeps {
   overlapMs: number;
   /** After a failed run (not a refused token): retry jobs this long after the 1st, 2nd … failure in a row. */
   retryDelaysMs: number[];
+  /** Called after a successful run (the daily rollups are brought up to date); must not throw. */
+  synced?: (merchantId: string) => Promise<void>;
 }
 
 /**
@@ -70,6 +72,7 @@ export class PosSync {
     try {
       await this.pageThrough(conn, this.connection(conn), runId, progress);
       await this.succeed(conn, runId);
+      await this.deps.synced?.(conn.merchantId);
       return { outcome: 'ok', ...progress };
     } catch (err) {
       if (err instanceof SyncSuperseded) {
