@@ -84,15 +84,20 @@ function assemble(query: MenuQuery, settings: AnalyticsSettingsView, items: Item
     items: analysed,
     byHour,
     byWeekday,
-    pairs: pairs.map((p) => ({
-      a: p.a,
-      b: p.b,
-      orders: p.orders,
-      support: round6(p.support),
-      confidence: round6(p.confidence),
-      confidenceBA: round6(p.confidence_ba),
-      lift: round6(p.lift),
-    })),
+    pairs: pairs.map(pairView),
+  };
+}
+
+/** A pair row as the analysis shows it (ratios to six decimals). */
+export function pairView(p: PairRow): MenuAnalysis['pairs'][number] {
+  return {
+    a: p.a,
+    b: p.b,
+    orders: p.orders,
+    support: round6(p.support),
+    confidence: round6(p.confidence),
+    confidenceBA: round6(p.confidence_ba),
+    lift: round6(p.lift),
   };
 }
 
