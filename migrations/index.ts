@@ -13,6 +13,8 @@ import { Migration20261203003100_restaurants } from './Migration20261203003100_r
 import { Migration20261203003200_meal_sets } from './Migration20261203003200_meal_sets.js';
 import { Migration20261203003300_notifications } from './Migration20261203003300_notifications.js';
 import { Migration20261203004000_analytics } from './Migration20261203004000_analytics.js';
+import { Migration20261203005000_pos_run_interrupted } from './Migration20261203005000_pos_run_interrupted.js';
+import { Migration20261203005010_day_item_rollup } from './Migration20261203005010_day_item_rollup.js';
 import { Migration20261203001000_imports } from './Migration20261203001000_imports.js';
 import { Migration20261203001100_webhooks } from './Migration20261203001100_webhooks.js';
 import { Migration20261203001500_order_items_product } from './Migration20261203001500_order_items_product.js';
@@ -35,6 +37,8 @@ export const migrationsList = [
   { name: 'Migration20261203003200_meal_sets', class: Migration20261203003200_meal_sets },
   { name: 'Migration20261203003300_notifications', class: Migration20261203003300_notifications },
   { name: 'Migration20261203004000_analytics', class: Migration20261203004000_analytics },
+  { name: 'Migration20261203005000_pos_run_interrupted', class: Migration20261203005000_pos_run_interrupted },
+  { name: 'Migration20261203005010_day_item_rollup', class: Migration20261203005010_day_item_rollup },
   { name: 'Migration20261203001000_imports', class: Migration20261203001000_imports },
   { name: 'Migration20261203001100_webhooks', class: Migration20261203001100_webhooks },
   { name: 'Migration20261203001500_order_items_product', class: Migration20261203001500_order_items_product },

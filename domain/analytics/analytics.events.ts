@@ -1,3 +1,4 @@
+import type { ImportSummary } from '../imports/index.js';
 import type { SimulationResult } from './analytics.schemas.js';
 
 /** Why a POS sync failed: a fixed set, so it can label a metric. */
@@ -12,6 +13,8 @@ declare module '../shared/domain-events.js' {
   interface DomainEvents {
     /** Lines were inserted or changed (import batch, POS page): cached analyses of the merchant are stale. */
     'analytics.transactions_changed': { merchantId: string; source: 'csv' | 'square'; inserted: number; updated: number };
+    /** One summary per transactions CSV import that wrote anything: never one event per line. */
+    'transactions.imported': ImportSummary;
     /** Settings or item costs changed: cached analyses of the merchant are stale. */
     'analytics.settings_changed': { merchantId: string };
     /** A connection's 12-hour slot came (durable: its consumer queues the sync job, at least once). */

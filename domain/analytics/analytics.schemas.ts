@@ -74,7 +74,7 @@ export type PosConnectionInput = z.output<typeof PosConnectionInput>;
 
 export const PosSyncRunView = z.object({
   trigger: z.enum(['schedule', 'manual', 'retry']),
-  outcome: z.enum(['running', 'ok', 'failed', 'superseded']),
+  outcome: z.enum(['running', 'ok', 'failed', 'superseded', 'interrupted']),
   pages: z.number().int(),
   lines: z.number().int(),
   reason: z.string().nullable(),

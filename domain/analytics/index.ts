@@ -1,6 +1,7 @@
 import type { CatalogModule } from '../catalog/index.js';
 import type { ModuleDeps } from '../shared/module-deps.js';
 import { AnalyticsSettingsStore } from './analytics-settings.js';
+import { DayItemRollup } from './menu/day-rollup.js';
 import { MenuAnalysisService } from './menu/menu-analysis.js';
 import { MenuCache } from './menu/menu-cache.js';
 import { MenuItems, type OwnedProducts } from './menu-items.js';
@@ -13,7 +14,9 @@ import { TokenCipher } from './pos/token-cipher.js';
 import { SimulationJobRunner } from './simulation/simulation-job.js';
 import { SimulationRunner } from './simulation/simulation-runner.js';
 import { Simulations } from './simulation/simulations.js';
-import { transactionImportType, type TransactionImportType } from './transactions/transaction-import.js';
+import type { ImportType } from '../imports/index.js';
+import { transactionImportType } from './transactions/transaction-import.js';
+import type { ImportedLine } from './transactions/transaction-rows.js';
 import { TransactionStore } from './transactions/transaction-store.js';
 import './analytics.events.js';
 import './analytics.jobs.js';
@@ -23,9 +26,8 @@ export { POS_FAILURE_REASONS, SIMULATION_FAILURE_REASONS, type PosFailureReason,
 export { AnalyticsSettings, AnalyticsItem } from './analytics-settings.entity.js';
 export { PosConnection, PosSyncRun } from './pos-connection.entity.js';
 export { Simulation } from './simulation.entity.js';
-export { TRANSACTION_SHAPES, normalizeColumn, type TransactionShape } from './transactions/transaction-columns.js';
-export type { TransactionImportType } from './transactions/transaction-import.js';
-export type { CsvRow, RowOutcome, TransactionRecord, TransactionRowValidator } from './transactions/transaction-rows.js';
+export { TRANSACTION_SHAPES, type TransactionShape } from './transactions/transaction-columns.js';
+export type { CsvRow, ImportedLine, RowOutcome, TransactionRecord, TransactionRowValidator } from './transactions/transaction-rows.js';
 export type { UpsertCounts } from './transactions/transaction-store.js';
 export type { SyncReport } from './pos/pos-sync.js';
 export type { RetryPolicy } from './pos/retry-policy.js';
@@ -34,8 +36,8 @@ export type { RetryPolicy } from './pos/retry-policy.js';
 export interface AnalyticsModule {
   settings: AnalyticsSettingsStore;
   items: MenuItems;
-  /** The `transactions` type of the generic CSV import pipeline. */
-  transactionsImport: TransactionImportType;
+  /** The `transactions` type of the generic CSV import pipeline (registered with it by the composition root). */
+  transactionsImport: ImportType<ImportedLine>;
   pos: PosConnections;
   posSync: PosSync;
   posSchedule: PosSchedule;
@@ -72,6 +74,17 @@ export function createAnalyticsModule(deps: ModuleDeps, { catalog }: AnalyticsDe
   const analyticsSettings = new AnalyticsSettingsStore(em, uow, clock);
   const items = new MenuItems(em, uow, clock, ownedProducts(catalog));
   const cache = new MenuCache(redis);
+  const rollup = new DayItemRollup(uow);
+  // The rollups are brought up to date once an import or a sync has written its lines, so the first
+  // analysis after it reads days, not lines (an analysis also refreshes what is still dirty itself).
+  const refreshRollup = async (merchantId: string) => {
+    try {
+      await rollup.refresh(merchantId, (await analyticsSettings.get(merchantId)).timeZone);
+    } catch (err) {
+      log.warn({ err, merchantId }, 'analytics rollup refresh failed; the next analysis refreshes it');
+    }
+  };
+  events.subscribe('transactions.imported', ({ merchantId, rowsUpserted }) => (rowsUpserted > 0 ? refreshRollup(merchantId) : undefined));
   const forget = ({ merchantId }: { merchantId: string }) => cache.invalidate(merchantId);
   events.subscribe('analytics.transactions_changed', forget);
   events.subscribe('analytics.settings_changed', forget);
@@ -82,7 +95,7 @@ export function createAnalyticsModule(deps: ModuleDeps, { catalog }: AnalyticsDe
   return {
     settings: analyticsSettings,
     items,
-    transactionsImport: transactionImportType(store, items),
+    transactionsImport: transactionImportType(em, store),
     pos: new PosConnections(em, uow, clock, jobs, {
       cipher,
       allowedBaseUrls: settings.posAllowedBaseUrls,
@@ -101,9 +114,10 @@ export function createAnalyticsModule(deps: ModuleDeps, { catalog }: AnalyticsDe
       pageSize: settings.posPageSize ?? 500,
       overlapMs: HOUR_MS,
       retryDelaysMs: [5 * 60_000, 30 * 60_000],
+      synced: refreshRollup,
     }),
     posSchedule: new PosSchedule(uow, clock, intervalMs),
-    menu: new MenuAnalysisService(em, analyticsSettings, cache, log),
+    menu: new MenuAnalysisService(em, analyticsSettings, cache, rollup, log),
     simulations: new Simulations(em, uow, clock, jobs, analyticsSettings),
     simulationJobs: new SimulationJobRunner({
       em,
@@ -112,6 +126,7 @@ export function createAnalyticsModule(deps: ModuleDeps, { catalog }: AnalyticsDe
       clock,
       log,
       settings: analyticsSettings,
+      rollup,
       runner: new SimulationRunner(),
       pollMs: settings.simulationPollMs ?? 500,
     }),

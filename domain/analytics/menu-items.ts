@@ -40,15 +40,6 @@ export class MenuItems {
     return rows.map(toView);
   }
 
-  /** The list price of each coded item, by code: what the Maven mapping joins order lines with. */
-  async pricesByCode(merchantId: string, em: EntityManager = this.em): Promise<Map<string, { name: string; priceCents: number | null }>> {
-    const rows = await em.execute<Array<{ code: string; name: string; price_cents: number | null }>>(
-      `select code, name, price_cents from analytics_items where merchant_id = ? and code is not null`,
-      [merchantId],
-    );
-    return new Map(rows.map((r) => [r.code, { name: r.name, priceCents: r.price_cents }]));
-  }
-
   /** Creates or changes the given items in one transaction; answers the whole dictionary. */
   async put(merchantId: string, inputs: MenuItemInput[]): Promise<MenuItemView[]> {
     assertDistinct(inputs);

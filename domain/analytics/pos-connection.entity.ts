@@ -38,7 +38,7 @@ export const PosSyncRun = defineEntity({
     id: p.uuid().primary(),
     connectionId: p.uuid(),
     trigger: p.enum(['schedule', 'manual', 'retry'] as const),
-    outcome: p.enum(['running', 'ok', 'failed', 'superseded'] as const),
+    outcome: p.enum(['running', 'ok', 'failed', 'superseded', 'interrupted'] as const),
     pages: p.integer().default(0),
     lines: p.integer().default(0),
     reason: p.string().nullable(),

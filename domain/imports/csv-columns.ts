@@ -10,6 +10,8 @@ export interface ColumnSchema {
   required: readonly (readonly string[])[];
   /** Columns saying one thing two ways (`price` and `price_cents`): at most one of each group. */
   exclusive?: readonly (readonly string[])[];
+  /** The type's own rules over the columns present (e.g. one of two file shapes, complete): what is wrong, by column. */
+  check?(present: ReadonlySet<string>): FieldError[];
 }
 
 /** How a file's header maps to a type's columns (stored with the import, so a resumed run reads it the same way). */
@@ -62,6 +64,7 @@ export function planColumns(schema: ColumnSchema, header: readonly string[], opt
   }
   const missing = schema.required.filter((group) => !group.some((c) => seen.has(c))).map((group) => group[0]);
   for (const c of missing) errors.push({ path: `header.${c}`, message: `required column "${c}" is missing` });
+  if (schema.check) errors.push(...schema.check(new Set(seen.keys())));
   for (const group of schema.exclusive ?? []) {
     const given = group.filter((c) => seen.has(c));
     if (given.length > 1) errors.push({ path: `header.${given[1]}`, message: `give only one of the columns ${given.map((c) => `"${c}"`).join(', ')}` });

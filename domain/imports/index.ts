@@ -6,6 +6,7 @@ import { DryRun } from './dry-run.js';
 import { ImportRunner } from './import-runner.js';
 import { ImportStore } from './import-store.js';
 import { ImportSweeper } from './import-sweeper.js';
+import { IMPORT_TYPES } from './import-types.js';
 import type { ImportType } from './import-type.js';
 import { ImportsService } from './imports.service.js';
 import { MerchantPurges } from './merchant-purges.js';
@@ -19,7 +20,7 @@ import './imports.jobs.js';
 export * from './imports.schemas.js';
 export { IMPORT_TYPES, type ImportTypeName } from './import-types.js';
 export type { ImportType, ImportSummary, BatchTarget, BatchResult, DiffResult, PreparedFile, RowResult, StageSink } from './import-type.js';
-export type { ColumnPlan, ColumnSchema } from './csv-columns.js';
+export { columnPositions, type ColumnPlan, type ColumnSchema } from './csv-columns.js';
 export type { ImportsService } from './imports.service.js';
 export type { ImportRunner } from './import-runner.js';
 export type { ImportSweeper } from './import-sweeper.js';
@@ -41,6 +42,8 @@ export interface ImportsDeps {
   users: Pick<UserDirectory, 'isMerchant'>;
   /** Where uploads are spooled (a worker on another host reads them from there). */
   storage: ObjectStorage;
+  /** The import types other modules own (analytics' `transactions`), registered by their name. */
+  types: readonly ImportType[];
 }
 
 export interface ImportsSettings {
@@ -54,12 +57,15 @@ export interface ImportsSettings {
 
 /**
  * Builds the import pipeline. The import types, by name: each is a column schema, a row validator and
- * the owning module's staging/write operations (products → the catalog's `bulk`). A new type (the
- * analytics module's `transactions`) is one more entry here, from that module's index.
+ * the owning module's staging/write operations (products → the catalog's `bulk`, built here; the
+ * others come ready-made from their modules through the composition root). Every name
+ * `POST /imports?type=` accepts must be registered.
  */
-export function createImportsModule(deps: ModuleDeps, { catalog, users, storage }: ImportsDeps, settings: ImportsSettings): ImportsModule {
+export function createImportsModule(deps: ModuleDeps, { catalog, users, storage, types: owned }: ImportsDeps, settings: ImportsSettings): ImportsModule {
   const { em, uow, events, clock, log, jobs } = deps;
-  const types = new Map<string, ImportType>([['products', productsImport(catalog.bulk) as ImportType]]);
+  const types = new Map<string, ImportType>([productsImport(catalog.bulk) as ImportType, ...owned].map((t) => [t.name, t]));
+  const missing = IMPORT_TYPES.filter((name) => !types.has(name));
+  if (missing.length) throw new Error(`Import types without an implementation: ${missing.join(', ')}`);
   const store = new ImportStore(em, clock);
   const rejections = new RejectionLog(em);
   const shared = { store, uow, events, clock, log, storage, types, progressIntervalMs: settings.progressIntervalMs };

@@ -9,7 +9,7 @@ import { createCatalogModule } from '../../domain/catalog/index.js';
 import { createCommunityModule } from '../../domain/community/index.js';
 import { createDiaryModule } from '../../domain/diary/index.js';
 import { createIdentityModule, type SmsSender } from '../../domain/identity/index.js';
-import { createImportsModule } from '../../domain/imports/index.js';
+import { createImportsModule, type ImportType } from '../../domain/imports/index.js';
 import { createInventoryModule } from '../../domain/inventory/index.js';
 import { createLocalitiesModule } from '../../domain/localities/index.js';
 import { countAnalyticsFailures } from './analytics-metrics.js';
@@ -125,7 +125,7 @@ export function createModules(infra: Infrastructure, overrides: ModuleOverrides 
   countAnalyticsFailures(events, metrics);
   const imports = createImportsModule(
     deps,
-    { catalog, users: identity.users, storage: infra.storage },
+    { catalog, users: identity.users, storage: infra.storage, types: [analytics.transactionsImport as ImportType] },
     { maxBytes: config.importMaxBytes, batchRows: config.importBatchRows, progressIntervalMs: config.importProgressIntervalMs },
   );
   const webhooks = createWebhooksModule(deps, { users: identity.users }, { allowPrivate: config.webhookAllowPrivate, lookup: overrides.webhookLookup });

@@ -33,14 +33,14 @@ function tally<T>(values: T[], key: (v: T) => string | number, amount: (v: T) =>
 }
 
 describe('menu engineering (GET /analytics/menu)', () => {
-  const world = useWorld({ variables: { PROCESS_ROLE: 'server' } });
+  const world = useWorld(); // role all: the import jobs run here
   const lines = mavenLines();
   let merchant: TestUser;
 
   beforeAll(async () => {
     merchant = await createUser(world.app, 'merchant');
     await putMavenMenu(world.app, merchant);
-    await importTransactionsCsv(world.app, merchant.id, MAVEN_ORDERS, 5000);
+    await importTransactionsCsv(world.app, merchant, MAVEN_ORDERS);
   }, 60_000);
 
   const menu = (query = '', user: TestUser | undefined = merchant) => world.http.get(`/api/v1/analytics/menu${query}`, user?.token);
@@ -123,7 +123,7 @@ describe('menu engineering (GET /analytics/menu)', () => {
       await menu('?from=2023-01-01&to=2023-01-31');
       expect(await redis.hexists(`analytics:menu:${merchant.id}`, '2023-01-01|2023-01-31|0.005')).toBe(1);
       const before = await menu('?from=2023-01-01&to=2023-01-31');
-      await importTransactionsCsv(world.app, merchant.id, 'order_id,timestamp,item,quantity,unit_price\nX1,2023-01-15T12:00:00Z,Hamburger,2,12.95\n');
+      await importTransactionsCsv(world.app, merchant, 'order_id,timestamp,item,quantity,unit_price\nX1,2023-01-15T12:00:00Z,Hamburger,2,12.95\n');
       expect(await redis.exists(`analytics:menu:${merchant.id}`)).toBe(0);
       const after = await menu('?from=2023-01-01&to=2023-01-31');
       expect(after.body.totals.revenueCents).toBe(before.body.totals.revenueCents + 2590);

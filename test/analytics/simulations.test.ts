@@ -28,7 +28,7 @@ describe('menu simulations', () => {
     watcherInstance = await world.start({ PROCESS_ROLE: 'server' });
     merchant = await createUser(world.app, 'merchant');
     await putMavenMenu(world.app, merchant);
-    await importTransactionsCsv(world.app, merchant.id, MAVEN_ORDERS, 5000);
+    await importTransactionsCsv(world.app, merchant, MAVEN_ORDERS);
   }, 60_000);
 
   const start = (body: Record<string, unknown>, user: TestUser = merchant) => world.http.post('/api/v1/analytics/simulations', body, user.token);

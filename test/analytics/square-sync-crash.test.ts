@@ -58,6 +58,14 @@ describe('a Square sync killed mid-way', () => {
     );
     expect(conn.body.status).toBe('ok');
     expect(conn.body.recentRuns.find((r: { outcome: string }) => r.outcome === 'ok')).toMatchObject({ pages: 2, lines: 8 });
+    // The killed run is no longer shown as running: the resuming run marked it interrupted.
+    expect(conn.body.recentRuns.filter((r: { outcome: string }) => r.outcome === 'running')).toEqual([]);
+    expect(conn.body.recentRuns.find((r: { outcome: string }) => r.outcome === 'interrupted')).toMatchObject({
+      pages: 2,
+      lines: 12,
+      error: expect.stringContaining('its worker died'),
+      finishedAt: expect.any(String),
+    });
     const resumed = square.requests[3];
     expect(resumed.body).toEqual(square.requests[2].body); // same query, same cursor: the page that was in flight
     const lines = await stored();

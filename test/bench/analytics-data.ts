@@ -1,10 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { TransactionImportType, TransactionRecord } from '../../domain/analytics/index.js';
-import type { Clock } from '../../domain/shared/clock.js';
-import type { EventBus } from '../../domain/shared/event-bus.js';
-import { Outbox } from '../../domain/shared/outbox.js';
-import { UnitOfWork } from '../../domain/shared/unit-of-work.js';
-import { percentile } from './stats.js';
+import { once } from 'node:events';
+import { createWriteStream, statSync } from 'node:fs';
 
 const CATEGORIES = ['Starters', 'Mains', 'Pasta', 'Grill', 'Desserts', 'Drinks'];
 /** Busy lunch and dinner, quiet afternoons: relative order volume per hour 11:00–22:00. */
@@ -38,11 +33,22 @@ export function benchMenu(): GeneratedMenu {
   };
 }
 
+/** A generated line, in the standard CSV shape's terms. */
+interface GeneratedLine {
+  orderId: string;
+  at: string;
+  item: string;
+  category: string;
+  quantity: number;
+  cents: number;
+  costCents: number | null;
+}
+
 /**
  * `lines` transaction lines over the year `year` (UTC), orders of 1–5 lines, weekday and hour
- * patterns, in order of time; each batch of `batchSize` records is handed to `onBatch`.
+ * patterns, in order of time.
  */
-export async function generateLines(lines: number, year: number, batchSize: number, onBatch: (records: TransactionRecord[]) => Promise<void>): Promise<void> {
+function* generateLines(lines: number, year: number): Generator<GeneratedLine> {
   const menu = benchMenu();
   const random = lcg(7);
   const pickItem = weighted(
@@ -55,32 +61,41 @@ export async function generateLines(lines: number, year: number, batchSize: numb
     days.map((d) => WEEKDAY_WEIGHTS[(d.getUTCDay() + 6) % 7]),
     random,
   );
-  let batch: TransactionRecord[] = [];
   for (let made = 0, order = 0; made < lines; order++) {
     const day = days[perDay()];
     const at = new Date(day.getTime() + pickHour() * 3_600_000 + Math.floor(random() * 3_600_000)).toISOString();
     const size = Math.min(lines - made, 1 + Math.floor(random() * random() * 5));
     for (let l = 0; l < size; l++, made++) {
       const item = menu.items[pickItem()];
-      batch.push({
-        sourceLineId: `B${order}:${l}`,
+      yield {
         orderId: `B${order}`,
-        closedAt: at,
-        closedLocal: null,
+        at,
         item: item.name,
         category: item.category,
         quantity: random() < 0.1 ? 2 : 1,
-        unitPriceCents: item.cents,
-        unitCostCents: random() < 0.5 ? Math.round(item.cents * 0.28) : null,
-        modifiers: null,
-      });
-      if (batch.length === batchSize) {
-        await onBatch(batch);
-        batch = [];
-      }
+        cents: item.cents,
+        costCents: random() < 0.5 ? Math.round(item.cents * 0.28) : null,
+      };
     }
   }
-  if (batch.length) await onBatch(batch);
+}
+
+const money = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+
+/** The generated lines as a transactions CSV of the standard shape (`order_id,timestamp,item,quantity,unit_price,unit_cost,category`). */
+export async function writeTransactionsCsv(path: string, lines: number, year: number): Promise<{ path: string; bytes: number; lines: number }> {
+  const out = createWriteStream(path);
+  let chunk = 'order_id,timestamp,item,quantity,unit_price,unit_cost,category\n';
+  for (const l of generateLines(lines, year)) {
+    chunk += `${l.orderId},${l.at},${l.item},${l.quantity},${money(l.cents)},${l.costCents === null ? '' : money(l.costCents)},${l.category}\n`;
+    if (chunk.length > 1 << 16) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+  return { path, bytes: statSync(path).size, lines };
 }
 
 function weighted(weights: number[], random: () => number): () => number {
@@ -101,46 +116,5 @@ function weighted(weights: number[], random: () => number): () => number {
       else lo = mid + 1;
     }
     return lo;
-  };
-}
-
-export interface ImportFigures {
-  lines: number;
-  seconds: number;
-  perSecond: number;
-  batchP50Ms: number;
-  batchP95Ms: number;
-  batchLinesPerSecond: number;
-}
-
-/**
- * Loads the generated lines through the transactions import type (stage + upsert, one unit of work per
- * batch, as the pipeline will call it) and measures each batch: the component figure of the CSV import.
- */
-export async function importGenerated(
-  context: { em: EntityManager; events: EventBus; clock: Clock; type: TransactionImportType; merchantId: string },
-  lines: number,
-  batchSize: number,
-): Promise<ImportFigures> {
-  const uow = new UnitOfWork(context.em, context.events, new Outbox(), context.clock);
-  const batchMs: number[] = [];
-  const started = performance.now();
-  await generateLines(lines, 2025, batchSize, async (records) => {
-    const t = performance.now();
-    await uow.run(async (tx, emit) => {
-      await context.type.stage(tx, records);
-      await context.type.upsert(tx, emit, context.merchantId);
-    });
-    batchMs.push(performance.now() - t);
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const p50 = percentile(batchMs, 50);
-  return {
-    lines,
-    seconds,
-    perSecond: lines / seconds,
-    batchP50Ms: p50,
-    batchP95Ms: percentile(batchMs, 95),
-    batchLinesPerSecond: (batchSize / p50) * 1000,
   };
 }

@@ -1,13 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import { periodFilter } from '../../domain/analytics/period-sql.js';
 import { itemTotalsSql, pairsSql, timeBucketsSql } from '../../domain/analytics/menu/menu-sql.js';
-import { createContainer } from '../../server/app/container.js';
-import { loadConfig } from '../../server/platform/config.js';
-import { importGenerated, type ImportFigures } from './analytics-data.js';
+import { writeTransactionsCsv } from './analytics-data.js';
 import { benchEnv, cleanUp, closeAll, connect, connectMany, insertUsers, loadAverage, signTokens, type BenchEnv } from './bench-support.js';
+import { importOverHttp, psql } from './import-over-http.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { fixedRate, fmt, percentile, summarize } from './stats.js';
 
@@ -17,9 +18,10 @@ const YEAR = { from: '2025-01-01', to: '2025-12-31' };
  * `npm run bench -- analytics [--quick] [--lines 1000000] [--runs 10000] [--cached 300] [--ack-rate 200]`
  *
  * One merchant with `--lines` generated transaction lines over 2025 (60 items, orders of 1–5 lines),
- * loaded through the transactions import type (stage + upsert per batch of 5,000, the component figure
- * of the CSV import; the streamed pipeline around it is not on this branch). Then, on a server process
- * of role `all` (HTTP, sockets and the job worker in one process):
+ * written as a standard-shape CSV and imported end to end on a server process of role `all` (HTTP,
+ * sockets and the job worker in one process): POST /imports?type=transactions to `import:finished`,
+ * then the same file again (nothing changes). Raw baseline: psql `\copy` of the file into a table and
+ * one `INSERT … SELECT` into the transactions of another merchant. Then, on the same server:
  *   - GET /analytics/menu for the year, cold (first request) and cached (`--cached` requests, p50/p99);
  *   - raw baseline in the same run: the three aggregate queries the service sends, through `pg`;
  *   - a `--runs` simulation over the year, POST to `simulation:finished`, while customers' `cart:get`
@@ -43,38 +45,94 @@ export async function run(args: string[]): Promise<void> {
     cached: Number(values.cached ?? 300),
     ackRate: Number(values['ack-rate'] ?? 200),
   };
-  const env = benchEnv('analytics', { PROCESS_ROLE: 'all' });
+  const dir = mkdtempSync(join(tmpdir(), 'larder-bench-analytics-'));
+  const env = benchEnv('analytics', { PROCESS_ROLE: 'all', STORAGE_DIR: join(dir, 'storage') });
   console.log(`analytics bench${quick ? ' (quick)' : ''}: ${JSON.stringify(cfg)}; database ${env.dbName} (removed at the end); load average ${loadAverage()}`);
+  const file = await writeTransactionsCsv(join(dir, 'transactions.csv'), cfg.lines, 2025);
   const server = await startServerProcess(env.serverEnv);
   const raw = new pg.Pool({ connectionString: env.databaseUrl, max: 4 });
   try {
-    const [merchant] = await insertUsers(raw, 1, 'merchant');
-    const imported = await load(env, merchant.id, cfg.lines);
-    printImport(imported);
+    const [merchant, rawMerchant] = await insertUsers(raw, 2, 'merchant');
+    await measureImport(server, raw, env, file, merchant.id, rawMerchant.id);
     await measureMenu(server, raw, env, merchant.id, cfg.cached);
     await measureSimulation(server, raw, env, merchant.id, cfg);
   } finally {
     await raw.end();
     await server.stop();
     await cleanUp(env);
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function load(env: BenchEnv, merchantId: string, lines: number): Promise<ImportFigures> {
-  const container = await createContainer(loadConfig({ ...env.serverEnv, PROCESS_ROLE: 'server', LOG_LEVEL: 'warn' }));
-  try {
-    const { orm, events, clock, modules } = container;
-    return await importGenerated({ em: orm.em as EntityManager, events, clock, type: modules.analytics.transactionsImport, merchantId }, lines, 5_000);
-  } finally {
-    await container.close();
-  }
-}
-
-function printImport(f: ImportFigures): void {
+/** The CSV through POST /imports, twice (the second changes nothing), next to psql \copy + one INSERT … SELECT. */
+async function measureImport(
+  server: ServerProcess,
+  db: pg.Pool,
+  env: BenchEnv,
+  file: { path: string; bytes: number; lines: number },
+  merchantId: string,
+  rawMerchantId: string,
+) {
+  const rawMs = await rawImport(env.databaseUrl, db, file.path, rawMerchantId);
   console.log(
-    `import type (stage + upsert, batches of 5,000, generation included): ${f.lines} lines in ${fmt(f.seconds)} s = ${fmt(f.perSecond, 0)} lines/s; ` +
-      `per batch p50 ${fmt(f.batchP50Ms, 0)} ms (${fmt(f.batchLinesPerSecond, 0)} lines/s), p95 ${fmt(f.batchP95Ms, 0)} ms`,
+    `raw: psql \\copy + one INSERT … SELECT of ${file.lines} lines (${fmt(file.bytes / 1e6)} MB): ${fmt(rawMs / 1000, 2)} s = ${fmt(file.lines / (rawMs / 1000), 0)} lines/s`,
   );
+  await db.query(`delete from analytics_transactions where merchant_id = $1`, [rawMerchantId]);
+  await db.query('vacuum analyze analytics_transactions');
+  const token = async () => (await signTokens(env.jwtSecret, [{ id: merchantId, role: 'merchant' }]))[0];
+  for (const label of ['first run', 'same file again']) {
+    const run = await importOverHttp(server.url, await token(), file, 'transactions');
+    const rolledUpMs = await untilRolledUp(db, merchantId);
+    const x = run.result;
+    console.log(
+      `import over HTTP, ${label}: ${fmt(run.totalMs / 1000, 2)} s end to end = ${fmt(file.lines / (run.totalMs / 1000), 0)} lines/s (upload ${fmt(run.uploadMs / 1000, 2)} s), ` +
+        `${x.status}; read ${x.rowsRead}, upserted ${x.rowsUpserted}, unchanged ${x.rowsUnchanged}, rejected ${x.rowsRejected}; ` +
+        `time / raw ${fmt(run.totalMs / rawMs, 2)}; progress ${run.pushes} pushes, longest gap ${run.maxGapMs} ms; ` +
+        `daily rollups up to date ${fmt(rolledUpMs / 1000, 2)} s after import:finished; phases from: ${Object.entries(run.phases)
+          .map(([phase, ms]) => `${phase} ${fmt(ms / 1000, 2)} s`)
+          .join(', ')}`,
+    );
+  }
+  const [{ n }] = (await db.query(`select count(*)::int as n from analytics_transactions where merchant_id = $1`, [merchantId])).rows;
+  console.log(`check: ${n} lines stored ${n === file.lines ? '= the lines of the file' : `≠ ${file.lines} lines of the file (FAILED)`}`);
+}
+
+/** How long after now the merchant's daily rollups are built and have no dirty day left (the server refreshes them after an import). */
+async function untilRolledUp(db: pg.Pool, merchantId: string): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const { rows } = await db.query(
+      `select exists (select 1 from analytics_rollup_state where merchant_id = $1) as built,
+              exists (select 1 from analytics_dirty_days where merchant_id = $1) as dirty`,
+      [merchantId],
+    );
+    if (rows[0].built && !rows[0].dirty) return performance.now() - started;
+    if (performance.now() - started > 120_000) throw new Error('the daily rollups were not refreshed within 2 minutes');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** psql \copy of the file into a table, then the lines into analytics_transactions in one statement (items first). */
+async function rawImport(databaseUrl: string, db: pg.Pool, path: string, merchantId: string): Promise<number> {
+  const started = performance.now();
+  await db.query(
+    `create unlogged table raw_tx (row_no bigserial, order_id text, ts timestamptz, item text, quantity float8, unit_price numeric, unit_cost numeric, category text)`,
+  );
+  await psql(databaseUrl, `\\copy raw_tx (order_id, ts, item, quantity, unit_price, unit_cost, category) from '${path}' with (format csv, header)`);
+  await db.query(
+    `insert into analytics_items (merchant_id, name, category) select distinct on (item) $1::uuid, item, category from raw_tx order by item
+     on conflict (merchant_id, name) do nothing`,
+    [merchantId],
+  );
+  await db.query(
+    `insert into analytics_transactions (merchant_id, closed_at, quantity, item_id, unit_price_cents, unit_cost_cents, source, source_line_id, order_id)
+     select $1::uuid, r.ts, r.quantity, i.id, (r.unit_price * 100)::int, (r.unit_cost * 100)::int, 'csv', r.row_no::text, r.order_id
+     from raw_tx r join analytics_items i on i.merchant_id = $1 and i.name = r.item
+     on conflict (merchant_id, source, source_line_id) do nothing`,
+    [merchantId],
+  );
+  await db.query('drop table raw_tx');
+  return performance.now() - started;
 }
 
 async function measureMenu(server: ServerProcess, raw: pg.Pool, env: BenchEnv, merchantId: string, cachedRequests: number): Promise<void> {
@@ -91,8 +149,12 @@ async function measureMenu(server: ServerProcess, raw: pg.Pool, env: BenchEnv, m
   const cached: number[] = [];
   for (let i = 0; i < cachedRequests; i++) cached.push((await get()).ms);
   const rawFigures = await rawAggregates(raw, merchantId);
-  const [check] = (await raw.query(`select sum(quantity * unit_price_cents)::float8 as revenue, sum(quantity)::float8 as units from analytics_transactions`))
-    .rows;
+  const [check] = (
+    await raw.query(
+      `select sum(quantity * unit_price_cents)::float8 as revenue, sum(quantity)::float8 as units from analytics_transactions where merchant_id = $1`,
+      [merchantId],
+    )
+  ).rows;
   const agrees = Math.round(check.revenue) === cold.body.totals.revenueCents && Math.round(check.units) === cold.body.totals.units;
   console.log(
     `menu analysis for the year, cold: ${fmt(cold.ms, 0)} ms (${cold.body.items.length} items; totals ${agrees ? 'match' : 'DO NOT match'} a raw sum)`,
@@ -100,12 +162,12 @@ async function measureMenu(server: ServerProcess, raw: pg.Pool, env: BenchEnv, m
   const s = summarize(cached, 1);
   console.log(`menu analysis, cached (${cachedRequests} sequential GETs): p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms`);
   console.log(
-    `raw SQL through pg (same queries): items ${fmt(rawFigures.items, 0)} ms, hours+weekdays ${fmt(rawFigures.time, 0)} ms, pairs ${fmt(rawFigures.pairs, 0)} ms; ` +
+    `raw SQL over the lines through pg (the three aggregates the analysis ran before the daily rollups): items ${fmt(rawFigures.items, 0)} ms, hours+weekdays ${fmt(rawFigures.time, 0)} ms, pairs ${fmt(rawFigures.pairs, 0)} ms; ` +
       `the three at once ${fmt(rawFigures.parallel, 0)} ms → cold HTTP / raw parallel = ${fmt(cold.ms / rawFigures.parallel, 2)}`,
   );
 }
 
-/** The three aggregates the service sends, through plain `pg`: one at a time, then at once on three connections. */
+/** The three aggregates over the lines (the computation before the rollups), through plain `pg`: one at a time, then at once on three connections. */
 async function rawAggregates(raw: pg.Pool, merchantId: string) {
   const filter = periodFilter({ merchantId, ...YEAR }, 'UTC');
   const queries = { items: itemTotalsSql(filter, 30), time: timeBucketsSql(filter, 'UTC'), pairs: pairsSql(filter, 0.005) };

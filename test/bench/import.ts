@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { benchEnv, cleanUp, connect, insertUsers, loadAverage, signTokens } from './bench-support.js';
+import { benchEnv, cleanUp, insertUsers, loadAverage, signTokens } from './bench-support.js';
 import { writeFulfilStyleCsv, type GeneratedFile } from './import-data.js';
+import { importOverHttp, psql, type HttpRun } from './import-over-http.js';
 import { buildDist, startServerProcess, startWorkerProcess } from './server-process.js';
 import { fmt } from './stats.js';
 
@@ -63,9 +61,9 @@ export async function run(args: string[]): Promise<void> {
     await db.query(`delete from products where merchant_id = $1`, [rawMerchant.id]);
     await db.query('vacuum analyze products');
 
-    const first = await importOverHttp(server.url, await token(), file);
+    const first = await importOverHttp(server.url, await token(), file, 'products');
     report('Larder, first run', first, raw.totalMs);
-    const second = await importOverHttp(server.url, await token(), file);
+    const second = await importOverHttp(server.url, await token(), file, 'products');
     report('Larder, same file again', second, raw.totalMs);
     console.log(`second ÷ first: ${fmt(second.totalMs / first.totalMs, 2)}`);
     console.log(`peak RSS: server ${fmt(peakRssMb(server.pid), 0)} MB, worker ${fmt(peakRssMb(worker.pid), 0)} MB`);
@@ -82,15 +80,6 @@ export async function run(args: string[]): Promise<void> {
   }
 }
 
-interface HttpRun {
-  totalMs: number;
-  uploadMs: number;
-  result: Record<string, number | string>;
-  pushes: number;
-  maxGapMs: number;
-  pushesPerSecond: number;
-}
-
 function report(label: string, r: HttpRun, rawMs: number): void {
   const x = r.result;
   console.log(
@@ -98,52 +87,6 @@ function report(label: string, r: HttpRun, rawMs: number): void {
       `unchanged ${x.rowsUnchanged}, duplicate ${x.rowsDuplicate}, rejected ${x.rowsRejected}; ratio to raw ${fmt(r.totalMs / rawMs, 2)}; ` +
       `progress: ${r.pushes} pushes, ${fmt(r.pushesPerSecond, 1)}/s, longest gap ${r.maxGapMs} ms`,
   );
-}
-
-/** Uploads the file (streamed, with its length) while a socket watches the import; resolves at import:finished. */
-async function importOverHttp(url: string, token: string, file: GeneratedFile): Promise<HttpRun> {
-  const importId = randomUUID();
-  const socket = await connect(url, { token });
-  const pushes: number[] = [];
-  socket.on('import:progress', (p: { id: string }) => p.id === importId && pushes.push(Date.now()));
-  const finished = new Promise<Record<string, number | string>>((resolve) =>
-    socket.on('import:finished', (p: { id: string }) => p.id === importId && resolve(p as never)),
-  );
-  // Watched before the upload (the ack is null until the upload creates it): pushes from its first byte.
-  const watched = (await socket.timeout(5_000).emitWithAck('import:watch', { importId })) as { ok: boolean };
-  if (!watched.ok) throw new Error('could not watch the import');
-  const started = Date.now();
-  const answer = await post(`${url}/api/v1/imports?type=products&importId=${importId}`, token, file);
-  const uploadMs = Date.now() - started;
-  if (answer.status !== 202) throw new Error(`upload refused: ${answer.status} ${answer.body}`);
-  const result = await finished;
-  const totalMs = Date.now() - started;
-  socket.disconnect();
-  const gaps = pushes.slice(1).map((t, i) => t - pushes[i]);
-  return {
-    totalMs,
-    uploadMs,
-    result,
-    pushes: pushes.length,
-    maxGapMs: Math.max(0, ...gaps),
-    pushesPerSecond: pushes.length / ((pushes[pushes.length - 1] - pushes[0]) / 1000),
-  };
-}
-
-function post(url: string, token: string, file: GeneratedFile): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'content-length': String(file.bytes) } },
-      (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    createReadStream(file.path).pipe(req);
-  });
 }
 
 /** psql \copy into a staging table, then the set-based upsert through pg, batch by batch. */
@@ -175,14 +118,6 @@ async function rawImport(databaseUrl: string, db: pg.Pool, file: GeneratedFile, 
   }
   await db.query('drop table raw_stage');
   return { copyMs, upsertMs: Date.now() - started - copyMs, totalMs: Date.now() - started, rows: written };
-}
-
-function psql(databaseUrl: string, command: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', command], { stdio: ['ignore', 'ignore', 'inherit'] });
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`psql exited with ${code}`))));
-  });
 }
 
 /** Peak resident set size of a process (VmHWM), in MB. */

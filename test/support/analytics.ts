@@ -1,21 +1,24 @@
-import { createReadStream, readFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { parse } from 'csv-parse';
-import type { TransactionRecord, UpsertCounts } from '../../domain/analytics/index.js';
-import { Outbox } from '../../domain/shared/outbox.js';
-import { UnitOfWork } from '../../domain/shared/unit-of-work.js';
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import type { Larder } from '../../server/app/larder.js';
 import { httpClient } from './http.js';
+import { finishedImport, uploadCsv } from './imports.js';
 import type { TestUser } from './users.js';
 
 export const MAVEN_DIR = new URL('../fixtures/data/restaurant_orders_maven/', import.meta.url);
 export const MAVEN_ORDERS = new URL('order_details.csv', MAVEN_DIR);
 
+/** A finished transactions import as its owner sees it (GET /imports/:id) and its error report. */
 export interface CsvImportOutcome {
+  id: string;
+  status: string;
   rowsRead: number;
+  rowsUpserted: number;
+  rowsUnchanged: number;
+  rowsDuplicate: number;
+  rowsRejected: number;
+  /** GET /imports/:id/errors, rows as a spreadsheet numbers them (the header is row 1). */
   rejected: Array<{ row: number; key: string; reason: string }>;
-  counts: UpsertCounts;
 }
 
 /** The Maven menu (menu_items.csv) as the items PUT body: menu_item_id → code, item_name → name, price → cents. */
@@ -38,44 +41,16 @@ export async function putMavenMenu(app: Larder & { url: string }, merchant: Test
 }
 
 /**
- * Drives the `transactions` import type the way the generic CSV pipeline does (header check, one
- * validator per import, batches staged and upserted in one unit of work each), from a file or CSV text.
- * Only the pipeline's streaming, progress and error report are left out.
+ * Imports a transactions CSV (a file or CSV text) as the merchant does: POST /imports?type=transactions,
+ * then the import's final state and its error report. The upload must be accepted (202).
  */
-export async function importTransactionsCsv(app: Larder, merchantId: string, source: URL | string, batchSize = 1000): Promise<CsvImportOutcome> {
-  const type = app.container.modules.analytics.transactionsImport;
-  const em = app.container.orm.em as EntityManager;
-  const uow = new UnitOfWork(em, app.container.events, new Outbox(), app.container.clock);
-  const input = typeof source === 'string' ? Readable.from([source]) : createReadStream(source);
-  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true }));
-  const outcome: CsvImportOutcome = { rowsRead: 0, rejected: [], counts: { staged: 0, inserted: 0, updated: 0, unchanged: 0, duplicate: 0 } };
-  let validator: Awaited<ReturnType<typeof type.prepare>> | undefined;
-  let columns: string[] = [];
-  let batch: TransactionRecord[] = [];
-  const flush = async () => {
-    const records = batch;
-    batch = [];
-    const counts = await uow.run(async (tx, emit) => {
-      await type.stage(tx, records);
-      return type.upsert(tx, emit, merchantId);
-    });
-    for (const key of Object.keys(counts) as Array<keyof UpsertCounts>) outcome.counts[key] += counts[key];
-  };
-  for await (const cells of parser as AsyncIterable<string[]>) {
-    if (!validator) {
-      const header = type.readHeader(cells);
-      if (!header.ok) throw new Error(header.message);
-      columns = header.columns;
-      validator = await type.prepare(em.fork(), merchantId, header.shape);
-      continue;
-    }
-    outcome.rowsRead += 1;
-    const row = Object.fromEntries(columns.map((c, i) => [c, cells[i]]));
-    const checked = validator.validate(row);
-    if (checked.ok) batch.push(checked.record);
-    else outcome.rejected.push({ row: outcome.rowsRead, key: validator.keyOf(row), reason: checked.reason });
-    if (batch.length >= batchSize) await flush();
-  }
-  if (batch.length) await flush();
-  return outcome;
+export async function importTransactionsCsv(app: Larder & { url: string }, merchant: TestUser, source: URL | string): Promise<CsvImportOutcome> {
+  const body = typeof source === 'string' ? source : readFileSync(source);
+  const res = await uploadCsv(app, merchant.token, body, 'type=transactions');
+  if (res.status !== 202) throw new Error(`POST /imports answered ${res.status}: ${JSON.stringify(res.body)}`);
+  const done = await finishedImport(app, merchant.token, res.body.id, 60_000);
+  if (done.status !== 'completed') throw new Error(`the import ended ${done.status}: ${done.error}`);
+  const errors = await httpClient(app.url).get(`/api/v1/imports/${done.id}/errors`, merchant.token);
+  const rows = parse(errors.body as string, { columns: true }) as Array<{ row: string; sku: string; reason: string }>;
+  return { ...done, rejected: rows.map((r) => ({ row: Number(r.row), key: r.sku, reason: r.reason })) };
 }

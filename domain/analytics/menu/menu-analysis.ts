@@ -3,14 +3,15 @@ import type { Logger } from 'pino';
 import type { AnalyticsSettingsStore } from '../analytics-settings.js';
 import type { AnalyticsSettingsView, MenuAnalysis, MenuQuery } from '../analytics.schemas.js';
 import type { Sql } from '../../shared/sql.js';
-import { periodFilter, type ItemSalesRow } from '../period-sql.js';
+import type { ItemSalesRow } from '../period-sql.js';
+import type { DayItemRollup } from './day-rollup.js';
 import type { MenuCache } from './menu-cache.js';
-import { itemTotalsSql, pairsSql, timeBucketsSql, type PairRow, type TimeBucketRow } from './menu-sql.js';
+import { itemTotalsFromRollupSql, pairsFromRollupSql, timeBucketsFromRollupSql, type PairRow, type TimeBucketRow } from './menu-sql.js';
 import { engineerMenu } from './quadrants.js';
 
 /**
- * GET /analytics/menu: menu engineering for a period, computed by SQL aggregates (items; hours and
- * weekdays; pairs: three queries on three connections at once) and cached until the merchant's
+ * GET /analytics/menu: menu engineering for a period, computed by SQL aggregates over the daily rollups
+ * (refreshed first; items, hours and weekdays, pairs: three queries on three connections at once) and cached until the merchant's
  * transactions or settings change.
  */
 export class MenuAnalysisService {
@@ -18,6 +19,7 @@ export class MenuAnalysisService {
     private readonly em: EntityManager,
     private readonly settings: AnalyticsSettingsStore,
     private readonly cache: MenuCache,
+    private readonly rollup: DayItemRollup,
     private readonly log: Logger,
   ) {}
 
@@ -34,11 +36,12 @@ export class MenuAnalysisService {
   /** The analysis straight from PostgreSQL (no cache). */
   async compute(merchantId: string, query: MenuQuery): Promise<MenuAnalysis> {
     const settings = await this.settings.get(merchantId);
-    const filter = periodFilter({ merchantId, from: query.from, to: query.to }, settings.timeZone);
+    const period = { merchantId, from: query.from, to: query.to };
+    await this.rollup.refresh(merchantId, settings.timeZone);
     const [items, buckets, pairs] = await Promise.all([
-      this.rows<ItemSalesRow>(itemTotalsSql(filter, settings.defaultFoodCostPct)),
-      this.rows<TimeBucketRow>(timeBucketsSql(filter, settings.timeZone)),
-      this.rows<PairRow>(pairsSql(filter, query.minSupport)),
+      this.rows<ItemSalesRow>(itemTotalsFromRollupSql(period, settings.defaultFoodCostPct)),
+      this.rows<TimeBucketRow>(timeBucketsFromRollupSql(period)),
+      this.rows<PairRow>(pairsFromRollupSql(period, query.minSupport)),
     ]);
     return assemble(query, settings, items, buckets, pairs);
   }
@@ -81,15 +84,20 @@ function assemble(query: MenuQuery, settings: AnalyticsSettingsView, items: Item
     items: analysed,
     byHour,
     byWeekday,
-    pairs: pairs.map((p) => ({
-      a: p.a,
-      b: p.b,
-      orders: p.orders,
-      support: round6(p.support),
-      confidence: round6(p.confidence),
-      confidenceBA: round6(p.confidence_ba),
-      lift: round6(p.lift),
-    })),
+    pairs: pairs.map(pairView),
+  };
+}
+
+/** A pair row as the analysis shows it (ratios to six decimals). */
+export function pairView(p: PairRow): MenuAnalysis['pairs'][number] {
+  return {
+    a: p.a,
+    b: p.b,
+    orders: p.orders,
+    support: round6(p.support),
+    confidence: round6(p.confidence),
+    confidenceBA: round6(p.confidence_ba),
+    lift: round6(p.lift),
   };
 }
 

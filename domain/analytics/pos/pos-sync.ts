@@ -35,6 +35,8 @@ export interface PosSyncDeps {
   overlapMs: number;
   /** After a failed run (not a refused token): retry jobs this long after the 1st, 2nd … failure in a row. */
   retryDelaysMs: number[];
+  /** Called after a successful run (the daily rollups are brought up to date); must not throw. */
+  synced?: (merchantId: string) => Promise<void>;
 }
 
 /**
@@ -52,15 +54,25 @@ export class PosSync {
     const conn = await this.deps.em.fork().findOne(PosConnection, { id: connectionId });
     if (!conn || conn.status === 'needs_reauth') return { outcome: 'skipped', pages: 0, lines: 0 };
     const runId = randomUUID();
-    await this.deps.em.execute(
-      `insert into analytics_pos_sync_runs (id, connection_id, trigger, outcome, started_at) values (?, ?, ?, 'running', ?)`,
-      [runId, connectionId, trigger, this.deps.clock.now()],
-      'run',
-    );
+    await this.deps.uow.run(async (tx) => {
+      // A run still `running` died with its worker (this run resumes its work from the checkpoint); one
+      // that is in fact alive is fenced out at its next page and then records `superseded` over this.
+      await tx.execute(
+        `update analytics_pos_sync_runs set outcome = 'interrupted', error = ?, finished_at = ? where connection_id = ? and outcome = 'running'`,
+        [`stopped without finishing (its worker died); run ${runId} resumed from the checkpoint`, this.deps.clock.now(), connectionId],
+        'run',
+      );
+      await tx.execute(
+        `insert into analytics_pos_sync_runs (id, connection_id, trigger, outcome, started_at) values (?, ?, ?, 'running', ?)`,
+        [runId, connectionId, trigger, this.deps.clock.now()],
+        'run',
+      );
+    });
     const progress = { pages: 0, lines: 0 };
     try {
       await this.pageThrough(conn, this.connection(conn), runId, progress);
       await this.succeed(conn, runId);
+      await this.deps.synced?.(conn.merchantId);
       return { outcome: 'ok', ...progress };
     } catch (err) {
       if (err instanceof SyncSuperseded) {

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AnalyticsSettingsView } from '../analytics.schemas.js';
 import { sql } from '../../shared/sql.js';
-import { COST_PARTS, groupCost, periodFilter, type ItemSalesRow, type Period } from '../period-sql.js';
+import { rollupPeriod, type DayItemRollup } from '../menu/day-rollup.js';
+import { groupCost, type ItemSalesRow, type Period } from '../period-sql.js';
 import type { SimulationHistory } from './simulation-model.js';
 
 interface DayItemRow extends ItemSalesRow {
@@ -10,18 +11,20 @@ interface DayItemRow extends ItemSalesRow {
 }
 
 /**
- * The period's sales per day and item (days in the merchant's time zone), aggregated in SQL, as the flat
- * arrays a simulation thread resamples. Null when the period has no sales.
+ * The period's sales per day and item (days in the merchant's time zone), read from the daily rollup
+ * (refreshed first), as the flat arrays a simulation thread resamples. Null when the period has no sales.
  */
-export async function loadSimulationHistory(em: EntityManager, period: Period, settings: AnalyticsSettingsView): Promise<SimulationHistory | null> {
+export async function loadSimulationHistory(
+  em: EntityManager,
+  rollup: DayItemRollup,
+  period: Period,
+  settings: AnalyticsSettingsView,
+): Promise<SimulationHistory | null> {
+  await rollup.refresh(period.merchantId, settings.timeZone);
   const query = sql`
     select x.day::text as day, extract(isodow from x.day)::int as weekday, x.item_id, i.name, i.category, x.units, x.revenue,
            ${groupCost(settings.defaultFoodCostPct)} as cost
-    from (
-      select (l.closed_at at time zone ${settings.timeZone})::date as day, l.item_id,
-             sum(l.quantity)::float8 as units, sum(l.quantity * l.unit_price_cents)::float8 as revenue, ${COST_PARTS}
-      from analytics_transactions l where ${periodFilter(period, settings.timeZone)} group by 1, 2
-    ) x join analytics_items i on i.id = x.item_id
+    from (select r.* from analytics_day_items r where ${rollupPeriod(period)}) x join analytics_items i on i.id = x.item_id
     order by 1, 3`;
   const rows = await em.execute<DayItemRow[]>(query.text, [...query.params]);
   if (rows.length === 0) return null;

@@ -6,6 +6,7 @@ import type { UnitOfWork } from '../../shared/unit-of-work.js';
 import type { AnalyticsSettingsStore } from '../analytics-settings.js';
 import type { SimulationFailureReason } from '../analytics.events.js';
 import type { SimulationInput, SimulationResult } from '../analytics.schemas.js';
+import type { DayItemRollup } from '../menu/day-rollup.js';
 import { loadSimulationHistory } from './simulation-history.js';
 import { buildPlan } from './simulation-model.js';
 import { SimulationThreadError, type SimulationRunner } from './simulation-runner.js';
@@ -17,6 +18,8 @@ export interface SimulationJobDeps {
   clock: Clock;
   log: Logger;
   settings: AnalyticsSettingsStore;
+  /** The daily rollup the history is read from. */
+  rollup: DayItemRollup;
   runner: SimulationRunner;
   /** How often the job stores runs done and looks for a cancel. */
   pollMs: number;
@@ -46,7 +49,8 @@ export class SimulationJobRunner {
     const merchantId = claimed.merchant_id;
     try {
       const settings = await this.deps.settings.get(merchantId);
-      const history = await loadSimulationHistory(this.deps.em.fork(), { merchantId, from: claimed.request.from, to: claimed.request.to }, settings);
+      const period = { merchantId, from: claimed.request.from, to: claimed.request.to };
+      const history = await loadSimulationHistory(this.deps.em.fork(), this.deps.rollup, period, settings);
       if (!history) throw new Error('The period has no sales any more');
       const { changes, elasticity, substitution } = claimed.request;
       const job = { history, plan: buildPlan(history.items, changes, elasticity, substitution), runs: claimed.runs, seed: Number(claimed.seed) };

@@ -7,6 +7,7 @@ const bad = (problem: string): Parsed<never> => ({ ok: false, problem });
 const MONEY = /^\d{1,9}(\.\d{1,2})?$/;
 const QUANTITY = /^-?\d{1,6}(\.\d{1,4})?$/;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const DAY_FIRST_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const CLOCK_TIME = /^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AP]M)?$/i;
@@ -61,7 +62,7 @@ export function parseClockTime(text: string): Parsed<string> {
 function calendarProblem(year: number, month: number, day: number): string | undefined {
   if (year < 1970 || year > 2999) return `year ${year} is out of range`;
   if (month < 1 || month > 12) return `month ${month} does not exist`;
-  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const days = month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : DAYS_IN_MONTH[month - 1];
   return day < 1 || day > days ? `day ${day} does not exist in ${year}-${pad(month)}` : undefined;
 }
 

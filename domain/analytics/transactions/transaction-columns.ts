@@ -1,3 +1,5 @@
+import type { ColumnSchema } from '../../imports/index.js';
+
 /**
  * The CSV shapes the transactions import accepts, told apart by their header (names are matched
  * trimmed, case-insensitively, a byte-order mark ignored):
@@ -7,8 +9,9 @@
  *   the merchant's time zone. A line's identity is `line_id`, else `<order_id>#<n>` (its rank within
  *   its order in the file), so importing the same file again replaces instead of adding.
  * - `maven`: the Maven Analytics restaurant export, `order_details_id,order_id,order_date,order_time,
- *   item_id`: order_details joined to the merchant's items by code (menu_items.menu_item_id loaded as
- *   items' `code`, item_name as `name`, category, price as `priceCents`); quantity 1, the item's list
+ *   item_id`: order_details joined to the merchant's items by code when each batch is written
+ *   (menu_items.menu_item_id loaded as items' `code`, item_name as `name`, category, price as
+ *   `priceCents`; a code without a priced item is rejected naming it); quantity 1, the item's list
  *   price; order_date day first (31/03/2023), order_time 12-hour (6:41:01 PM), both in the merchant's
  *   time zone; identity `order_details_id`. A file already joined (with `item_name` and `price`, and
  *   optionally `category`) needs no items beforehand. Lines without an item are rejected with a reason.
@@ -26,30 +29,31 @@ export const TRANSACTION_SHAPES = {
 
 export type TransactionShape = keyof typeof TRANSACTION_SHAPES;
 
-export type HeaderCheck = { ok: true; shape: TransactionShape; columns: string[] } | { ok: false; message: string };
-
-/** A header cell as matched: trimmed, lower-case, without a byte-order mark. */
-export function normalizeColumn(name: string): string {
-  return name
-    .replace(/^\uFEFF/, '')
-    .trim()
-    .toLowerCase();
+/** A file is of the Maven shape when it has Maven's line id, else of the standard shape. */
+export function shapeOf(present: ReadonlySet<string>): TransactionShape {
+  return present.has('order_details_id') ? 'maven' : 'standard';
 }
 
-/** Which shape a header is, or what is wrong with it (missing columns of the closest shape, unknown ones). */
-export function readHeader(header: readonly string[]): HeaderCheck {
-  const columns = header.map(normalizeColumn);
-  const shape: TransactionShape = columns.includes('order_details_id') ? 'maven' : 'standard';
-  const { required, optional } = TRANSACTION_SHAPES[shape];
-  const allowed = new Set<string>([...required, ...optional]);
-  const missing = required.filter((c) => !columns.includes(c));
-  const unknown = columns.filter((c) => !allowed.has(c));
-  const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);
-  const problems = [
-    missing.length ? `missing column(s) ${missing.join(', ')}` : '',
-    unknown.length ? `unknown column(s) ${unknown.join(', ')}` : '',
-    repeated.length ? `repeated column(s) ${repeated.join(', ')}` : '',
-  ].filter(Boolean);
-  if (problems.length === 0) return { ok: true, shape, columns };
-  return { ok: false, message: `Not a transactions CSV (${shape} shape: ${required.join(',')}[,${optional.join(',')}]): ${problems.join('; ')}` };
-}
+/**
+ * The columns of the `transactions` import type (names normalised by the pipeline: trimmed, lower
+ * snake case, a byte-order mark dropped): the union of both shapes; a header must be one shape, whole.
+ */
+export const TRANSACTION_COLUMNS: ColumnSchema = {
+  known: [...new Set(Object.values(TRANSACTION_SHAPES).flatMap((s) => [...s.required, ...s.optional]))],
+  aliases: {},
+  required: [],
+  check(present) {
+    const shape = shapeOf(present);
+    const { required, optional } = TRANSACTION_SHAPES[shape];
+    const allowed = new Set<string>([...required, ...optional]);
+    const expected = `${required.join(',')}[,${optional.join(',')}]`;
+    return [
+      ...required
+        .filter((c) => !present.has(c))
+        .map((c) => ({ path: `header.${c}`, message: `required column "${c}" is missing (${shape} shape: ${expected})` })),
+      ...[...present]
+        .filter((c) => !allowed.has(c))
+        .map((c) => ({ path: `header.${c}`, message: `column "${c}" does not belong to the ${shape} shape (${expected})` })),
+    ];
+  },
+};

@@ -1,45 +1,78 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Emit } from '../../shared/domain-events.js';
-import type { MenuItems } from '../menu-items.js';
-import { TRANSACTION_SHAPES, readHeader, type HeaderCheck, type TransactionShape } from './transaction-columns.js';
-import { rowValidator, type TransactionRecord, type TransactionRowValidator } from './transaction-rows.js';
-import type { TransactionStore, UpsertCounts } from './transaction-store.js';
+import { columnPositions, type ColumnPlan, type ImportType, type RowResult } from '../../imports/index.js';
+import { openCopy } from '../../shared/pg-copy.js';
+import { TRANSACTION_COLUMNS, shapeOf } from './transaction-columns.js';
+import { rowValidator, type ImportedLine, type TransactionRowValidator } from './transaction-rows.js';
+import { copyStageSql, createStage, dropStage, prepareStage, resolvedLines, stageLine, stageTable, unresolvedCodes } from './transaction-staging.js';
+import type { TransactionStore } from './transaction-store.js';
+
+/** A file's plan read once: its columns by position and the validator of its rows (in file order). */
+interface ReadPlan {
+  columns: Array<[string, number]>;
+  validator: TransactionRowValidator;
+}
+const readPlans = new WeakMap<ColumnPlan, ReadPlan>();
 
 /**
- * The `transactions` import type, for the generic streamed CSV pipeline (POST /imports?type=transactions):
- *
- *   const header = type.readHeader(firstRow)            // 422 with header.message when !ok
- *   const rows = await type.prepare(em, merchantId, header.shape)
- *   for each data row:  rows.validate(rowObject) → { ok, record } | { ok: false, reason }   (report key: rows.keyOf(row))
- *   per batch, in one uow.run((tx, emit) => …):  await type.stage(tx, records, firstSeq); counts = await type.upsert(tx, emit, merchantId)
- *
- * `rowObject` maps header.columns (normalized names) to the row's cells. `upsert` answers
- * {staged, inserted, updated, unchanged, duplicate}: rowsUpserted = inserted + updated, rowsDuplicate =
- * duplicate. A dry run is the same calls in a transaction that is rolled back.
+ * The validator of the file `plan` belongs to. A pipeline run reads its file once, in order, with one
+ * plan object, so the per-order line counter (`<order_id>#<n>`) follows the file; a resumed run reads
+ * the file again from its start with a fresh plan, and so names its lines the same way.
  */
-export interface TransactionImportType {
-  readonly type: 'transactions';
-  /** The accepted columns per shape (for errors and documentation). */
-  readonly shapes: typeof TRANSACTION_SHAPES;
-  readHeader(header: readonly string[]): HeaderCheck;
-  /** Loads what validating this merchant's rows needs (the Maven shape: item codes) and returns the import's row validator. */
-  prepare(em: EntityManager, merchantId: string, shape: TransactionShape): Promise<TransactionRowValidator>;
-  /** Stages valid records in the transaction; `firstSeq` orders batches staged together (the later row wins). */
-  stage(tx: EntityManager, records: readonly TransactionRecord[], firstSeq?: number): Promise<void>;
-  /** Upserts what is staged as the merchant's CSV lines; emits `analytics.transactions_changed` when anything changed. */
-  upsert(tx: EntityManager, emit: Emit, merchantId: string): Promise<UpsertCounts>;
+function readPlanOf(plan: ColumnPlan): ReadPlan {
+  let read = readPlans.get(plan);
+  if (!read) {
+    const columns = [...columnPositions(plan)];
+    read = { columns, validator: rowValidator(shapeOf(new Set(columns.map(([c]) => c)))) };
+    readPlans.set(plan, read);
+  }
+  return read;
 }
 
-/** Builds the transactions import type over the module's store and item dictionary. */
-export function transactionImportType(store: TransactionStore, items: Pick<MenuItems, 'pricesByCode'>): TransactionImportType {
+/**
+ * The `transactions` type of the generic CSV import pipeline (POST /imports?type=transactions): rows
+ * validated here (see transaction-columns.ts for the shapes), COPYed into a staging table of the import,
+ * the last row of a line id winning; each batch resolves item codes against the merchant's items (a
+ * code without a priced item is rejected with the reason) and goes through the store's set-based upsert,
+ * so a re-import writes nothing and counts every line as unchanged.
+ */
+export function transactionImportType(em: EntityManager, store: TransactionStore): ImportType<ImportedLine> {
   return {
-    type: 'transactions',
-    shapes: TRANSACTION_SHAPES,
-    readHeader,
-    async prepare(em, merchantId, shape) {
-      return rowValidator(shape, shape === 'maven' ? await items.pricesByCode(merchantId, em) : new Map());
+    name: 'transactions',
+    columns: TRANSACTION_COLUMNS,
+    parseRow(cells, plan): RowResult<ImportedLine> {
+      const { columns, validator } = readPlanOf(plan);
+      const row: Record<string, string> = {};
+      for (const [column, at] of columns) row[column] = cells[at] ?? '';
+      const outcome = validator.validate(row);
+      return outcome.ok ? { ok: true, row: outcome.record } : { ok: false, reason: outcome.reason, key: validator.keyOf(row) || null };
     },
-    stage: (tx, records, firstSeq = 0) => store.stage(tx, records, firstSeq),
-    upsert: (tx, emit, merchantId) => store.upsert(tx, emit, merchantId, 'csv'),
+    async openStage(stageId) {
+      const table = stageTable(stageId);
+      await createStage(em, table);
+      const copy = await openCopy(em, copyStageSql(table));
+      return { write: (rowNo, line) => copy.write(stageLine(rowNo, line)), finish: () => copy.finish(), abort: (reason) => copy.abort(reason) };
+    },
+    async prepare(stageId) {
+      const { duplicates, lastRow } = await prepareStage(em, stageTable(stageId));
+      return { duplicates, unchanged: 0, rejections: [], lastRow };
+    },
+    async writeBatch(tx, emit, { stageId, merchantId, plan, fromRow, toRow }) {
+      const table = stageTable(stageId);
+      const range = { fromRow, toRow };
+      // Only a Maven file without item names names items by code.
+      const byCode = plan.columns.includes('item_id') && !plan.columns.includes('item_name');
+      const rejections = byCode ? await unresolvedCodes(tx, table, merchantId, range) : [];
+      await store.stageFrom(tx, resolvedLines(table, merchantId, range));
+      const counts = await store.upsert(tx, emit, merchantId, 'csv');
+      return { upserted: counts.inserted + counts.updated, unchanged: counts.unchanged, rejections };
+    },
+    async diff(stageId, merchantId) {
+      const table = stageTable(stageId);
+      const rejections = await unresolvedCodes(em, table, merchantId);
+      const { inserts, updates, unchanged } = await store.diff(em, merchantId, 'csv', resolvedLines(table, merchantId));
+      return { wouldInsert: inserts, wouldUpdate: updates, unchanged, rejections };
+    },
+    dropStage: (stageId) => dropStage(em, stageTable(stageId)),
+    announce: (emit, summary) => emit('transactions.imported', summary),
   };
 }

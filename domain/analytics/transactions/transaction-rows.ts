@@ -22,30 +22,39 @@ export interface TransactionRecord {
   modifiers: LineModifier[] | null;
 }
 
+/**
+ * One valid line of a CSV file, as staged. A Maven line that gives only its `item_id` names its item by
+ * `itemCode` (item and price null): the merchant's items resolve it when the line is written.
+ */
+export interface ImportedLine extends Omit<TransactionRecord, 'item' | 'unitPriceCents' | 'modifiers'> {
+  item: string | null;
+  itemCode: string | null;
+  unitPriceCents: number | null;
+}
+
 /** A CSV row keyed by normalized column name (see transaction-columns.ts). */
 export type CsvRow = Readonly<Record<string, string | undefined>>;
-export type RowOutcome = { ok: true; record: TransactionRecord } | { ok: false; reason: string };
-
-/** What the Maven mapping joins item codes with: the merchant's coded items. */
-export type ItemsByCode = ReadonlyMap<string, { name: string; priceCents: number | null }>;
+export type RowOutcome = { ok: true; record: ImportedLine } | { ok: false; reason: string };
 
 const MAX_TEXT = 200;
 const MISSING = new Set(['', 'null', 'NULL', 'NA', 'N/A']);
 
-/** Validates rows of one import; keeps the per-order line counter that names lines without a line_id. */
+/** Validates the rows of one file, in file order; keeps the per-order line counter that names lines without a line_id. */
 export interface TransactionRowValidator {
   validate(row: CsvRow): RowOutcome;
   /** The row's key for the error report (line id, order details id, or order id). */
   keyOf(row: CsvRow): string;
 }
 
-/** The validator for a file of `shape`; `items` is needed by the Maven shape when rows carry no item_name. */
-export function rowValidator(shape: TransactionShape, items: ItemsByCode): TransactionRowValidator {
-  return shape === 'maven' ? new MavenRows(items) : new StandardRows();
+/** The validator for a file of `shape`. */
+export function rowValidator(shape: TransactionShape): TransactionRowValidator {
+  return shape === 'maven' ? new MavenRows() : new StandardRows();
 }
 
 class StandardRows implements TransactionRowValidator {
   private readonly linesPerOrder = new Map<string, number>();
+  /** An order's lines share their timestamp: the last one read is kept. */
+  private readonly timestamps = new LastValue(parseTimestamp);
 
   keyOf(row: CsvRow): string {
     return cell(row, 'line_id') || cell(row, 'order_id');
@@ -58,7 +67,7 @@ class StandardRows implements TransactionRowValidator {
     if (item === '') return reject('item: missing (a line without an item sells nothing)');
     const tooLong = longest(row, ['order_id', 'item', 'line_id', 'category']);
     if (tooLong) return reject(`${tooLong}: longer than ${MAX_TEXT} characters`);
-    const at = field('timestamp', parseTimestamp(cell(row, 'timestamp')));
+    const at = field('timestamp', this.timestamps.of(cell(row, 'timestamp')));
     const quantity = field('quantity', parseQuantity(cell(row, 'quantity')));
     const price = field('unit_price', parseMoneyCents(cell(row, 'unit_price')));
     const cost = cell(row, 'unit_cost') ? field('unit_cost', parseMoneyCents(cell(row, 'unit_cost'))) : ok(null);
@@ -70,11 +79,11 @@ class StandardRows implements TransactionRowValidator {
       closedAt: at.value.instant,
       closedLocal: at.value.local,
       item,
+      itemCode: null,
       category: cell(row, 'category') || null,
       quantity: quantity.value,
       unitPriceCents: price.value,
       unitCostCents: cost.value,
-      modifiers: null,
     });
   }
 
@@ -86,8 +95,8 @@ class StandardRows implements TransactionRowValidator {
 }
 
 class MavenRows implements TransactionRowValidator {
-  constructor(private readonly items: ItemsByCode) {}
-
+  private readonly dates = new LastValue(parseDayFirstDate);
+  private readonly times = new LastValue(parseClockTime);
   keyOf(row: CsvRow): string {
     return cell(row, 'order_details_id');
   }
@@ -99,8 +108,8 @@ class MavenRows implements TransactionRowValidator {
     if (!orderId) return reject('order_id: missing');
     const tooLong = longest(row, ['order_details_id', 'order_id', 'item_id', 'item_name', 'category']);
     if (tooLong) return reject(`${tooLong}: longer than ${MAX_TEXT} characters`);
-    const date = field('order_date', parseDayFirstDate(cell(row, 'order_date')));
-    const time = field('order_time', parseClockTime(cell(row, 'order_time')));
+    const date = field('order_date', this.dates.of(cell(row, 'order_date')));
+    const time = field('order_time', this.times.of(cell(row, 'order_time')));
     const item = this.item(row);
     const problem = firstProblem([date, time, item]);
     if (problem || !date.ok || !time.ok || !item.ok) return reject(problem ?? 'invalid row');
@@ -109,28 +118,37 @@ class MavenRows implements TransactionRowValidator {
       orderId,
       closedAt: null,
       closedLocal: `${date.value} ${time.value}`,
-      item: item.value.name,
+      ...item.value,
       category: cell(row, 'category') || null,
       quantity: 1,
-      unitPriceCents: item.value.priceCents,
       unitCostCents: null,
-      modifiers: null,
     });
   }
 
-  /** The line's item: from the row when it is already joined (item_name, price), else by item_id from the merchant's codes. */
-  private item(row: CsvRow): Parsed<{ name: string; priceCents: number }> {
+  /** The line's item: from the row when it is already joined (item_name, price), else its code, resolved when written. */
+  private item(row: CsvRow): Parsed<Pick<ImportedLine, 'item' | 'itemCode' | 'unitPriceCents'>> {
     const code = cell(row, 'item_id');
     if (code === '') return { ok: false, problem: 'item_id: missing (the line names no menu item)' };
     const name = cell(row, 'item_name');
-    if (name) {
-      const price = field('price', parseMoneyCents(cell(row, 'price')));
-      return price.ok ? ok({ name, priceCents: price.value }) : price;
+    if (!name) return ok({ item: null, itemCode: code, unitPriceCents: null });
+    const price = field('price', parseMoneyCents(cell(row, 'price')));
+    return price.ok ? ok({ item: name, itemCode: null, unitPriceCents: price.value }) : price;
+  }
+}
+
+/** A parser that remembers its last input: consecutive lines of an order repeat their time. */
+class LastValue<T> {
+  private text: string | undefined;
+  private value!: Parsed<T>;
+
+  constructor(private readonly parse: (text: string) => Parsed<T>) {}
+
+  of(text: string): Parsed<T> {
+    if (text !== this.text) {
+      this.text = text;
+      this.value = this.parse(text);
     }
-    const known = this.items.get(code);
-    if (!known) return { ok: false, problem: `item_id: no item has code ${code} (load the menu items first)` };
-    if (known.priceCents === null) return { ok: false, problem: `item_id: item "${known.name}" (code ${code}) has no price` };
-    return ok({ name: known.name, priceCents: known.priceCents });
+    return this.value;
   }
 }
 
@@ -154,5 +172,5 @@ function firstProblem(values: Array<Parsed<unknown>>): string | undefined {
 }
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const accept = (record: TransactionRecord): RowOutcome => ({ ok: true, record });
+const accept = (record: ImportedLine): RowOutcome => ({ ok: true, record });
 const reject = (reason: string): RowOutcome => ({ ok: false, reason });

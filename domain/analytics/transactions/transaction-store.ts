@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Emit } from '../../shared/domain-events.js';
+import { sql, type Sql } from '../../shared/sql.js';
 import type { TransactionRecord } from './transaction-rows.js';
 
 export type TransactionSource = 'csv' | 'square';
@@ -55,7 +56,8 @@ const FILL_CATEGORIES = `
  * Last staged wins per line id; wall-clock times are placed in the merchant's time zone; a stored line
  * is rewritten only when something differs, so a re-import writes nothing and counts as unchanged.
  * Inserted and updated are told apart by the lines that existed in the statement's snapshot (a
- * partitioned table has no xmax to return).
+ * partitioned table has no xmax to return). The days a written line was and is on are marked dirty
+ * for the daily rollup (see day-rollup.ts).
  */
 const UPSERT_LINES = `
   with batch as (
@@ -63,7 +65,7 @@ const UPSERT_LINES = `
   ), zone as (
     select coalesce((select time_zone from analytics_settings where merchant_id = ?), 'UTC') as name
   ), existing as (
-    select t.source_line_id from analytics_transactions t join batch b on b.source_line_id = t.source_line_id
+    select t.source_line_id, t.closed_at as old_closed_at from analytics_transactions t join batch b on b.source_line_id = t.source_line_id
     where t.merchant_id = ? and t.source = ?
   ), written as (
     insert into analytics_transactions as t
@@ -76,7 +78,12 @@ const UPSERT_LINES = `
       unit_cost_cents = excluded.unit_cost_cents, order_id = excluded.order_id, modifiers = excluded.modifiers
     where (t.closed_at, t.quantity, t.item_id, t.unit_price_cents, t.unit_cost_cents, t.order_id, t.modifiers)
       is distinct from (excluded.closed_at, excluded.quantity, excluded.item_id, excluded.unit_price_cents, excluded.unit_cost_cents, excluded.order_id, excluded.modifiers)
-    returning t.source_line_id
+    returning t.source_line_id, t.closed_at
+  ), dirty as (
+    insert into analytics_dirty_days (merchant_id, day, marked_at)
+    select distinct ?::uuid, (x.at at time zone zone.name)::date, now()
+    from (select w.closed_at as at from written w union all select e.old_closed_at from written w join existing e using (source_line_id)) x cross join zone
+    on conflict (merchant_id, day) do update set marked_at = excluded.marked_at
   )
   select (select count(*) from analytics_tx_stage)::int as staged, (select count(*) from batch)::int as distinct_lines,
          (count(*) filter (where e.source_line_id is null))::int as inserted, (count(*) filter (where e.source_line_id is not null))::int as updated
@@ -108,6 +115,35 @@ export class TransactionStore {
     await tx.execute(`insert into analytics_tx_stage select * from json_populate_recordset(null::analytics_tx_stage, ${json}::json)`, [], 'run');
   }
 
+  /** Adds the lines `select` answers (columns as resolvedLines gives them, the row number as seq) to the transaction's staging table. */
+  async stageFrom(tx: EntityManager, select: Sql): Promise<void> {
+    await tx.execute(CREATE_STAGE, [], 'run');
+    await tx.execute(
+      `insert into analytics_tx_stage (seq, source_line_id, order_id, closed_at, closed_local, item, category, quantity, unit_price_cents, unit_cost_cents)
+       ${select.text}`,
+      [...select.params],
+      'run',
+    );
+  }
+
+  /** What upserting `lines` (as resolvedLines gives them) as the merchant's `source` lines would do, without writing. */
+  async diff(em: EntityManager, merchantId: string, source: TransactionSource, lines: Sql): Promise<{ inserts: number; updates: number; unchanged: number }> {
+    const query = sql`
+      with zone as (
+        select coalesce((select time_zone from analytics_settings where merchant_id = ${merchantId}), 'UTC') as name
+      ), b as (
+        select l.*, coalesce(l.closed_at, l.closed_local at time zone zone.name) as at from (${lines}) l cross join zone
+      )
+      select (count(*) filter (where t.source_line_id is null))::int as inserts,
+             (count(*) filter (where t.source_line_id is not null and (t.closed_at, t.quantity, i.name, t.unit_price_cents, t.unit_cost_cents, t.order_id)
+               is distinct from (b.at, b.quantity, b.item, b.unit_price_cents, b.unit_cost_cents, b.order_id)))::int as updates,
+             count(t.source_line_id)::int as existing
+      from b left join analytics_transactions t on t.merchant_id = ${merchantId} and t.source = ${source} and t.source_line_id = b.source_line_id
+      left join analytics_items i on i.id = t.item_id`;
+    const [row] = await em.execute<Array<{ inserts: number; updates: number; existing: number }>>(query.text, [...query.params]);
+    return { inserts: row.inserts, updates: row.updates, unchanged: row.existing - row.updates };
+  }
+
   /**
    * Moves the staged lines into the merchant's transactions (items first), empties the staging table
    * and, when anything was written, emits `analytics.transactions_changed` (cached analyses drop it).
@@ -123,8 +159,10 @@ export class TransactionStore {
       merchantId,
       source,
       merchantId,
+      merchantId,
     ]);
-    await tx.execute(`truncate analytics_tx_stage`, [], 'run');
+    // A delete, not a truncate: no new relation file and catalog update per batch.
+    await tx.execute(`delete from analytics_tx_stage`, [], 'run');
     const counts: UpsertCounts = {
       staged: row.staged,
       inserted: row.inserted,
