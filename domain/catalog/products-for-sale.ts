@@ -42,6 +42,7 @@ const CACHE_MAX = 50_000;
  */
 export class ProductsForSale {
   private readonly cache = new Map<string, { at: number; product: ProductForSale | null }>();
+  private readonly loading = new Map<string, Promise<ProductForSale | null>>();
 
   constructor(private readonly em: EntityManager) {}
 
@@ -59,22 +60,39 @@ export class ProductsForSale {
     const now = Date.now();
     const result = new Map<string, ProductForSale>();
     const misses: string[] = [];
+    const waits: Array<Promise<ProductForSale | null>> = [];
     for (const id of new Set(ids)) {
       const hit = this.cache.get(id);
       if (hit && now - hit.at < CACHE_TTL_MS) {
         if (hit.product) result.set(id, hit.product);
-      } else misses.push(id);
-    }
-    if (misses.length) {
-      const found = await this.find(misses);
-      for (const id of misses) {
-        const product = found.get(id) ?? null;
-        this.cache.set(id, { at: now, product });
-        if (product) result.set(id, product);
+        continue;
       }
-      if (this.cache.size > CACHE_MAX) this.cache.clear();
+      const loading = this.loading.get(id);
+      if (loading) waits.push(loading);
+      else misses.push(id);
     }
+    if (misses.length) waits.push(...this.load(misses, now));
+    for (const product of await Promise.all(waits)) if (product) result.set(product.id, product);
     return result;
+  }
+
+  /** One query for the misses; concurrent callers missing the same products wait for it instead of asking again. */
+  private load(ids: string[], at: number): Array<Promise<ProductForSale | null>> {
+    const found = this.find(ids);
+    return ids.map((id) => {
+      const loading = found.then((rows) => {
+        const product = rows.get(id) ?? null;
+        if (this.loading.get(id) === loading) {
+          this.loading.delete(id);
+          this.cache.set(id, { at, product });
+          if (this.cache.size > CACHE_MAX) this.cache.clear();
+        }
+        return product;
+      });
+      this.loading.set(id, loading);
+      void loading.catch(() => this.loading.get(id) === loading && this.loading.delete(id));
+      return loading;
+    });
   }
 
   /** Which of the ids name products the caller may see (active ones; inactive ones only by their merchant or an admin). */
@@ -95,6 +113,7 @@ export class ProductsForSale {
   /** Forgets a cached product (called when the catalog changes it). */
   forget(id: string): void {
     this.cache.delete(id);
+    this.loading.delete(id); // a read begun before the change must not be cached
   }
 }
 

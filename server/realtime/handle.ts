@@ -1,10 +1,10 @@
-import { RequestContext } from '@mikro-orm/core';
 import type { Socket } from 'socket.io';
 import type { Actor } from '../../domain/shared/actor.js';
 import { AppError } from '../../domain/shared/app-error.js';
 import { parseInput } from '../../domain/shared/validate.js';
 import type { AppContext } from '../platform/app-context.js';
 import { clientError } from '../platform/error-mapping.js';
+import { withLazyUnitOfWork } from '../platform/lazy-unit-of-work.js';
 import { logContext } from '../platform/logger.js';
 import { clientEvents, type Ack, type AckData, type ClientEventName, type EventArgs } from './contract.js';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events.js';
@@ -42,7 +42,7 @@ async function spendEventBudget(socket: AppSocket): Promise<void> {
 
 /**
  * Registers the handler of a client event of the contract (contract.ts): rate limit → validate the
- * payload with the event's schema → run the service in its own unit of work → ack `{ok,data}` or
+ * payload with the event's schema → run the service in its own unit of work (forked on first use) → ack `{ok,data}` or
  * `{ok:false,error}`. Nothing escapes to the transport. The event name, the input the handler gets and
  * the data it returns are checked against the contract at compile time.
  */
@@ -54,13 +54,17 @@ export function handle<E extends ClientEventName>(
 ): void {
   const { orm, log, metrics } = context;
   const schema = clientEvents[event].input;
+  // Label lookups resolved once per handler, not per event.
+  const okCount = metrics.socketEvents.labels(event, 'ok');
+  const duration = metrics.socketDuration.labels(event);
   (socket as unknown as RawListener).on(event, (...args: unknown[]) => {
     const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (response: Ack<unknown>) => void) : () => {};
     const payload = args[0] ?? {};
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const reply = (response: Ack<unknown>) => {
-      metrics.socketEvents.inc({ event, outcome: response.ok ? 'ok' : response.error.code });
-      metrics.socketDuration.observe({ event }, Number(process.hrtime.bigint() - started) / 1e9);
+      if (response.ok) okCount.inc();
+      else metrics.socketEvents.inc({ event, outcome: response.error.code });
+      duration.observe((performance.now() - started) / 1000);
       ack(response);
     };
     void logContext.run({ socketId: socket.id, userId: socket.data.userId, event }, async () => {
@@ -68,7 +72,7 @@ export function handle<E extends ClientEventName>(
         await spendEventBudget(socket);
         const input = parseInput(schema, payload) as EventArgs<E>;
         const caller: Actor = { id: socket.data.userId, role: socket.data.role };
-        const data = await RequestContext.create(orm.em, () => run(input, caller));
+        const data = await withLazyUnitOfWork(orm.em, () => run(input, caller));
         reply({ ok: true, data: data ?? null });
       } catch (err) {
         const { error: e, expose, expected } = clientError(err);

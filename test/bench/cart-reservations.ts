@@ -229,6 +229,7 @@ async function rawEvalsha(redisUrl: string, prefix: string, productIds: string[]
       inventoryKeys.expiry,
       inventoryKeys.started,
       inventoryKeys.holdersOf(productId),
+      inventoryKeys.currency,
       holder,
       productId,
       add ? 'add' : 'set',
@@ -239,6 +240,7 @@ async function rawEvalsha(redisUrl: string, prefix: string, productIds: string[]
       MAX_LINE_QUANTITY,
       3_600_000, // the server's CART_MAX_HOLD_SECONDS default
       -1, // no per-customer cap
+      'EUR', // the cart's one currency, checked as the server's calls check it
     );
     if (reply[0] !== 'OK') throw new Error(String(reply[0]));
   };

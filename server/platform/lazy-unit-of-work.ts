@@ -1,0 +1,30 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { RequestContext, type EntityManager } from '@mikro-orm/core';
+
+/** The root EntityManager of one unit of work, forked the first time the work touches the ORM. */
+class LazyFork {
+  private fork?: EntityManager;
+
+  constructor(private readonly root: EntityManager) {}
+
+  get(name: string): EntityManager | undefined {
+    if (name !== this.root.name) return undefined;
+    this.fork ??= this.root.fork({ useContext: true });
+    return this.fork;
+  }
+}
+
+const lazyForks = new AsyncLocalStorage<LazyFork>();
+
+/**
+ * Runs `work` in its own unit of work like `RequestContext.create`, but forks the EntityManager only
+ * when the work first uses it: a socket event served by Redis alone (a cart change) pays no fork.
+ */
+export function withLazyUnitOfWork<T>(root: EntityManager, work: () => T): T {
+  return lazyForks.run(new LazyFork(root), work);
+}
+
+/** MikroORM's `context` option: the lazy unit of work's fork, else the request context's (HTTP). */
+export function currentEntityManager(name: string): EntityManager | undefined {
+  return lazyForks.getStore()?.get(name) ?? RequestContext.getEntityManager(name);
+}
