@@ -33,6 +33,7 @@ interface Row {
 }
 
 const CACHE_TTL_MS = 2_000;
+const REFRESH_AFTER_MS = 1_500;
 const CACHE_MAX = 50_000;
 
 /**
@@ -60,18 +61,22 @@ export class ProductsForSale {
     const now = Date.now();
     const result = new Map<string, ProductForSale>();
     const misses: string[] = [];
+    const refresh: string[] = [];
     const waits: Array<Promise<ProductForSale | null>> = [];
     for (const id of new Set(ids)) {
       const hit = this.cache.get(id);
+      const loading = this.loading.get(id);
       if (hit && now - hit.at < CACHE_TTL_MS) {
         if (hit.product) result.set(id, hit.product);
+        // Read again ahead of expiry, in the background, so a product in steady demand never makes a caller wait.
+        if (now - hit.at >= REFRESH_AFTER_MS && !loading) refresh.push(id);
         continue;
       }
-      const loading = this.loading.get(id);
       if (loading) waits.push(loading);
       else misses.push(id);
     }
     if (misses.length) waits.push(...this.load(misses, now));
+    if (refresh.length) for (const p of this.load(refresh, now)) p.catch(() => {}); // a failed refresh leaves the entry to expire
     for (const product of await Promise.all(waits)) if (product) result.set(product.id, product);
     return result;
   }

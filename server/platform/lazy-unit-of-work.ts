@@ -4,12 +4,19 @@ import { RequestContext, type EntityManager } from '@mikro-orm/core';
 /** The root EntityManager of one unit of work, forked the first time the work touches the ORM. */
 class LazyFork {
   private fork?: EntityManager;
+  private forking = false;
 
   constructor(private readonly root: EntityManager) {}
 
   get(name: string): EntityManager | undefined {
-    if (name !== this.root.name) return undefined;
-    this.fork ??= this.root.fork({ useContext: true });
+    if (this.fork || name !== this.root.name) return this.fork;
+    if (this.forking) return undefined; // the fork's own construction asks for the context: the root answers
+    this.forking = true;
+    try {
+      this.fork = this.root.fork({ useContext: true, disableContextResolution: true });
+    } finally {
+      this.forking = false;
+    }
     return this.fork;
   }
 }
