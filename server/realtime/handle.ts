@@ -3,6 +3,7 @@ import type { Actor } from '../../domain/shared/actor.js';
 import { AppError } from '../../domain/shared/app-error.js';
 import { parseInput } from '../../domain/shared/validate.js';
 import type { AppContext } from '../platform/app-context.js';
+import type { Metrics } from '../platform/metrics.js';
 import { clientError } from '../platform/error-mapping.js';
 import { withLazyUnitOfWork } from '../platform/lazy-unit-of-work.js';
 import { logContext } from '../platform/logger.js';
@@ -40,6 +41,21 @@ async function spendEventBudget(socket: AppSocket): Promise<void> {
   if (user > 0) throw new AppError('RATE_LIMITED', 'Too many events on this account', { retryAfter: user });
 }
 
+type EventMetrics = { okCount: { inc(): void }; duration: { observe(seconds: number): void } };
+const labelled = new WeakMap<Metrics, Map<string, EventMetrics>>();
+
+/** An event's metric children, looked up once per process and event (not per socket, not per event). */
+function eventMetrics(metrics: Metrics, event: string): EventMetrics {
+  let byEvent = labelled.get(metrics);
+  if (!byEvent) labelled.set(metrics, (byEvent = new Map()));
+  let children = byEvent.get(event);
+  if (!children) {
+    children = { okCount: metrics.socketEvents.labels(event, 'ok'), duration: metrics.socketDuration.labels(event) };
+    byEvent.set(event, children);
+  }
+  return children;
+}
+
 /**
  * Registers the handler of a client event of the contract (contract.ts): rate limit → validate the
  * payload with the event's schema → run the service in its own unit of work (forked on first use) → ack `{ok,data}` or
@@ -54,9 +70,7 @@ export function handle<E extends ClientEventName>(
 ): void {
   const { orm, log, metrics } = context;
   const schema = clientEvents[event].input;
-  // Label lookups resolved once per handler, not per event.
-  const okCount = metrics.socketEvents.labels(event, 'ok');
-  const duration = metrics.socketDuration.labels(event);
+  const { okCount, duration } = eventMetrics(metrics, event);
   (socket as unknown as RawListener).on(event, (...args: unknown[]) => {
     const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (response: Ack<unknown>) => void) : () => {};
     const payload = args[0] ?? {};
