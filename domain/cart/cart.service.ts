@@ -89,7 +89,7 @@ export class CartService {
       throw new AppError('OUT_OF_STOCK', `Only ${r.available} available`, { productId, available: r.available, inCart: r.lineQuantity });
     if (r.status === 'QUANTITY_LIMIT') throw AppError.validation([{ path: 'quantity', message: `At most ${MAX_LINE_QUANTITY} per line` }]);
     if (r.status === 'LINE_LIMIT') throw AppError.validation([{ path: 'productId', message: `A cart holds at most ${MAX_CART_LINES} lines` }]);
-    await this.d.events.publish('stock.changed', { productIds: [productId] });
+    await this.d.events.publish('stock.changed', { productIds: [productId], available: [r.available] });
     return this.view(r.lines!, r.expiresAt ?? null);
   }
 

@@ -34,6 +34,7 @@ interface Row {
 
 const CACHE_TTL_MS = 2_000;
 const REFRESH_AFTER_MS = 1_500;
+const REFRESH_BATCH_MS = 10;
 const CACHE_MAX = 50_000;
 
 /**
@@ -44,6 +45,8 @@ const CACHE_MAX = 50_000;
 export class ProductsForSale {
   private readonly cache = new Map<string, { at: number; product: ProductForSale | null }>();
   private readonly loading = new Map<string, Promise<ProductForSale | null>>();
+  private readonly refreshQueue = new Set<string>();
+  private refreshTimer?: NodeJS.Timeout;
 
   constructor(private readonly em: EntityManager) {}
 
@@ -61,24 +64,37 @@ export class ProductsForSale {
     const now = Date.now();
     const result = new Map<string, ProductForSale>();
     const misses: string[] = [];
-    const refresh: string[] = [];
     const waits: Array<Promise<ProductForSale | null>> = [];
     for (const id of new Set(ids)) {
       const hit = this.cache.get(id);
       const loading = this.loading.get(id);
       if (hit && now - hit.at < CACHE_TTL_MS) {
         if (hit.product) result.set(id, hit.product);
-        // Read again ahead of expiry, in the background, so a product in steady demand never makes a caller wait.
-        if (now - hit.at >= REFRESH_AFTER_MS && !loading) refresh.push(id);
+        if (now - hit.at >= REFRESH_AFTER_MS && !loading) this.refreshSoon(id);
         continue;
       }
       if (loading) waits.push(loading);
       else misses.push(id);
     }
     if (misses.length) waits.push(...this.load(misses, now));
-    if (refresh.length) for (const p of this.load(refresh, now)) p.catch(() => {}); // a failed refresh leaves the entry to expire
     for (const product of await Promise.all(waits)) if (product) result.set(product.id, product);
     return result;
+  }
+
+  /**
+   * Reads a product again ahead of its expiry, in the background, so one in steady demand never makes a
+   * caller wait; the products due within a few milliseconds share one query.
+   */
+  private refreshSoon(id: string): void {
+    this.refreshQueue.add(id);
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      const ids = [...this.refreshQueue].filter((queued) => !this.loading.has(queued));
+      this.refreshQueue.clear();
+      this.refreshTimer = undefined;
+      if (ids.length) for (const loaded of this.load(ids, Date.now())) loaded.catch(() => {}); // a failed refresh lets the entry expire
+    }, REFRESH_BATCH_MS);
+    this.refreshTimer.unref();
   }
 
   /** One query for the misses; concurrent callers missing the same products wait for it instead of asking again. */
