@@ -5,15 +5,7 @@ type Reply = Array<string | number>;
 
 /** The inventory module's Lua scripts, loaded once per client (ioredis EVALSHA with EVAL fallback). */
 export interface InventoryScripts {
-  cartChange(
-    inv: string,
-    cart: string,
-    expiry: string,
-    started: string,
-    holdersOf: string,
-    currency: string,
-    ...args: Array<string | number>
-  ): Promise<Reply>;
+  cartChange(inv: string, cart: string, expiry: string, started: string, holdersOf: string, currency: string, ...args: Array<string | number>): Promise<Reply>;
   cartClear(cart: string, prefix: string, userId: string): Promise<Reply>;
   releaseExpired(expiry: string, prefix: string, now: number, batch: number): Promise<Array<[string, Reply]>>;
   setStock(inv: string, stock: number, version: number): Promise<number>;

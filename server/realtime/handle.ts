@@ -47,7 +47,10 @@ const labelled = new WeakMap<Metrics, Map<string, EventMetrics>>();
 /** An event's metric children, looked up once per process and event (not per socket, not per event). */
 function eventMetrics(metrics: Metrics, event: string): EventMetrics {
   let byEvent = labelled.get(metrics);
-  if (!byEvent) labelled.set(metrics, (byEvent = new Map()));
+  if (!byEvent) {
+    byEvent = new Map();
+    labelled.set(metrics, byEvent);
+  }
   let children = byEvent.get(event);
   if (!children) {
     children = { okCount: metrics.socketEvents.labels(event, 'ok'), duration: metrics.socketDuration.labels(event) };

@@ -59,13 +59,13 @@ export async function run(args: string[]): Promise<void> {
     const bare = await bareIdle(workers, idle);
     server = await startServerProcess(env.serverEnv);
     const seeded = await seed(env, idle, Math.ceil(storm / SOCKETS_PER_USER));
-    const larder = await larderIdle(workers, server, env, seeded, idle);
+    const larder = await larderIdle(workers, server, seeded, idle);
     console.log(
       `RSS per idle socket: Larder ${fmt(larder.kbPerSocket, 1)} KB, bare Socket.IO ${fmt(bare.kbPerSocket, 1)} KB → ${fmt(larder.kbPerSocket / bare.kbPerSocket, 2)}× ` +
         `(target ≤ 1.3×) ${larder.kbPerSocket / bare.kbPerSocket <= 1.3 ? 'MET' : 'MISSED'}`,
     );
-    await connectStorm(workers, server, env, seeded, cfg.stormRate);
-    await stockChange(workers, server, env, seeded, cfg.watchers, cfg.changes);
+    await connectStorm(workers, server, seeded, cfg.stormRate);
+    await stockChange(workers, server, seeded, cfg.watchers, cfg.changes);
     console.log(`server RSS with ${cfg.sockets} sockets: ${fmt(rssKb(server.pid) / 1024, 0)} MB; load average ${loadAverage()}`);
   } finally {
     await Promise.all(workers.map((w) => ask(w, { type: 'close' }).catch(() => undefined)));
@@ -159,7 +159,9 @@ async function ask<T>(worker: ChildProcess, message: { type: string } & Record<s
 /** Spreads handshakes round-robin over the workers, each at its share of `perSecond` (0: as fast as they go). */
 async function connectSpread(workers: ChildProcess[], url: string, auths: Array<Record<string, string>>, perSecond: number) {
   const shares = workers.map((_, w) => auths.filter((_, k) => k % workers.length === w));
-  const replies = await Promise.all(workers.map((w, i) => ask<ConnectReply>(w, { type: 'connect', url, auths: shares[i], perSecond: perSecond / workers.length })));
+  const replies = await Promise.all(
+    workers.map((w, i) => ask<ConnectReply>(w, { type: 'connect', url, auths: shares[i], perSecond: perSecond / workers.length })),
+  );
   const refused: Record<string, number> = {};
   for (const r of replies) for (const [code, n] of Object.entries(r.refused)) refused[code] = (refused[code] ?? 0) + n;
   return {
@@ -171,7 +173,11 @@ async function connectSpread(workers: ChildProcess[], url: string, auths: Array<
 }
 
 const refusedText = (refused: Record<string, number>) =>
-  Object.keys(refused).length === 0 ? 'none refused' : `refused: ${Object.entries(refused).map(([c, n]) => `${c} ${n}`).join(', ')}`;
+  Object.keys(refused).length === 0
+    ? 'none refused'
+    : `refused: ${Object.entries(refused)
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', ')}`;
 
 /** RSS growth of a server process while `connectIdle` connects `count` sockets, after they settle. */
 async function rssPerSocket(pid: number, count: number, connectIdle: () => Promise<{ connected: number; refused: Record<string, number>; seconds: number }>) {
@@ -208,7 +214,7 @@ async function bareIdle(workers: ChildProcess[], idle: number) {
   }
 }
 
-async function larderIdle(workers: ChildProcess[], server: ServerProcess, env: BenchEnv, seeded: Seeded, idle: number) {
+async function larderIdle(workers: ChildProcess[], server: ServerProcess, seeded: Seeded, idle: number) {
   const auths = seeded.idle.map((token) => ({ token }));
   const r = await rssPerSocket(server.pid, idle, () => connectSpread(workers, server.url, auths, 0));
   console.log(
@@ -219,7 +225,7 @@ async function larderIdle(workers: ChildProcess[], server: ServerProcess, env: B
 }
 
 /** Each storm customer opens SOCKETS_PER_USER sockets; 1 % of them one more, which the cap must refuse. */
-async function connectStorm(workers: ChildProcess[], server: ServerProcess, env: BenchEnv, seeded: Seeded, perSecond: number) {
+async function connectStorm(workers: ChildProcess[], server: ServerProcess, seeded: Seeded, perSecond: number) {
   const auths: Array<{ token: string }> = [];
   for (let j = 0; j < SOCKETS_PER_USER; j++) for (const token of seeded.storm) auths.push({ token });
   const greedy = Math.max(1, Math.round(seeded.storm.length / 100));
@@ -246,7 +252,7 @@ interface Deliveries {
   last: number[];
 }
 
-async function stockChange(workers: ChildProcess[], server: ServerProcess, env: BenchEnv, seeded: Seeded, watchers: number, changes: number) {
+async function stockChange(workers: ChildProcess[], server: ServerProcess, seeded: Seeded, watchers: number, changes: number) {
   const perWorker = workers.map((_, i) => Math.floor(watchers / workers.length) + (i < watchers % workers.length ? 1 : 0));
   const watched = await Promise.all(
     workers.map((w, i) => ask<{ available: number; errors: number }>(w, { type: 'watch', productId: seeded.productId, count: perWorker[i] })),

@@ -125,10 +125,15 @@ describe('cart reservations', () => {
     const socket = await world.connect(await createUser(world.app));
     expect((await emitAck(socket, 'cart:add', { productId: euros.id, quantity: 1 })).ok).toBe(true);
     const refused = await emitAck(socket, 'cart:add', { productId: dollars.id, quantity: 1 });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION', errors: [{ path: 'productId', message: 'Cart is in EUR; this product is priced in USD' }] } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', errors: [{ path: 'productId', message: 'Cart is in EUR; this product is priced in USD' }] },
+    });
     expect(await emitAck(socket, 'cart:update', { productId: dollars.id, quantity: 2 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect((await emitAck(socket, 'products:watch', { productIds: [dollars.id] })).data.available[dollars.id]).toBe(5);
-    expect((await emitAck(socket, 'cart:add', { productId: euros.id, quantity: 1 })).data.items).toEqual([{ productId: euros.id, quantity: 2, priceCents: 250 }]);
+    expect((await emitAck(socket, 'cart:add', { productId: euros.id, quantity: 1 })).data.items).toEqual([
+      { productId: euros.id, quantity: 2, priceCents: 250 },
+    ]);
 
     await emitAck(socket, 'cart:remove', { productId: euros.id });
     expect(await emitAck(socket, 'cart:add', { productId: dollars.id, quantity: 1 })).toMatchObject({ ok: true, data: { currency: 'USD' } });
@@ -142,7 +147,9 @@ describe('cart reservations', () => {
     const dollars = await createProduct(world.app, world.merchant, { stock: 100, currency: 'USD' });
     const sockets = await Promise.all(Array.from({ length: 30 }, async () => world.connect(await createUser(world.app))));
     const acks = await Promise.all(
-      sockets.map((s) => Promise.all([emitAck(s, 'cart:add', { productId: euros.id, quantity: 1 }), emitAck(s, 'cart:add', { productId: dollars.id, quantity: 1 })])),
+      sockets.map((s) =>
+        Promise.all([emitAck(s, 'cart:add', { productId: euros.id, quantity: 1 }), emitAck(s, 'cart:add', { productId: dollars.id, quantity: 1 })]),
+      ),
     );
     let reserved = { euros: 0, dollars: 0 };
     for (const [i, [eur, usd]] of acks.entries()) {
