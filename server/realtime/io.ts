@@ -7,7 +7,7 @@ import { AppError } from '../../domain/shared/app-error.js';
 import { toAppError } from '../platform/error-mapping.js';
 import { createPubSubRedis } from '../platform/redis.js';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events.js';
-import { limitUserEvents, type AppSocket } from './handle.js';
+import { SocketEvents, type AppSocket } from './handle.js';
 import { SocketSlots } from './socket-slots.js';
 import { UserEventLimiter } from './user-event-limiter.js';
 import { adapterKey } from './room-emitter.js';
@@ -30,6 +30,8 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
   const userEvents = new UserEventLimiter(context.redis, config.socketUserEventsPerSecond, log);
   const newSockets = new NewSocketChecks(context.modules.identity.users, log);
   const { actors } = context.modules.identity;
+  const events = new SocketEvents(context, (userId) => userEvents.take(userId));
+  registerSocketHandlers(context, events);
   const pub = createPubSubRedis(config.redisUrl, 'larder-io-pub');
   const sub = pub.duplicate();
   for (const client of [pub, sub]) client.on('error', (err) => log.warn({ err: err.message }, 'socket.io redis error'));
@@ -71,11 +73,10 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
       context.metrics.socketConnections.dec();
       slots.release(socket.id);
     });
-    limitUserEvents(socket, () => userEvents.take(socket.data.userId));
     newSockets.add(socket);
     void socket.join(rooms.user(socket.data.userId));
     scheduleExpiry(socket, context.clock);
-    registerSocketHandlers(context, socket);
+    events.attach(socket);
   });
 
   const stopSweep = startAccountSweep(io, context.modules.identity.users, log);

@@ -84,7 +84,14 @@ async function watch(productId: string, count: number) {
     });
   }
   for (let i = 0; i < chosen.length; i += 250) {
-    const acks = await Promise.all(chosen.slice(i, i + 250).map((s) => s.timeout(60_000).emitWithAck('products:watch', { productIds: [productId] })));
+    const acks = await Promise.all(
+      chosen.slice(i, i + 250).map((s) =>
+        s
+          .timeout(60_000)
+          .emitWithAck('products:watch', { productIds: [productId] })
+          .catch(() => ({ ok: false })),
+      ),
+    );
     for (const ack of acks as Array<{ ok: boolean; data?: { available: Record<string, number> } }>) {
       if (ack.ok) available = ack.data!.available[productId];
       else errors++;

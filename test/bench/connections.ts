@@ -68,7 +68,7 @@ export async function run(args: string[]): Promise<void> {
     await stockChange(workers, server, seeded, cfg.watchers, cfg.changes);
     console.log(`server RSS with ${cfg.sockets} sockets: ${fmt(rssKb(server.pid) / 1024, 0)} MB; load average ${loadAverage()}`);
   } finally {
-    await Promise.all(workers.map((w) => ask(w, { type: 'close' }).catch(() => undefined)));
+    await Promise.all(workers.map((w) => (w.exitCode === null ? ask(w, { type: 'close' }).catch(() => undefined) : undefined)));
     for (const w of workers) w.kill('SIGTERM');
     await server?.stop();
     await cleanUp(env);
@@ -144,13 +144,16 @@ async function forkWorker(): Promise<ChildProcess> {
 
 /** Sends one request to a worker and waits for its answer (one request in flight per worker). */
 async function ask<T>(worker: ChildProcess, message: { type: string } & Record<string, unknown>): Promise<T> {
-  const answered = new Promise<T>((resolve) => {
+  const answered = new Promise<T>((resolve, reject) => {
+    const onExit = () => reject(new Error(`load generator exited during ${message.type}`));
     const onMessage = (reply: { type: string }) => {
       if (reply.type !== message.type) return;
       worker.off('message', onMessage);
+      worker.off('exit', onExit);
       resolve(reply as T);
     };
     worker.on('message', onMessage);
+    worker.once('exit', onExit);
   });
   worker.send(message);
   return answered;
