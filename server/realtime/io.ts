@@ -48,6 +48,8 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
   io.use(async (socket, next) => {
     try {
       const claims = await actors.verify(socket.handshake.auth?.token as string | undefined);
+      // The socket lives on its claims; its bearer token need not stay in memory as long (~0.5 KB a socket).
+      delete socket.handshake.auth.token;
       socket.data = { userId: claims.userId, role: claims.role, expiresAt: claims.expiresAt };
       // Both in one pipelined round trip; the account itself is checked right after the connection.
       const [current, slot] = await Promise.allSettled([actors.assertNotRevoked(claims), slots.take(claims.userId, socket.id)]);
