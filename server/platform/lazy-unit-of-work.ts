@@ -31,7 +31,10 @@ export function withLazyUnitOfWork<T>(root: EntityManager, work: () => T): T {
   return lazyForks.run(new LazyFork(root), work);
 }
 
-/** MikroORM's `context` option: the lazy unit of work's fork, else the request context's (HTTP). */
+/**
+ * MikroORM's `context` option: the request context's fork (HTTP, or a `RequestContext.create` run
+ * inside the work, e.g. by a queue it kicked: it keeps its own fork), else the lazy unit of work's.
+ */
 export function currentEntityManager(name: string): EntityManager | undefined {
-  return lazyForks.getStore()?.get(name) ?? RequestContext.getEntityManager(name);
+  return RequestContext.getEntityManager(name) ?? lazyForks.getStore()?.get(name);
 }
