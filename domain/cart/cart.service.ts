@@ -61,14 +61,21 @@ export class CartService {
     return (await this.d.reservations.holdersOf(productId)).filter((holder) => !holder.startsWith('checkout:'));
   }
 
-  /** One atomic change; the script answers with the cart as it now is, so the ack needs no second read. */
+  /**
+   * One atomic change, which also keeps the cart in one currency; the script answers with the cart as
+   * it now is, so the ack needs no second read.
+   */
   private async change(userId: string, product: ProductForSale, mode: 'add' | 'set', quantity: number): Promise<Cart> {
     const allowed = product.maxPerCustomer === null ? undefined : Math.max(0, product.maxPerCustomer - (await this.d.orderedUnits(userId, product.id)));
     const r = await this.d.reservations.change(userId, product.id, mode, quantity, {
       ttlMs: this.d.ttlSeconds * 1000,
       maxHoldMs: this.d.maxHoldSeconds * 1000,
       allowed,
+      currency: product.currency,
     });
+    if (r.status === 'CURRENCY') {
+      throw AppError.validation([{ path: 'productId', message: `Cart is in ${r.heldCurrency}; this product is priced in ${product.currency}` }]);
+    }
     if (r.status === 'CUSTOMER_LIMIT') {
       const message = `At most ${product.maxPerCustomer} per customer (${r.allowed} left to you)`;
       throw new AppError('VALIDATION', message, { errors: [{ path: 'quantity', message }], maxPerCustomer: product.maxPerCustomer, allowed: r.allowed });
@@ -82,7 +89,7 @@ export class CartService {
       throw new AppError('OUT_OF_STOCK', `Only ${r.available} available`, { productId, available: r.available, inCart: r.lineQuantity });
     if (r.status === 'QUANTITY_LIMIT') throw AppError.validation([{ path: 'quantity', message: `At most ${MAX_LINE_QUANTITY} per line` }]);
     if (r.status === 'LINE_LIMIT') throw AppError.validation([{ path: 'productId', message: `A cart holds at most ${MAX_CART_LINES} lines` }]);
-    await this.d.events.publish('stock.changed', { productIds: [productId] });
+    await this.d.events.publish('stock.changed', { productIds: [productId], available: [r.available] });
     return this.view(r.lines!, r.expiresAt ?? null);
   }
 
@@ -100,20 +107,14 @@ export class CartService {
 
   /**
    * Only customers reserve; unknown and inactive products cannot be reserved; an add-on goes into an
-   * order with its dish, never into a cart alone; a cart holds a single currency.
+   * order with its dish, never into a cart alone. (A cart's single currency is checked by the change
+   * itself, atomically: see `change`.)
    */
   private async assertSellable(caller: Actor, productId: string): Promise<ProductForSale> {
     if (caller.role !== 'customer') throw new AppError('FORBIDDEN', 'Only customers reserve stock (only they can check out)');
-    const lines = await this.d.reservations.lines(caller.id);
-    const other = [...lines.keys()].find((id) => id !== productId);
-    const products = await this.d.products.findRecent(other ? [productId, other] : [productId]);
-    const product = products.get(productId);
+    const product = (await this.d.products.findRecent([productId])).get(productId);
     if (!product?.active) throw new AppError('NOT_FOUND', 'Product not found', { productId });
     if (product.kind === 'addon') throw AppError.validation([{ path: 'productId', message: 'An add-on is ordered with its dish, not put in a cart alone' }]);
-    const otherCurrency = other ? products.get(other)?.currency : undefined;
-    if (otherCurrency && otherCurrency !== product.currency) {
-      throw AppError.validation([{ path: 'productId', message: `Cart is in ${otherCurrency}; this product is priced in ${product.currency}` }]);
-    }
     return product;
   }
 }

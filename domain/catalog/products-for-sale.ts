@@ -33,6 +33,8 @@ interface Row {
 }
 
 const CACHE_TTL_MS = 2_000;
+const REFRESH_AFTER_MS = 1_500;
+const REFRESH_BATCH_MS = 10;
 const CACHE_MAX = 50_000;
 
 /**
@@ -42,6 +44,9 @@ const CACHE_MAX = 50_000;
  */
 export class ProductsForSale {
   private readonly cache = new Map<string, { at: number; product: ProductForSale | null }>();
+  private readonly loading = new Map<string, Promise<ProductForSale | null>>();
+  private readonly refreshQueue = new Set<string>();
+  private refreshTimer?: NodeJS.Timeout;
 
   constructor(private readonly em: EntityManager) {}
 
@@ -59,22 +64,56 @@ export class ProductsForSale {
     const now = Date.now();
     const result = new Map<string, ProductForSale>();
     const misses: string[] = [];
+    const waits: Array<Promise<ProductForSale | null>> = [];
     for (const id of new Set(ids)) {
       const hit = this.cache.get(id);
+      const loading = this.loading.get(id);
       if (hit && now - hit.at < CACHE_TTL_MS) {
         if (hit.product) result.set(id, hit.product);
-      } else misses.push(id);
-    }
-    if (misses.length) {
-      const found = await this.find(misses);
-      for (const id of misses) {
-        const product = found.get(id) ?? null;
-        this.cache.set(id, { at: now, product });
-        if (product) result.set(id, product);
+        if (now - hit.at >= REFRESH_AFTER_MS && !loading) this.refreshSoon(id);
+        continue;
       }
-      if (this.cache.size > CACHE_MAX) this.cache.clear();
+      if (loading) waits.push(loading);
+      else misses.push(id);
     }
+    if (misses.length) waits.push(...this.load(misses, now));
+    for (const product of await Promise.all(waits)) if (product) result.set(product.id, product);
     return result;
+  }
+
+  /**
+   * Reads a product again ahead of its expiry, in the background, so one in steady demand never makes a
+   * caller wait; the products due within a few milliseconds share one query.
+   */
+  private refreshSoon(id: string): void {
+    this.refreshQueue.add(id);
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      const ids = [...this.refreshQueue].filter((queued) => !this.loading.has(queued));
+      this.refreshQueue.clear();
+      this.refreshTimer = undefined;
+      if (ids.length) for (const loaded of this.load(ids, Date.now())) loaded.catch(() => {}); // a failed refresh lets the entry expire
+    }, REFRESH_BATCH_MS);
+    this.refreshTimer.unref();
+  }
+
+  /** One query for the misses; concurrent callers missing the same products wait for it instead of asking again. */
+  private load(ids: string[], at: number): Array<Promise<ProductForSale | null>> {
+    const found = this.find(ids);
+    return ids.map((id) => {
+      const loading = found.then((rows) => {
+        const product = rows.get(id) ?? null;
+        if (this.loading.get(id) === loading) {
+          this.loading.delete(id);
+          this.cache.set(id, { at, product });
+          if (this.cache.size > CACHE_MAX) this.cache.clear();
+        }
+        return product;
+      });
+      this.loading.set(id, loading);
+      void loading.catch(() => this.loading.get(id) === loading && this.loading.delete(id));
+      return loading;
+    });
   }
 
   /** Which of the ids name products the caller may see (active ones; inactive ones only by their merchant or an admin). */
@@ -95,6 +134,7 @@ export class ProductsForSale {
   /** Forgets a cached product (called when the catalog changes it). */
   forget(id: string): void {
     this.cache.delete(id);
+    this.loading.delete(id); // a read begun before the change must not be cached
   }
 }
 

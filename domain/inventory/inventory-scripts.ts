@@ -5,7 +5,7 @@ type Reply = Array<string | number>;
 
 /** The inventory module's Lua scripts, loaded once per client (ioredis EVALSHA with EVAL fallback). */
 export interface InventoryScripts {
-  cartChange(inv: string, cart: string, expiry: string, started: string, holdersOf: string, ...args: Array<string | number>): Promise<Reply>;
+  cartChange(inv: string, cart: string, expiry: string, started: string, holdersOf: string, currency: string, ...args: Array<string | number>): Promise<Reply>;
   cartClear(cart: string, prefix: string, userId: string): Promise<Reply>;
   releaseExpired(expiry: string, prefix: string, now: number, batch: number): Promise<Array<[string, Reply]>>;
   setStock(inv: string, stock: number, version: number): Promise<number>;
@@ -30,7 +30,7 @@ const lua = luaLoader(import.meta.url);
 export function defineInventoryScripts(redis: Redis): InventoryScripts {
   const releaseCart = lua('release-cart');
   return defineScripts<InventoryScripts>(redis, {
-    cartChange: { numberOfKeys: 5, lua: lua('cart-change') },
+    cartChange: { numberOfKeys: 6, lua: lua('cart-change') },
     cartClear: { numberOfKeys: 1, lua: releaseCart + lua('cart-clear') },
     releaseExpired: { numberOfKeys: 1, lua: releaseCart + lua('release-expired') },
     setStock: { numberOfKeys: 1, lua: lua('set-stock') },

@@ -1,7 +1,10 @@
 declare module '../shared/domain-events.js' {
   interface DomainEvents {
-    /** These products' availability (stock − reserved) may have changed; subscribers read the current values. */
-    'stock.changed': { productIds: string[] };
+    /**
+     * These products' availability (stock − reserved) may have changed; subscribers read the current
+     * values, or take `available` (aligned with productIds) when the change itself computed them.
+     */
+    'stock.changed': { productIds: string[]; available?: number[] };
     /**
      * Committed stock changed outside the catalog (a sale, a cancel): cached product copies are stale,
      * and availability changed too (watchers are told; no separate stock.changed is published).

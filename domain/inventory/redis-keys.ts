@@ -11,6 +11,8 @@ export const inventoryKeys = {
   expiry: 'carts:expiry',
   /** hash holder → when its current hold began (ms): the start of the absolute hold limit. */
   started: 'carts:started',
+  /** hash holder → the currency of its lines (a cart holds one currency), removed with the last line. */
+  currency: 'carts:currency',
   /** set of holders with a line of the product: the carts to tell when its price changes. */
   holdersOf: (productId: string) => `holders:${productId}`,
 } as const;

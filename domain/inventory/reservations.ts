@@ -7,7 +7,7 @@ import { inventoryKeys } from './redis-keys.js';
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './reservation-limits.js';
 import type { CommittedStock, StockMirror } from './stock-mirror.js';
 
-export type ChangeStatus = 'OK' | 'MISSING' | 'OUT_OF_STOCK' | 'LINE_LIMIT' | 'QUANTITY_LIMIT' | 'CUSTOMER_LIMIT';
+export type ChangeStatus = 'OK' | 'MISSING' | 'OUT_OF_STOCK' | 'LINE_LIMIT' | 'QUANTITY_LIMIT' | 'CUSTOMER_LIMIT' | 'CURRENCY';
 /** How a change is bounded: the holder's lifetime after it, and the limits it must stay within. */
 export interface ChangeOptions {
   /** The holder lives this long after a change that changed something... */
@@ -16,6 +16,8 @@ export interface ChangeOptions {
   maxHoldMs?: number;
   /** Units of this product the holder may hold in all (a per-customer cap minus what it already bought); absent: no cap. */
   allowed?: number;
+  /** The product's currency: refused (CURRENCY) while the holder has a line of another product in another one. */
+  currency?: string;
   /** The caller's transaction, to load an unseen product's stock through. */
   em?: EntityManager;
 }
@@ -25,6 +27,8 @@ export interface ChangeResult {
   lineQuantity: number;
   /** With CUSTOMER_LIMIT: how many units the holder may hold of the product. */
   allowed?: number;
+  /** With CURRENCY: the currency of the holder's other lines. */
+  heldCurrency?: string;
   /** With OK: the holder's lines after the change and when they expire (epoch ms, null when empty). */
   lines?: Map<string, number>;
   expiresAt?: number | null;
@@ -62,8 +66,9 @@ export class Reservations {
       inventoryKeys.expiry,
       inventoryKeys.started,
       inventoryKeys.holdersOf(productId),
+      inventoryKeys.currency,
     ] as const;
-    const limits = [MAX_CART_LINES, MAX_LINE_QUANTITY, options.maxHoldMs ?? 0, options.allowed ?? -1];
+    const limits = [MAX_CART_LINES, MAX_LINE_QUANTITY, options.maxHoldMs ?? 0, options.allowed ?? -1, options.currency ?? ''];
     const run = () => this.scripts.cartChange(...keys, holder, productId, mode, quantity, this.clock.now().getTime(), options.ttlMs, ...limits);
     let reply = await run();
     if (reply[0] === 'MISSING') {
@@ -72,6 +77,7 @@ export class Reservations {
     }
     const result: ChangeResult = { status: reply[0] as ChangeStatus, available: Number(reply[1]), lineQuantity: Number(reply[2]) };
     if (result.status === 'CUSTOMER_LIMIT') result.allowed = Number(reply[3]);
+    if (result.status === 'CURRENCY') result.heldCurrency = String(reply[3]);
     if (result.status === 'OK') {
       result.lines = linesOf(reply[4] as unknown as string[]);
       result.expiresAt = Number(reply[3]) || null;

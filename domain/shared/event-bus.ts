@@ -20,13 +20,23 @@ export class EventBus {
     return () => set.delete(handler as Handler<never>);
   }
 
-  /** Runs every handler concurrently; a failing subscriber is logged and never fails the publisher. */
+  /**
+   * Runs every handler concurrently; a failing subscriber is logged and never fails the publisher.
+   * Handlers that answer synchronously (most: an emit, a cache drop) cost no promise of their own.
+   */
   async publish<K extends DomainEventName>(name: K, payload: DomainEvents[K]): Promise<void> {
-    const handlers = [...(this.handlers.get(name) ?? [])] as Handler<K>[];
-    if (handlers.length === 0) return;
-    const results = await Promise.allSettled(handlers.map(async (h) => h(payload)));
-    for (const r of results) {
-      if (r.status === 'rejected') this.log.error({ err: r.reason, event: name }, 'event subscriber failed');
+    const set = this.handlers.get(name);
+    if (!set || set.size === 0) return;
+    const failed = (err: unknown) => this.log.error({ err, event: name }, 'event subscriber failed');
+    const pending: Array<Promise<unknown>> = [];
+    for (const h of [...set] as Handler<K>[]) {
+      try {
+        const result = h(payload) as PromiseLike<unknown> | undefined;
+        if (typeof result?.then === 'function') pending.push(Promise.resolve(result).catch(failed));
+      } catch (err) {
+        failed(err);
+      }
     }
+    if (pending.length) await Promise.all(pending);
   }
 }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { migrationsList } from '../../migrations/index.js';
 import type { Config } from './config.js';
 import { entities } from './entities.js';
+import { currentEntityManager } from './lazy-unit-of-work.js';
 
 /** MikroORM options; writes go to the primary, reads that opt in (`connectionType: 'read'`) to replicas. */
 export function ormOptions(config: Config, log: Logger): Options {
@@ -18,6 +19,7 @@ export function ormOptions(config: Config, log: Logger): Options {
     preferReadReplicas: false,
     pool: { min: 0, max: config.databasePoolMax },
     allowGlobalContext: false,
+    context: currentEntityManager,
     ensureDatabase: false,
     logger: (message) => log.debug({ orm: true }, message),
   };

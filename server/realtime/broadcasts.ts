@@ -37,8 +37,8 @@ interface BroadcastDeps {
  */
 export function subscribeBroadcasts({ events, emitter, availability, log }: BroadcastDeps): Array<() => void | Promise<void>> {
   const stock = new StockPushCoalescer(availability, emitter, log);
-  const pushStock = ({ productIds }: { productIds: string[] }) => {
-    for (const id of productIds) stock.changed(id);
+  const pushStock = ({ productIds, available }: { productIds: string[]; available?: number[] }) => {
+    for (const [i, id] of productIds.entries()) stock.changed(id, available?.[i]);
   };
   return [
     () => stock.stop(),

@@ -6,7 +6,7 @@ import { AppError } from '../../domain/shared/app-error.js';
 import { toAppError } from '../platform/error-mapping.js';
 import { createSocketRedis } from '../platform/redis.js';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events.js';
-import { limitUserEvents, type AppSocket } from './handle.js';
+import { SocketEvents, type AppSocket } from './handle.js';
 import { SocketSlots } from './socket-slots.js';
 import { UserEventLimiter } from './user-event-limiter.js';
 import { redisAdapter } from './adapter.js';
@@ -29,6 +29,8 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
   const userEvents = new UserEventLimiter(context.redis, config.socketUserEventsPerSecond, log);
   const newSockets = new NewSocketChecks(context.modules.identity.users, log);
   const { actors } = context.modules.identity;
+  const events = new SocketEvents(context, (userId) => userEvents.take(userId));
+  registerSocketHandlers(context, events);
   const pub = createSocketRedis(config.redisUrl, config.socketRedisClusterNodes, 'larder-io-pub');
   const sub = createSocketRedis(config.redisUrl, config.socketRedisClusterNodes, 'larder-io-sub');
   for (const client of [pub, sub]) client.on('error', (err) => log.warn({ err: err.message }, 'socket.io redis error'));
@@ -45,6 +47,8 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
   io.use(async (socket, next) => {
     try {
       const claims = await actors.verify(socket.handshake.auth?.token as string | undefined);
+      // The socket lives on its claims; its bearer token need not stay in memory as long (~0.5 KB a socket).
+      delete socket.handshake.auth.token;
       socket.data = { userId: claims.userId, role: claims.role, expiresAt: claims.expiresAt };
       // Both in one pipelined round trip; the account itself is checked right after the connection.
       const [current, slot] = await Promise.allSettled([actors.assertNotRevoked(claims), slots.take(claims.userId, socket.id)]);
@@ -70,11 +74,10 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
       context.metrics.socketConnections.dec();
       slots.release(socket.id);
     });
-    limitUserEvents(socket, () => userEvents.take(socket.data.userId));
     newSockets.add(socket);
     void socket.join(rooms.user(socket.data.userId));
     scheduleExpiry(socket, context.clock);
-    registerSocketHandlers(context, socket);
+    events.attach(socket);
   });
 
   const stopSweep = startAccountSweep(io, context.modules.identity.users, log);

@@ -6,8 +6,9 @@ const MIN_INTERVAL_MS = 100; // at most ~10 pushes per second per product
 
 /**
  * Coalesces `stock:changed` pushes per product: the first change in a quiet period is pushed at once,
- * later ones within 100 ms collapse into one trailing push. Every push reads availability when it is
- * sent (not when the change happened), so the last push always carries the latest value.
+ * later ones within 100 ms collapse into one trailing push. A push sent at once carries the value the
+ * change computed, when it did (no read: it is the current value); a trailing push reads availability
+ * when it is sent, so the last push always carries the latest value, whichever instance changed it last.
  */
 export class StockPushCoalescer {
   private readonly lastPush = new Map<string, number>();
@@ -21,11 +22,12 @@ export class StockPushCoalescer {
     private readonly log: Logger,
   ) {}
 
-  changed(productId: string): void {
+  /** `available`: the value the change left, when it computed it. */
+  changed(productId: string, available?: number): void {
     if (this.stopped || this.trailing.has(productId)) return; // a due push will read the latest value
     const wait = (this.lastPush.get(productId) ?? 0) + MIN_INTERVAL_MS - Date.now();
     if (wait <= 0) {
-      this.track(this.push(productId));
+      this.track(this.push(productId, available));
       return;
     }
     const timer = setTimeout(() => {
@@ -49,11 +51,11 @@ export class StockPushCoalescer {
     void push.finally(() => this.inFlight.delete(push));
   }
 
-  private async push(productId: string): Promise<void> {
+  private async push(productId: string, known?: number): Promise<void> {
     this.lastPush.set(productId, Date.now());
     if (this.lastPush.size > 100_000) this.lastPush.clear();
     try {
-      const available = (await this.readAvailable([productId])).get(productId) ?? 0;
+      const available = known ?? (await this.readAvailable([productId])).get(productId) ?? 0;
       if (this.stopped) return;
       this.emitter.emit(rooms.product(productId), 'stock:changed', { productId, available });
     } catch (err) {

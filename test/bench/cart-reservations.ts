@@ -242,6 +242,7 @@ async function rawEvalsha(redisUrl: string, prefix: string, productIds: string[]
       inventoryKeys.expiry,
       inventoryKeys.started,
       inventoryKeys.holdersOf(productId),
+      inventoryKeys.currency,
       holder,
       productId,
       add ? 'add' : 'set',
@@ -252,6 +253,7 @@ async function rawEvalsha(redisUrl: string, prefix: string, productIds: string[]
       MAX_LINE_QUANTITY,
       3_600_000, // the server's CART_MAX_HOLD_SECONDS default
       -1, // no per-customer cap
+      'EUR', // the cart's one currency, checked as the server's calls check it
     );
     if (reply[0] !== 'OK') throw new Error(String(reply[0]));
   };
@@ -352,9 +354,14 @@ export async function measureReservations(servers: ServerGroup, env: BenchEnv, s
         `${openStats.count}/${open.total} ok, ${errorText(open.errors)}, ${open.late} sent late (socket busy), ${open.backlog} still queued at the end (dropped); ` +
         cpuText(openCpu, openStats.perSecond, perInstance(n, open.through), open.elapsedMs),
     );
+    const check = await checkReserved(env, clients);
+    console.log(
+      `reserved units = units the sockets hold: ${check.mismatches.length === 0 ? 'OK' : 'MISMATCH'} (${check.products} products, ${check.held} units held` +
+        `${check.mismatches.length ? `; ${check.mismatches.slice(0, 5).join(', ')}` : ''})`,
+    );
     const ratio = closedStats.perSecond / rawPerSecond;
     console.log(`ratio socket changes/s (closed loop) ÷ raw script calls/s: ${fmt(ratio, 3)}`);
-    const met = openStats.perSecond >= 5_000 * 0.99 && openStats.p99 <= 20 && open.errors.size === 0 && open.backlog === 0;
+    const met = openStats.perSecond >= 5_000 * 0.99 && openStats.p99 <= 20 && open.errors.size === 0 && open.backlog === 0 && check.mismatches.length === 0;
     console.log(
       `reservations target ≥ 5,000/s with p99 ≤ 20 ms: ${fmt(openStats.perSecond)}/s at p99 ${fmt(openStats.p99)} ms ` +
         `(saturation ${fmt(closedStats.perSecond)}/s) ${met ? 'MET' : 'MISSED'}`,
@@ -362,6 +369,26 @@ export async function measureReservations(servers: ServerGroup, env: BenchEnv, s
   } finally {
     closeAll(sockets);
     await pause(1_000);
+  }
+}
+
+/**
+ * Exact reservation counts: each product's reserved units in Redis equal the units the sockets hold
+ * (a socket whose next change is a remove holds one unit; the raw baseline's holders end released).
+ */
+async function checkReserved(env: BenchEnv, clients: CartClient[]) {
+  const expected = new Map<string, number>();
+  for (const c of clients) expected.set(c.productId, (expected.get(c.productId) ?? 0) + (c.next === 'remove' ? 1 : 0));
+  const redis = new Redis(env.redisUrl, { keyPrefix: env.redisPrefix });
+  try {
+    const mismatches: string[] = [];
+    for (const [productId, units] of expected) {
+      const reserved = Number((await redis.hget(inventoryKeys.stock(productId), 'reserved')) ?? 0);
+      if (reserved !== units) mismatches.push(`${productId.slice(0, 8)}: ${reserved} reserved, ${units} held`);
+    }
+    return { products: expected.size, held: [...expected.values()].reduce((a, b) => a + b, 0), mismatches };
+  } finally {
+    redis.disconnect();
   }
 }
 

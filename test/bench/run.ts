@@ -2,7 +2,7 @@
  * `npm run bench -- <name> [args]`: runs one benchmark (or all with no name) and prints its figures
  * next to the raw baseline measured in the same run.
  */
-const BENCHES = ['auth', 'catalog', 'cart-reservations', 'cart-fanout', 'checkout', 'diary', 'reminders', 'analytics', 'import'] as const;
+const BENCHES = ['auth', 'catalog', 'cart-reservations', 'cart-fanout', 'checkout', 'diary', 'reminders', 'analytics', 'import', 'connections'] as const;
 /** Names that run several benches as one run: `cart` is cart-reservations then cart-fanout on one server. */
 const ALIASES = ['cart'] as const;
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = Object.fromEntries(

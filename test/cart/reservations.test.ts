@@ -119,6 +119,49 @@ describe('cart reservations', () => {
     expect((await emitAck(socket, 'cart:get', {})).data.items).toHaveLength(100);
   });
 
+  test('When a cart holds euros, then a line priced in dollars is refused naming productId and reserves nothing, until the cart is empty', async () => {
+    const euros = await createProduct(world.app, world.merchant, { stock: 5 });
+    const dollars = await createProduct(world.app, world.merchant, { stock: 5, currency: 'USD' });
+    const socket = await world.connect(await createUser(world.app));
+    expect((await emitAck(socket, 'cart:add', { productId: euros.id, quantity: 1 })).ok).toBe(true);
+    const refused = await emitAck(socket, 'cart:add', { productId: dollars.id, quantity: 1 });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', errors: [{ path: 'productId', message: 'Cart is in EUR; this product is priced in USD' }] },
+    });
+    expect(await emitAck(socket, 'cart:update', { productId: dollars.id, quantity: 2 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect((await emitAck(socket, 'products:watch', { productIds: [dollars.id] })).data.available[dollars.id]).toBe(5);
+    expect((await emitAck(socket, 'cart:add', { productId: euros.id, quantity: 1 })).data.items).toEqual([
+      { productId: euros.id, quantity: 2, priceCents: 250 },
+    ]);
+
+    await emitAck(socket, 'cart:remove', { productId: euros.id });
+    expect(await emitAck(socket, 'cart:add', { productId: dollars.id, quantity: 1 })).toMatchObject({ ok: true, data: { currency: 'USD' } });
+    expect(await emitAck(socket, 'cart:add', { productId: euros.id, quantity: 1 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    await emitAck(socket, 'cart:clear', {});
+    expect(await emitAck(socket, 'cart:add', { productId: euros.id, quantity: 1 })).toMatchObject({ ok: true, data: { currency: 'EUR' } });
+  });
+
+  test('When 30 shoppers add a euro and a dollar product at the same instant, then every cart ends in one currency', async () => {
+    const euros = await createProduct(world.app, world.merchant, { stock: 100 });
+    const dollars = await createProduct(world.app, world.merchant, { stock: 100, currency: 'USD' });
+    const sockets = await Promise.all(Array.from({ length: 30 }, async () => world.connect(await createUser(world.app))));
+    const acks = await Promise.all(
+      sockets.map((s) =>
+        Promise.all([emitAck(s, 'cart:add', { productId: euros.id, quantity: 1 }), emitAck(s, 'cart:add', { productId: dollars.id, quantity: 1 })]),
+      ),
+    );
+    let reserved = { euros: 0, dollars: 0 };
+    for (const [i, [eur, usd]] of acks.entries()) {
+      expect([eur.ok, usd.ok].filter(Boolean)).toHaveLength(1);
+      const cart = (await emitAck(sockets[i], 'cart:get', {})).data;
+      expect(cart.items).toHaveLength(1);
+      reserved = { euros: reserved.euros + (eur.ok ? 1 : 0), dollars: reserved.dollars + (usd.ok ? 1 : 0) };
+    }
+    const available = (await emitAck(sockets[0], 'products:watch', { productIds: [euros.id, dollars.id] })).data.available;
+    expect(available).toEqual({ [euros.id]: 100 - reserved.euros, [dollars.id]: 100 - reserved.dollars });
+  });
+
   test('When the merchant changes stock, then watchers see the new availability', async () => {
     const product = await createProduct(world.app, world.merchant, { stock: 2 });
     const shopper = await world.connect(await createUser(world.app));

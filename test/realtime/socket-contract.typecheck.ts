@@ -1,5 +1,4 @@
-import type { AppContext } from '../../server/platform/app-context.js';
-import { handle, type AppSocket } from '../../server/realtime/handle.js';
+import type { SocketEvents } from '../../server/realtime/handle.js';
 import type { RoomEmitter } from '../../server/realtime/room-emitter.js';
 import { emitAck, type TestSocket } from '../support/sockets.js';
 
@@ -8,11 +7,11 @@ import { emitAck, type TestSocket } from '../support/sockets.js';
  * name or payload the contract does not know is accepted), the unused `@ts-expect-error` fails
  * `npm run typecheck`. Never called.
  */
-export function contractRefusesAtCompileTime(context: AppContext, socket: AppSocket, client: TestSocket, emitter: RoomEmitter): void {
+export function contractRefusesAtCompileTime(events: SocketEvents, client: TestSocket, emitter: RoomEmitter): void {
   // @ts-expect-error a misspelt event name in a handler
-  handle(context, socket, 'cart:ad', async () => null);
+  events.handle('cart:ad', async () => null);
   // @ts-expect-error a handler answering what the ack of cart:get does not carry
-  handle(context, socket, 'cart:get', async () => ({ items: 'none' }));
+  events.handle('cart:get', async () => ({ items: 'none' }));
   // @ts-expect-error a client payload of the wrong type
   void emitAck(client, 'cart:add', { productId: 'p', quantity: 'two' });
   // @ts-expect-error a push that is not in the contract

@@ -5,19 +5,31 @@
 -- KEYS[3] carts:expiry         zset holder -> expiresAt (ms)
 -- KEYS[4] carts:started        hash holder -> when its current hold began (ms)
 -- KEYS[5] holders:{productId}  set of holders with a line of the product (who to tell when its price changes)
+-- KEYS[6] carts:currency       hash holder -> the currency of its lines (set by the last change that added one)
 -- ARGV: holder, productId, mode ('add'|'set'), quantity, nowMs, ttlMs, maxLines, maxLineQuantity,
---       maxHoldMs (0: no absolute limit), allowed (units this holder may hold of the product; -1: no cap)
+--       maxHoldMs (0: no absolute limit), allowed (units this holder may hold of the product; -1: no cap),
+--       currency (the product's; '' : not checked)
 -- Returns {status, available, lineQuantity, expiresAt, lines}; status OK | MISSING | OUT_OF_STOCK | LINE_LIMIT |
--- QUANTITY_LIMIT | CUSTOMER_LIMIT; lines (the holder after the change, flat productId, quantity, …) only with OK.
+-- QUANTITY_LIMIT | CUSTOMER_LIMIT | CURRENCY; lines (the holder after the change, flat productId, quantity, …)
+-- only with OK; with CURRENCY the fourth value is the currency the holder's other lines are in.
 -- A change that changes nothing (same quantity) extends nothing.
 local holder, productId, mode = ARGV[1], ARGV[2], ARGV[3]
 local quantity, now, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local maxLines, maxLineQuantity = tonumber(ARGV[7]), tonumber(ARGV[8])
-local maxHold, allowed = tonumber(ARGV[9]), tonumber(ARGV[10])
+local maxHold, allowed, currency = tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11] or ''
 
 local current = tonumber(redis.call('HGET', KEYS[2], productId) or '0')
 local target = quantity
 if mode == 'add' then target = current + quantity end
+
+-- A holder's lines share one currency: refuse a line in another while it holds a line of another product.
+if currency ~= '' and target > 0 then
+  local held = redis.call('HGET', KEYS[6], holder)
+  if held and held ~= currency then
+    local lines = redis.call('HLEN', KEYS[2])
+    if lines > 1 or (lines == 1 and current == 0) then return {'CURRENCY', 0, current, held} end
+  end
+end
 
 local stock = redis.call('HGET', KEYS[1], 'stock')
 if not stock then
@@ -51,7 +63,9 @@ local expiresAt = 0
 if redis.call('HLEN', KEYS[2]) == 0 then
   redis.call('ZREM', KEYS[3], holder)
   redis.call('HDEL', KEYS[4], holder)
+  redis.call('HDEL', KEYS[6], holder)
 else
+  if currency ~= '' and target > 0 then redis.call('HSET', KEYS[6], holder, currency) end
   local started = tonumber(redis.call('HGET', KEYS[4], holder) or '0')
   if started == 0 then
     started = now

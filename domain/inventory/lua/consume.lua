@@ -26,5 +26,6 @@ end
 if redis.call('HLEN', KEYS[1]) == 0 then
   redis.call('ZREM', KEYS[2], holder)
   redis.call('HDEL', KEYS[3], holder)
+  redis.call('HDEL', prefix .. 'carts:currency', holder)
 end
 return 0

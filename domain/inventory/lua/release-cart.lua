@@ -1,6 +1,6 @@
 -- Shared by cart-clear.lua and release-expired.lua (prepended when the scripts are loaded).
 -- Returns every reserved unit of one holder to availability and deletes the holder (its lines, expiry,
--- hold start and its entries in the per-product holder sets).
+-- hold start, currency and its entries in the per-product holder sets).
 -- Result: flat list productId, quantity, ... (watchers read availability when they are pushed to)
 local function releaseCart(prefix, userId)
   local cartKey = prefix .. 'cart:' .. userId
@@ -20,5 +20,6 @@ local function releaseCart(prefix, userId)
   redis.call('DEL', cartKey)
   redis.call('ZREM', prefix .. 'carts:expiry', userId)
   redis.call('HDEL', prefix .. 'carts:started', userId)
+  redis.call('HDEL', prefix .. 'carts:currency', userId)
   return released
 end

@@ -1,7 +1,7 @@
 import { AppError } from '../../../domain/shared/app-error.js';
 import type { Actor } from '../../../domain/shared/actor.js';
 import type { AppContext } from '../../platform/app-context.js';
-import { handle, type AppSocket } from '../handle.js';
+import type { SocketEvents } from '../handle.js';
 import { rooms } from '../rooms.js';
 
 function requireRole(caller: Actor, role: 'customer' | 'driver'): void {
@@ -9,29 +9,29 @@ function requireRole(caller: Actor, role: 'customer' | 'driver'): void {
 }
 
 /** order:place/watch/unwatch and the drivers' driver:availability/location. */
-export function registerOrderHandlers(context: AppContext, socket: AppSocket): void {
+export function registerOrderHandlers(context: AppContext, events: SocketEvents): void {
   const { checkout, queries, delivery } = context.modules.orders;
 
   // Same semantics as POST /orders; a replay acks the first outcome (errors replay as ok:false).
-  handle(context, socket, 'order:place', async ({ idempotencyKey, ...input }, caller) => {
+  events.handle('order:place', async ({ idempotencyKey, ...input }, caller) => {
     return (await checkout.place(caller, input, idempotencyKey)).order;
   });
   // A merchant of the order watches its own view of it; everyone watching gets the driver's position.
-  handle(context, socket, 'order:watch', async ({ orderId }, caller) => {
+  events.handle('order:watch', async ({ orderId }, caller, socket) => {
     const order = await queries.view(caller, orderId);
     const updates = caller.role === 'merchant' ? rooms.orderForMerchant(orderId, caller.id) : rooms.order(orderId);
     await socket.join([updates, rooms.orderTracking(orderId)]);
     return order;
   });
-  handle(context, socket, 'order:unwatch', async ({ orderId }, caller) => {
+  events.handle('order:unwatch', async ({ orderId }, caller, socket) => {
     for (const room of [rooms.order(orderId), rooms.orderForMerchant(orderId, caller.id), rooms.orderTracking(orderId)]) await socket.leave(room);
     return null;
   });
-  handle(context, socket, 'driver:availability', async (input, caller) => {
+  events.handle('driver:availability', async (input, caller) => {
     requireRole(caller, 'driver');
     return delivery.setAvailability(caller.id, input);
   });
-  handle(context, socket, 'driver:location', async ({ lat, lng }, caller) => {
+  events.handle('driver:location', async ({ lat, lng }, caller) => {
     requireRole(caller, 'driver');
     await delivery.reportLocation(caller.id, lat, lng);
     return null;
