@@ -9,6 +9,7 @@ import { ARGON2_OPTIONS } from '../../domain/identity/index.js';
 import { defaultArgon2Concurrency } from '../../server/platform/config.js';
 import { closedLoop, fixedRate, fmt, summarize } from './stats.js';
 import { startServerProcess } from './server-process.js';
+import { benchEnv } from './bench-support.js';
 
 /**
  * `npm run bench -- auth [--concurrency 8] [--rate 30] [--seconds 12] [--raw-seconds 9] [--rounds 3]`
@@ -43,22 +44,11 @@ export async function run(args: string[]): Promise<void> {
   const rounds = Math.max(1, Number(values.rounds));
   const argon2Concurrency = Number(process.env.ARGON2_CONCURRENCY || defaultArgon2Concurrency());
 
-  const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const dbName = `larder_bench_auth_${randomBytes(3).toString('hex')}`;
-  const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
-  const redisPrefix = `bench:auth:${randomBytes(4).toString('hex')}:`;
-  const serverEnv = {
-    NODE_ENV: 'production',
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: redisPrefix,
-    PROCESS_ROLE: 'server',
+  // The shared bench environment: production config (PUBLIC_URL, METRICS_TOKEN), its own database and Redis prefix.
+  const { adminUrl, redisUrl, dbName, redisPrefix, serverEnv } = benchEnv('auth', {
     ARGON2_CONCURRENCY: String(argon2Concurrency),
     AUTH_IP_LIMIT_PER_5MIN: '1000000000',
-    LOG_LEVEL: 'warn',
-  };
+  });
 
   console.log(
     `argon2id m=${ARGON2_OPTIONS.memoryCost} KiB t=${ARGON2_OPTIONS.timeCost} p=${ARGON2_OPTIONS.parallelism}; ` +
