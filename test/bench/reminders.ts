@@ -61,7 +61,7 @@ export async function run(args: string[]): Promise<void> {
       body: '{}',
     });
     if (res.status !== 202) throw new Error(`send-now answered ${res.status}: ${await res.text()}`);
-    const timings = await waitForReminders(db, server.url, `${LOCALITY}/${seeded.date}`, expected, started);
+    const timings = await waitForReminders(db, server.url, env.serverEnv.METRICS_TOKEN, `${LOCALITY}/${seeded.date}`, expected, started);
     const used = cpu();
     await pause(2_000); // room for a wrong extra reminder
     const check = await verify(db, `${LOCALITY}/${seeded.date}`, seeded.mealSetId);
@@ -159,7 +159,14 @@ async function rawAntiJoin(db: pg.Pool, seeded: Seeded): Promise<{ inserted: num
 }
 
 /** Polls until every reminder exists and the server's metrics report the run completed. */
-async function waitForReminders(db: pg.Pool, url: string, subject: string, expected: number, started: number): Promise<{ allMs: number; jobMs: number }> {
+async function waitForReminders(
+  db: pg.Pool,
+  url: string,
+  metricsToken: string,
+  subject: string,
+  expected: number,
+  started: number,
+): Promise<{ allMs: number; jobMs: number }> {
   let allMs = NaN;
   let jobMs = NaN;
   const deadline = started + 300_000;
@@ -170,7 +177,7 @@ async function waitForReminders(db: pg.Pool, url: string, subject: string, expec
       if (Number(rows[0].n) >= expected) allMs = performance.now() - started;
     }
     if (Number.isNaN(jobMs)) {
-      const metrics = await (await fetch(`${url}/metrics`)).text();
+      const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
       if (new RegExp(`larder_reminder_runs_total\\{locality="${LOCALITY}",outcome="completed"\\} [1-9]`).test(metrics)) jobMs = performance.now() - started;
     }
     await pause(50);
