@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { benchEnv, cleanUp, insertUsers, loadAverage, signTokens } from './bench-support.js';
+import { benchEnv, cleanUp, insertUsers, loadAverage, SERVER_NODE_FLAGS, signTokens } from './bench-support.js';
 import { writeFulfilStyleCsv, type GeneratedFile } from './import-data.js';
 import { importOverHttp, psql, type HttpRun } from './import-over-http.js';
 import { buildDist, startServerProcess, startWorkerProcess } from './server-process.js';
@@ -44,9 +44,10 @@ export async function run(args: string[]): Promise<void> {
   );
   if (entry === 'compiled') await buildDist();
   console.log(
-    `processes: ${entry === 'tsx' ? 'TypeScript under tsx' : 'compiled (dist/)'}; worker node flags: ${process.env.BENCH_WORKER_NODE_FLAGS ?? WORKER_NODE_FLAGS.join(' ')}`,
+    `processes: ${entry === 'tsx' ? 'TypeScript under tsx' : 'compiled (dist/)'}; server node flags: ${SERVER_NODE_FLAGS.join(' ')}; worker node flags: ${process.env.BENCH_WORKER_NODE_FLAGS ?? WORKER_NODE_FLAGS.join(' ')}`,
   );
-  const server = await startServerProcess(env.serverEnv, entry);
+  // The server with docker-compose's server NODE_OPTIONS (the small young generation upload bodies need).
+  const server = await startServerProcess({ ...env.serverEnv, NODE_OPTIONS: SERVER_NODE_FLAGS.join(' ') }, entry);
   const worker = await startWorkerProcess(env.serverEnv, { entry, nodeFlags: WORKER_NODE_FLAGS });
   const db = new pg.Pool({ connectionString: env.databaseUrl, max: 2 });
   try {
