@@ -9,7 +9,7 @@ import { itemTotalsSql, pairsSql, timeBucketsSql } from '../../domain/analytics/
 import { writeTransactionsCsv } from './analytics-data.js';
 import { benchEnv, cleanUp, closeAll, connect, connectMany, insertUsers, loadAverage, signTokens, type BenchEnv } from './bench-support.js';
 import { importOverHttp, psql } from './import-over-http.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { buildDist, startServerProcess, type ServerProcess } from './server-process.js';
 import { fixedRate, fmt, percentile, summarize } from './stats.js';
 
 const YEAR = { from: '2025-01-01', to: '2025-12-31' };
@@ -36,6 +36,7 @@ export async function run(args: string[]): Promise<void> {
       runs: { type: 'string' },
       cached: { type: 'string' },
       'ack-rate': { type: 'string' },
+      tsx: { type: 'boolean', default: false },
     },
   });
   const quick = values.quick || process.env.BENCH_QUICK === '1';
@@ -49,7 +50,12 @@ export async function run(args: string[]): Promise<void> {
   const env = benchEnv('analytics', { PROCESS_ROLE: 'all', STORAGE_DIR: join(dir, 'storage') });
   console.log(`analytics bench${quick ? ' (quick)' : ''}: ${JSON.stringify(cfg)}; database ${env.dbName} (removed at the end); load average ${loadAverage()}`);
   const file = await writeTransactionsCsv(join(dir, 'transactions.csv'), cfg.lines, 2025);
-  const server = await startServerProcess(env.serverEnv);
+  // As the Docker image runs it (compiled JavaScript); `--tsx` runs the sources, where each simulation
+  // thread also starts tsx and compiles the engine's TypeScript before its first run.
+  const entry = values.tsx ? 'tsx' : 'compiled';
+  if (entry === 'compiled') await buildDist();
+  console.log(`server: ${entry === 'tsx' ? 'TypeScript under tsx' : 'compiled (dist/)'}`);
+  const server = await startServerProcess(env.serverEnv, entry);
   const raw = new pg.Pool({ connectionString: env.databaseUrl, max: 4 });
   try {
     const [merchant, rawMerchant] = await insertUsers(raw, 2, 'merchant');
