@@ -28,7 +28,7 @@ export { DishAddonsInput, DishAddonsView } from './dish-addons.js';
 export type { ProductForSale, ProductsForSale } from './products-for-sale.js';
 export type { Per100g, ProductNutrition, ProductNutritionFacts } from './product-nutrition.js';
 export { watchedNutrients, type WatchedNutrient } from './verdict/watched-nutrients.js';
-export { LIMIT_NUTRIENTS, type LimitKey, type RuleNutrient } from './verdict/rules.js';
+export { LIMIT_NUTRIENTS, NUTRIENT_UNITS, type LimitKey, type RuleNutrient } from './verdict/rules.js';
 export type { RestaurantPlacement } from './product-writer.js';
 export { Product, NUTRIENTS, PRODUCT_KINDS, type Nutrient, type ProductKind } from './product.entity.js';
 export { isValidGtin, checkDigit, gtinKey } from './barcode.js';

@@ -1,4 +1,4 @@
-import { LIMIT_NUTRIENTS, watchedNutrients, type LimitKey, type RuleNutrient } from '../catalog/index.js';
+import { LIMIT_NUTRIENTS, NUTRIENT_UNITS, watchedNutrients, type LimitKey, type RuleNutrient } from '../catalog/index.js';
 import type { Condition, HealthProfile } from '../identity/index.js';
 import type { DailyLimitView } from './diary.schemas.js';
 
@@ -34,19 +34,6 @@ const GENERAL_DAILY: Partial<Record<RuleNutrient, Reference>> = {
   salt: { limit: 6, source: EU_RI },
   iodineUg: { limit: 150, source: 'EU Regulation 1169/2011 Annex XIII Part A, reference intake per day' },
   fibre: { limit: 25, source: 'EFSA dietary reference value for fibre (2010): 25 g per day for adults' },
-};
-
-export const NUTRIENT_UNITS: Record<RuleNutrient, string> = {
-  energyKcal: 'kcal',
-  iodineUg: 'µg',
-  protein: 'g',
-  fat: 'g',
-  saturatedFat: 'g',
-  carbohydrate: 'g',
-  sugars: 'g',
-  fibre: 'g',
-  salt: 'g',
-  starch: 'g',
 };
 
 const PERSONAL = "The user's own daily limit (health profile dailyLimits)";
