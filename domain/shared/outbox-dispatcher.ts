@@ -74,14 +74,14 @@ export class OutboxDispatcher {
   }
 
   /** Dispatches every event due now; returns how many were claimed. */
-  async drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const rows = await this.claim();
-      for (const row of rows) await this.dispatch(row);
-      total += rows.length;
-      if (rows.length < this.batch || this.loop.stopping) return total;
-    }
+  drain(): Promise<number> {
+    return this.loop.drainBatches(
+      this.batch,
+      () => this.claim(),
+      async (rows) => {
+        for (const row of rows) await this.dispatch(row);
+      },
+    );
   }
 
   /** Deletes events dispatched before `before`; returns how many. */

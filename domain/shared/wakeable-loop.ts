@@ -28,9 +28,18 @@ export class WakeableLoop {
     await this.running;
   }
 
-  /** Whether the loop is stopping (a long round checks it between batches). */
-  get stopping(): boolean {
-    return this.stopped;
+  /**
+   * One round over a leased queue: claims and handles batches until a batch comes back short of
+   * `batchSize` (nothing more is due) or the loop is stopping; returns how many rows were claimed.
+   */
+  async drainBatches<T>(batchSize: number, claim: () => Promise<T[]>, handle: (rows: T[]) => Promise<void>): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows = await claim();
+      if (rows.length) await handle(rows);
+      total += rows.length;
+      if (rows.length < batchSize || this.stopped) return total;
+    }
   }
 
   /** Runs a round now (or right after the one in progress). */

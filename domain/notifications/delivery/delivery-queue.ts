@@ -68,14 +68,12 @@ export class DeliveryQueue {
   }
 
   /** Sends every delivery due now; returns how many were claimed. */
-  async drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const rows = await this.claim();
-      if (rows.length) await RequestContext.create(this.em, () => this.sendAll(rows));
-      total += rows.length;
-      if (rows.length < this.batch || this.loop.stopping) return total;
-    }
+  drain(): Promise<number> {
+    return this.loop.drainBatches(
+      this.batch,
+      () => this.claim(),
+      (rows) => RequestContext.create(this.em, () => this.sendAll(rows)),
+    );
   }
 
   private async claim(): Promise<ClaimedRow[]> {
