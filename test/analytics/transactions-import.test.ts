@@ -101,6 +101,27 @@ describe('importing transactions (POST /imports?type=transactions)', () => {
       ]);
     });
 
+    test('When a re-import changes no line but adds a category, then no line is rewritten and the category fills the item that had none', async () => {
+      const merchant = await createUser(world.app, 'merchant');
+      await importTransactionsCsv(world.app, merchant, `${HEADER}\nE1,2024-03-01T12:00:00Z,Tea,1,2.00,\nE1,2024-03-01T12:00:00Z,Cake,1,3.50,\n`);
+      const xmins = () => em().execute(`select source_line_id, xmin::text as x from analytics_transactions where merchant_id = ? order by 1`, [merchant.id]);
+      const before = await xmins();
+
+      const again = await importTransactionsCsv(
+        world.app,
+        merchant,
+        `${HEADER},category\nE1,2024-03-01T12:00:00Z,Tea,1,2.00,,Drinks\nE1,2024-03-01T12:00:00Z,Cake,1,3.50,,\n`,
+      );
+
+      expect(again).toMatchObject({ status: 'completed', rowsUpserted: 0, rowsUnchanged: 2 });
+      expect(await xmins()).toEqual(before);
+      const items = await world.http.get('/api/v1/analytics/items', merchant.token);
+      expect(items.body.items.map((i: { name: string; category: string | null }) => [i.name, i.category]).sort()).toEqual([
+        ['Cake', null],
+        ['Tea', 'Drinks'],
+      ]);
+    });
+
     test('When timestamps have no offset, then they are read in the merchant time zone', async () => {
       const merchant = await createUser(world.app, 'merchant');
       expect((await world.http.put('/api/v1/analytics/settings', { timeZone: 'Europe/Paris' }, merchant.token)).status).toBe(200);

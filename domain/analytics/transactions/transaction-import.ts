@@ -32,8 +32,9 @@ function readPlanOf(plan: ColumnPlan): ReadPlan {
  * The `transactions` type of the generic CSV import pipeline (POST /imports?type=transactions): rows
  * validated here (see transaction-columns.ts for the shapes), COPYed into a staging table of the import,
  * the last row of a line id winning; each batch resolves item codes against the merchant's items (a
- * code without a priced item is rejected with the reason) and goes through the store's set-based upsert,
- * so a re-import writes nothing and counts every line as unchanged.
+ * code without a priced item is rejected with the reason) and goes through the store's set-based upsert.
+ * Lines already stored as the file has them are taken out before the batches, so a re-import writes
+ * nothing and counts every line as unchanged.
  */
 export function transactionImportType(em: EntityManager, store: TransactionStore): ImportType<ImportedLine> {
   return {
@@ -52,9 +53,9 @@ export function transactionImportType(em: EntityManager, store: TransactionStore
       const copy = await openCopy(em, copyStageSql(table));
       return { write: (rowNo, line) => copy.write(stageLine(rowNo, line)), finish: () => copy.finish(), abort: (reason) => copy.abort(reason) };
     },
-    async prepare(stageId) {
-      const { duplicates, lastRow } = await prepareStage(em, stageTable(stageId));
-      return { duplicates, unchanged: 0, rejections: [], lastRow };
+    async prepare(stageId, merchantId) {
+      const { duplicates, unchanged, lastRow } = await prepareStage(em, stageTable(stageId), merchantId);
+      return { duplicates, unchanged, rejections: [], lastRow };
     },
     async writeBatch(tx, emit, { stageId, merchantId, plan, fromRow, toRow }) {
       const table = stageTable(stageId);
