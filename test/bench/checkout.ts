@@ -7,7 +7,7 @@ import { closedLoop, fmt, summarize } from './stats.js';
 import { startServerProcess } from './server-process.js';
 
 /**
- * `npm run bench -- checkout [--quick] [--only hot|cold] [--seconds 15] [--cold-products 1000] [--warmup-seconds 3] [--lazy-mirror]`
+ * `npm run bench -- checkout [--quick] [--only hot|cold] [--clients 64] [--seconds 15] [--cold-products 1000] [--warmup-seconds 3] [--lazy-mirror]`
  *
  * REST checkouts (POST /api/v1/orders, a fresh Idempotency-Key each, one line of quantity 1) through a
  * real server process, each concurrent client its own customer with its own token, in a closed loop:
@@ -38,6 +38,7 @@ export async function run(args: string[]): Promise<void> {
       'warmup-seconds': { type: 'string' },
       'cold-products': { type: 'string' },
       only: { type: 'string' },
+      clients: { type: 'string' },
       'lazy-mirror': { type: 'boolean', default: false },
     },
   });
@@ -50,7 +51,9 @@ export async function run(args: string[]): Promise<void> {
     { name: 'hot product', concurrency: 16, hot: true },
     { name: 'hot product', concurrency: 64, hot: true },
     { name: `${coldCount} cold products`, concurrency: 64, hot: false },
-  ].filter((s) => !values.only || (values.only === 'hot') === s.hot);
+  ]
+    .filter((s) => !values.only || (values.only === 'hot') === s.hot)
+    .filter((s) => !values.clients || s.concurrency === Number(values.clients));
   const maxConcurrency = Math.max(...scenarios.map((s) => s.concurrency));
 
   const env = benchEnv('checkout', { DATABASE_POOL_MAX: String(poolMax) });
