@@ -3,11 +3,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { AppError } from '../shared/app-error.js';
 import type { EventBus } from '../shared/event-bus.js';
+import { Sql } from '../shared/sql.js';
 import { holders } from './redis-keys.js';
 import { MAX_LINE_QUANTITY } from './reservation-limits.js';
 import type { Reservations } from './reservations.js';
 import type { StockMirror } from './stock-mirror.js';
-import { returnStock, takeStock, type StockAfter, type StockMove } from './stock-ledger.js';
+import { returnStock, type StockAfter, type StockMove } from './stock-ledger.js';
 
 /**
  * A checkout's transaction is bounded (the orders module applies these): no statement and no idle gap
@@ -24,6 +25,21 @@ export const CHECKOUT_DEADLINE_MS = 5_000;
  * about this long (issue #15 item 14; it was 120 s).
  */
 export const CHECKOUT_HOLD_MS = CHECKOUT_DEADLINE_MS + 2 * CHECKOUT_STATEMENT_TIMEOUT_MS + 1_000;
+
+/** A guarded take to chain into a statement (see CheckoutStock.takeWhenAllFit). */
+export interface StockTake {
+  ctes: Sql;
+  guard: string;
+  select: Sql;
+}
+
+/** A row of a StockTake's `select`: the stock found under the lock, and after the take (null when it did not happen). */
+export interface TakeRow {
+  id: string;
+  locked: number;
+  stock: number | null;
+  stock_version: string | null;
+}
 
 /** Units held for one checkout in flight. */
 export interface Hold {
@@ -87,9 +103,47 @@ export class CheckoutStock {
     if (released.length) await this.events.publish('stock.changed', { productIds: released.map((l) => l.productId) });
   }
 
-  /** Guarded decrement in the order's transaction (OUT_OF_STOCK listing every short line); rolled back with it. */
-  take(tx: EntityManager, moves: readonly StockMove[]): Promise<StockAfter[]> {
-    return takeStock(tx, [...moves]);
+  /**
+   * A batch's summed decrement as the head of one statement of the caller's: `ctes` lock the products'
+   * rows in ascending id order (as every stock writer does, so none deadlocks), `guard` names a CTE that
+   * yields a row only when every move fits the locked stock, and the decrement happens only then. The
+   * caller chains its own writes guarded by the same CTE and ends the statement with `select`, whose rows
+   * `takeOutcome` reads. The rows stay locked until the transaction ends, whether the guard held or not.
+   */
+  takeWhenAllFit(moves: readonly StockMove[]): StockTake {
+    return {
+      ctes: new Sql(
+        `stock_locked as materialized (select id, stock from products where id in (?) order by id for no key update),
+         stock_need (id, n) as (values ${moves.map(() => '(?::uuid, ?::int)').join(', ')}),
+         stock_fits as materialized (
+           select 1 from stock_need left join stock_locked l on l.id = stock_need.id having bool_and(coalesce(l.stock >= stock_need.n, false))),
+         stock_taken as (
+           update products p set stock = p.stock - stock_need.n from stock_need
+           where p.id = stock_need.id and exists (select 1 from stock_fits) returning p.id, p.stock, p.stock_version)`,
+        [moves.map((m) => m.productId).sort(), ...moves.flatMap((m) => [m.productId, m.quantity])],
+      ),
+      guard: 'stock_fits',
+      select: new Sql('select l.id, l.stock as locked, t.stock, t.stock_version from stock_locked l left join stock_taken t on t.id = l.id'),
+    };
+  }
+
+  /** What `takeWhenAllFit`'s statement answered: the stock after the take, or the locked stock when some move did not fit. */
+  takeOutcome(rows: readonly TakeRow[], moves: readonly StockMove[]): { taken: StockAfter[] } | { locked: Map<string, number> } {
+    if (rows.length === moves.length && rows.every((r) => r.stock !== null)) {
+      const qty = new Map(moves.map((m) => [m.productId, m.quantity]));
+      return {
+        taken: rows.map((r) => ({ productId: r.id, quantity: qty.get(r.id) ?? 0, stock: r.stock!, stockVersion: Number(r.stock_version) })),
+      };
+    }
+    return { locked: new Map(rows.map((r) => [r.id, r.locked])) };
+  }
+
+  /** Locks the products' rows (ascending id order, until the transaction ends) and reads their stock; a missing product has none. */
+  async lock(tx: EntityManager, productIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = await tx.execute<Array<{ id: string; stock: number }>>(`select id, stock from products where id in (?) order by id for no key update`, [
+      [...productIds],
+    ]);
+    return new Map(productIds.map((id) => [id, rows.find((r) => r.id === id)?.stock ?? 0]));
   }
 
   /**

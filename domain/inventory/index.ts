@@ -6,7 +6,15 @@ import { Reservations } from './reservations.js';
 import { StockMirror, type CommittedStock } from './stock-mirror.js';
 import './inventory.events.js';
 
-export { CHECKOUT_DEADLINE_MS, CHECKOUT_HOLD_MS, CHECKOUT_STATEMENT_TIMEOUT_MS, type Hold, type CheckoutStock } from './checkout-stock.js';
+export {
+  CHECKOUT_DEADLINE_MS,
+  CHECKOUT_HOLD_MS,
+  CHECKOUT_STATEMENT_TIMEOUT_MS,
+  type Hold,
+  type CheckoutStock,
+  type StockTake,
+  type TakeRow,
+} from './checkout-stock.js';
 export { MAX_CART_LINES, MAX_LINE_QUANTITY } from './reservation-limits.js';
 export type { ChangeOptions, ChangeResult, ChangeStatus, ReleasedLine } from './reservations.js';
 export type { CommittedStock, StockMirror } from './stock-mirror.js';

@@ -1,32 +1,41 @@
 import { ConstraintViolationException, ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { ProductsForSale } from '../catalog/index.js';
-import { CHECKOUT_DEADLINE_MS, CHECKOUT_STATEMENT_TIMEOUT_MS, type CheckoutStock, type Hold, type StockMove } from '../inventory/index.js';
+import type { ProductForSale, ProductsForSale } from '../catalog/index.js';
+import {
+  CHECKOUT_DEADLINE_MS,
+  CHECKOUT_STATEMENT_TIMEOUT_MS,
+  type CheckoutStock,
+  type Hold,
+  type StockAfter,
+  type StockMove,
+  type TakeRow,
+} from '../inventory/index.js';
 import type { Actor } from '../shared/actor.js';
 import { AppError } from '../shared/app-error.js';
 import { Batcher, type BatcherOptions } from '../shared/batcher.js';
 import type { Clock } from '../shared/clock.js';
 import { Compensations } from '../shared/compensations.js';
-import type { UnitOfWork } from '../shared/unit-of-work.js';
+import { raw, sql } from '../shared/sql.js';
+import type { ChainEvents, UnitOfWork } from '../shared/unit-of-work.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { OrderRules } from './order-rules.js';
 import { requestHash } from './idempotency.js';
 import { cappedProducts, currentLines, planOrder, type OrderPlan, type RequestedLine } from './order-plan.js';
-import { writeOrders } from './order-writer.js';
+import { orderInserts, type WrittenOrder } from './order-writer.js';
 import type { OrderView, PlaceOrderInput } from './orders.schemas.js';
 
 export interface CheckoutDeps {
   uow: UnitOfWork;
   clock: Clock;
   log: Logger;
-  stock: Pick<CheckoutStock, 'holdCart' | 'reserve' | 'release' | 'take' | 'consumeAll'>;
+  stock: Pick<CheckoutStock, 'holdCart' | 'reserve' | 'release' | 'takeWhenAllFit' | 'takeOutcome' | 'lock' | 'consumeAll'>;
   products: Pick<ProductsForSale, 'find' | 'addonLinks'>;
   idempotency: IdempotencyStore;
   /** Other modules' rules (meal sets), judged inside the transaction once the lines are priced. */
   rules: OrderRules;
-  /** Units of the products the customer has in orders not cancelled (read in the checkout's transaction). */
-  orderedUnits: (customerId: string, productIds: readonly string[], tx: EntityManager) => Promise<Map<string, number>>;
+  /** Units of the products each customer has in orders not cancelled, by customer then product (read in the checkout's transaction). */
+  orderedUnits: (customerIds: readonly string[], productIds: readonly string[], tx: EntityManager) => Promise<Map<string, Map<string, number>>>;
   /** How checkouts are grouped; CHECKOUT_BATCHING when absent. */
   batching?: BatcherOptions;
 }
@@ -51,20 +60,31 @@ interface Member {
 
 type Settled = PromiseSettledResult<PlacedOrder>;
 
+/** Products (and which dishes' add-on links) read for pricing. */
+interface Priced {
+  products: Map<string, ProductForSale>;
+  links: Set<string>;
+  linksRead: Set<string>;
+}
+
 /**
  * Checkout with group commit. Concurrent checkouts queue briefly (Batcher) and a batch is ONE unit of
- * work, as a table of contents: claim every idempotency key (and bound the transaction) → hold each
- * order's units (a cart's reservations, or explicit lines) → price the lines from the database
- * (PRICE_CHANGED if the client expected another total) and judge other modules' rules → write every
- * order in one statement (with their keys' outcomes) → write their events to the outbox → take the
- * summed stock with one guarded update in id order → per-customer caps → commit within the deadline → consume the holds. So a hot product's row lock is taken once per
- * batch, held for one statement and the commit, instead of once per order.
+ * work, as a table of contents: claim every idempotency key (and bound the transaction), while the
+ * explicit lines' products are read beside it → hold each order's units (a cart's reservations, or
+ * explicit lines) → price the lines (PRICE_CHANGED if the client expected another total) and judge
+ * other modules' rules → ONE statement that locks the products' rows, takes the summed stock only if all
+ * of it fits, and then writes every order, its key's outcome and its order.created event → commit within
+ * the deadline → consume the holds. So a hot product's row lock is taken once per batch and held for
+ * that statement and the commit, instead of once per order.
  *
- * An order refused before the writes (replay, mismatch, validation, price, rules, no stock in the
- * mirror) is answered alone and its key settled in the same transaction; the others go on. A failure
- * after that (a constraint, stock the mirror did not know was gone, a cap) rolls the batch back and
- * its members run again one by one, in arrival order, where the failure is the failing order's own;
- * a timeout or an unreachable database is answered to every member.
+ * Each order's outcome is decided inside the batch: one refused before the writes (replay, mismatch,
+ * validation, price, rules, no stock in the mirror) is answered alone and its key settled in the same
+ * transaction. When the batch does not fit the locked stock (the mirror knew less than the database),
+ * nothing was written and the rows stay locked: each order, in arrival order, takes what the earlier
+ * ones left or is refused OUT_OF_STOCK, and the ones that fit are written by a second statement. With
+ * a per-customer cap the rows are locked first and the caps judged the same way. Only a failure the
+ * database raises for one order (a constraint) rolls the batch back, and its members run again one by
+ * one; a timeout or an unreachable database is answered to every member.
  * Each inventory step is paired with its undo, which runs if its order does not commit. The bounds
  * keep every checkout shorter than its hold (CHECKOUT_HOLD_MS), so a crashed one's units come back
  * within seconds. The batcher is per process; across processes the database is the arbiter.
@@ -120,9 +140,23 @@ export class CheckoutService {
       outcomes[i] = { status: 'rejected', reason: err };
     };
     const pending = () => claimed.filter((i) => !outcomes[i]);
+    const settled = new Set<number>();
+    // Refusals not yet stored with their keys (in the transaction, so they commit with the orders).
+    const settleRefusals = async (tx: EntityManager) => {
+      const refused = claimed.filter((i) => outcomes[i] && !settled.has(i));
+      for (const i of refused) settled.add(i);
+      await this.d.idempotency.refuseAll(
+        tx,
+        refused.map((i) => ({ userId: members[i].customerId, key: members[i].key, error: recordable(rejection(outcomes[i])) })),
+      );
+    };
+    // The explicit lines' products are read on a connection of their own while the transaction begins
+    // and claims the keys: read committed either way, and one round trip fewer before the writes.
+    const early = this.readProducts(members.flatMap((m) => m.input.items ?? []));
+    early.catch(() => {}); // awaited in the transaction; a batch that fails before must not leave it unhandled
     let placed: Array<{ i: number; order: OrderView }> = [];
     try {
-      const sold = await this.d.uow.run(async (tx, emit, writeEvents) => {
+      const sold = await this.d.uow.run(async (tx, _emit, _writeEvents, chainEvents) => {
         const claims = await this.d.idempotency.claimAll<OrderView>(
           tx,
           members.map((m) => ({ userId: m.customerId, key: m.key, hash: m.hash })),
@@ -141,7 +175,7 @@ export class CheckoutService {
             )),
           fail,
         );
-        await this.planAll(tx, members, holds, plans, pending(), fail);
+        await this.planAll(tx, members, holds, plans, pending(), fail, await early);
         await this.each(
           pending().filter((i) => !holds[i]),
           async (i) =>
@@ -151,26 +185,30 @@ export class CheckoutService {
             )),
           fail,
         );
-        const refused = claimed.filter((i) => outcomes[i]);
-        await this.d.idempotency.refuseAll(
-          tx,
-          refused.map((i) => ({ userId: members[i].customerId, key: members[i].key, error: recordable(rejection(outcomes[i])) })),
-        );
-        const ready = pending();
-        if (ready.length === 0) return [];
-        const written = await writeOrders(
-          tx,
-          this.d.clock.now(),
-          ready.map((i) => ({ customerId: members[i].customerId, plan: plans[i], input: members[i].input })),
-          (orders) => this.d.idempotency.completion(ready.map((i, j) => ({ userId: members[i].customerId, key: members[i].key, result: orders[j].order }))),
-        );
-        ready.forEach((i, j) => {
-          emit('order.created', { order: written[j].order, merchantIds: plans[i].merchantIds, merchantViews: written[j].views });
-        });
-        await writeEvents();
-        // Stock last, so a hot product's row lock is held only for this statement and the commit.
-        const taken = await this.d.stock.take(tx, sumMoves(ready.map((i) => plans[i].moves)));
-        for (const i of ready) await this.assertCaps(tx, members[i].customerId, plans[i]);
+        if (pending().length < claimed.length) await settleRefusals(tx);
+        const now = this.d.clock.now();
+        const write = (ready: number[]) => this.write(tx, now, members, plans, ready, chainEvents);
+        let ready = pending();
+        let taken: StockAfter[] = [];
+        let written: WrittenOrder[] = [];
+        if (ready.length > 0) {
+          if (ready.some((i) => cappedProducts(plans[i]).length > 0)) {
+            // Caps count committed orders: lock the rows first, then judge each order.
+            await this.decide(tx, members, plans, ready, await this.d.stock.lock(tx, productsOf(plans, ready)), fail, true);
+            ready = pending();
+          }
+          let attempt = ready.length ? await write(ready) : null;
+          if (attempt && 'locked' in attempt.outcome) {
+            // The batch did not fit (the mirror knew less than the database): nothing was written and the
+            // rows stay locked, so each order is judged against that stock and the ones that fit are written.
+            await this.decide(tx, members, plans, ready, attempt.outcome.locked, fail, false);
+            ready = pending();
+            attempt = ready.length ? await write(ready) : null;
+            if (attempt && 'locked' in attempt.outcome) throw new Error('Stock moved under its row lock');
+          }
+          if (attempt && 'taken' in attempt.outcome) ({ taken, written } = { taken: attempt.outcome.taken, written: attempt.written });
+          if (pending().length < claimed.length) await settleRefusals(tx);
+        }
         if (performance.now() - Math.min(...members.map((m) => m.started)) > CHECKOUT_DEADLINE_MS) throw deadlineExceeded();
         placed = ready.map((i, j) => ({ i, order: written[j].order }));
         return taken;
@@ -189,12 +227,103 @@ export class CheckoutService {
     }
   }
 
+  /**
+   * The orders of `ready` in one statement: the guarded take of their summed units, their rows, their
+   * keys' outcomes and their order.created events, all written only if every unit fits the locked stock.
+   * So a hot product's row lock is taken once per batch and held for this statement and the commit.
+   */
+  private async write(tx: EntityManager, now: Date, members: Member[], plans: OrderPlan[], ready: number[], chainEvents: ChainEvents) {
+    const moves = sumMoves(ready.map((i) => plans[i].moves));
+    const take = this.d.stock.takeWhenAllFit(moves);
+    const { written, ctes } = orderInserts(
+      now,
+      ready.map((i) => ({ customerId: members[i].customerId, plan: plans[i], input: members[i].input })),
+      take.guard,
+    );
+    const keys = this.d.idempotency.completion(
+      ready.map((i, j) => ({ userId: members[i].customerId, key: members[i].key, result: written[j].order })),
+      take.guard,
+    );
+    const events = chainEvents(take.guard, (emit) => {
+      ready.forEach((i, j) => {
+        emit('order.created', { order: written[j].order, merchantIds: plans[i].merchantIds, merchantViews: written[j].views });
+      });
+    });
+    const statement = sql`with ${take.ctes}, ${ctes}, order_keys as (${keys})${events.cte ? sql`, order_events as (${events.cte})` : raw('')} ${take.select}`;
+    const outcome = this.d.stock.takeOutcome(await tx.execute<TakeRow[]>(statement.text, [...statement.params]), moves);
+    if ('taken' in outcome) events.keep();
+    return { outcome, written };
+  }
+
+  /**
+   * With the products' rows locked, each order in arrival order takes its units from the stock the ones
+   * before it left, or is refused on its own: OUT_OF_STOCK listing its short lines, or (with `caps`)
+   * VALIDATION past a product's maxPerCustomer, counting the customer's orders not cancelled (read now,
+   * under the lock, so every committed order of the product is in) and its earlier orders in this batch.
+   */
+  private async decide(
+    tx: EntityManager,
+    members: Member[],
+    plans: OrderPlan[],
+    ready: number[],
+    stock: Map<string, number>,
+    fail: (i: number, err: unknown) => void,
+    caps: boolean,
+  ): Promise<void> {
+    const capped = caps ? ready.filter((i) => cappedProducts(plans[i]).length > 0) : [];
+    const ordered = capped.length
+      ? await this.d.orderedUnits(
+          [...new Set(capped.map((i) => members[i].customerId))],
+          [...new Set(capped.flatMap((i) => cappedProducts(plans[i]).map((c) => c.productId)))],
+          tx,
+        )
+      : new Map<string, Map<string, number>>();
+    const left = new Map(stock);
+    for (const i of ready) {
+      const moves = plans[i].moves;
+      const short = moves.filter((m) => (left.get(m.productId) ?? 0) < m.quantity);
+      if (short.length) {
+        const items = short.map((m) => ({ productId: m.productId, requested: m.quantity, available: left.get(m.productId) ?? 0 }));
+        fail(i, new AppError('OUT_OF_STOCK', 'Not enough stock for every line', { items }));
+        continue;
+      }
+      if (caps) {
+        const mine = ordered.get(members[i].customerId) ?? new Map<string, number>();
+        const units = (productId: string) => moves.find((m) => m.productId === productId)?.quantity ?? 0;
+        const over = cappedProducts(plans[i]).filter((c) => (mine.get(c.productId) ?? 0) + units(c.productId) > c.cap);
+        if (over.length) {
+          fail(
+            i,
+            AppError.validation(
+              over.map((c) => ({ path: `items.${c.line}.quantity`, message: `At most ${c.cap} per customer, counting orders not cancelled` })),
+            ),
+          );
+          continue;
+        }
+        for (const c of cappedProducts(plans[i])) mine.set(c.productId, (mine.get(c.productId) ?? 0) + units(c.productId));
+        ordered.set(members[i].customerId, mine);
+      }
+      for (const m of moves) left.set(m.productId, (left.get(m.productId) ?? 0) - m.quantity);
+    }
+  }
+
+  /** The products (and add-on links) of explicit lines, read outside the transaction. */
+  private async readProducts(lines: ReadonlyArray<{ productId: string; addonIds?: string[] }>): Promise<Priced> {
+    const ids = lines.flatMap((r) => [r.productId, ...(r.addonIds ?? [])]);
+    const withAddons = lines.filter((r) => (r.addonIds?.length ?? 0) > 0).map((r) => r.productId);
+    const [products, links] = await Promise.all([this.d.products.find(ids), this.d.products.addonLinks(withAddons)]);
+    return { products, links, linksRead: new Set(withAddons) };
+  }
+
   /** Runs `work` for each member at once; a member whose work throws is handed to `fail`. */
   private async each(indices: number[], work: (i: number) => Promise<unknown>, fail: (i: number, err: unknown) => void): Promise<void> {
     await Promise.all(indices.map((i) => work(i).catch((err: unknown) => fail(i, err))));
   }
 
-  /** Prices every member's lines from one read of their products, then judges each one's rules and expected total. */
+  /**
+   * Prices every member's lines from the products read already (`early`) and one read of the others (a
+   * cart's lines), then judges each one's rules and expected total.
+   */
   private async planAll(
     tx: EntityManager,
     members: Member[],
@@ -202,6 +331,7 @@ export class CheckoutService {
     plans: OrderPlan[],
     indices: number[],
     fail: (i: number, err: unknown) => void,
+    early: Priced,
   ): Promise<void> {
     const requested = new Map<number, RequestedLine[]>();
     for (const i of indices) {
@@ -211,14 +341,11 @@ export class CheckoutService {
     }
     if (requested.size === 0) return;
     const all = [...requested.values()].flat();
-    const withAddons = all.filter((r) => r.addonIds.length > 0).map((r) => r.productId);
-    const [products, links] = await Promise.all([
-      this.d.products.find(
-        all.flatMap((r) => [r.productId, ...r.addonIds]),
-        tx,
-      ),
-      this.d.products.addonLinks(withAddons, tx),
-    ]);
+    const missing = [...new Set(all.flatMap((r) => [r.productId, ...r.addonIds]))].filter((id) => !early.products.has(id));
+    const unlinked = all.filter((r) => r.addonIds.length > 0 && !early.linksRead.has(r.productId)).map((r) => r.productId);
+    const [more, moreLinks] = await Promise.all([this.d.products.find(missing, tx), this.d.products.addonLinks(unlinked, tx)]);
+    const products = new Map([...early.products, ...more]);
+    const links = new Set([...early.links, ...moreLinks]);
     for (const [i, lines] of requested) {
       const { customerId, input } = members[i];
       try {
@@ -231,25 +358,11 @@ export class CheckoutService {
       }
     }
   }
+}
 
-  /**
-   * maxPerCustomer over every order of the customer that is not cancelled, this one included. Read after
-   * `take` locked the products' rows, so a concurrent checkout of the same product by the same customer
-   * has committed (and is counted) or waits for this one.
-   */
-  private async assertCaps(tx: EntityManager, customerId: string, plan: OrderPlan): Promise<void> {
-    const capped = cappedProducts(plan);
-    if (capped.length === 0) return;
-    const ordered = await this.d.orderedUnits(
-      customerId,
-      capped.map((c) => c.productId),
-      tx,
-    );
-    const errors = capped
-      .filter((c) => (ordered.get(c.productId) ?? 0) > c.cap)
-      .map((c) => ({ path: `items.${c.line}.quantity`, message: `At most ${c.cap} per customer, counting orders not cancelled` }));
-    if (errors.length) throw AppError.validation(errors);
-  }
+/** Every product the orders move, once. */
+function productsOf(plans: OrderPlan[], indices: number[]): string[] {
+  return [...new Set(indices.flatMap((i) => plans[i].moves.map((m) => m.productId)))];
 }
 
 /** The moves of several orders as one move per product. */
@@ -273,8 +386,8 @@ function deadlineExceeded(): AppError {
 }
 
 /**
- * A batch failure that one of its orders may have caused (a constraint, a refusal such as stock the
- * mirror did not know was gone or a cap): its orders are rerun one by one. A timeout, an unreachable
+ * A batch failure that one of its orders may have caused (a constraint; a refusal is decided inside the
+ * batch and never fails it): its orders are rerun one by one. A timeout, an unreachable
  * database or the deadline is everyone's: all of them get it (503, retry with the same key) rather than
  * a queue of single transactions on an overloaded database.
  */

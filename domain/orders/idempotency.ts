@@ -100,13 +100,15 @@ export class IdempotencyStore {
   }
 
   /**
-   * Stores what each request that claimed its key created: a statement for the caller to run in the
-   * same transaction (the order writer sends it with the orders, in one round trip).
+   * Stores what each request that claimed its key created: a statement for the caller to send in the
+   * same transaction (the checkout sends it with its orders, in one round trip), run only when the CTE
+   * named `guard` yields a row.
    */
-  completion(done: ReadonlyArray<{ userId: string; key: string; result: unknown }>): Sql {
+  completion(done: ReadonlyArray<{ userId: string; key: string; result: unknown }>, guard: string): Sql {
     return new Sql(
       `update idempotency_keys k set outcome = 'created', response = v.r::jsonb
-       from (values ${done.map(() => '(?::uuid, ?, ?)').join(', ')}) as v(u, k, r) where k.user_id = v.u and k.key = v.k`,
+       from (values ${done.map(() => '(?::uuid, ?, ?)').join(', ')}) as v(u, k, r)
+       where k.user_id = v.u and k.key = v.k and exists (select 1 from ${guard})`,
       done.flatMap((d) => [d.userId, d.key, JSON.stringify(d.result)]),
     );
   }

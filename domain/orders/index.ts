@@ -80,7 +80,7 @@ export function createOrdersModule(deps: ModuleDeps, { inventory, catalog, users
       products: catalog.forSale,
       idempotency,
       rules: rules ?? noOrderRules,
-      orderedUnits: (customerId, productIds, tx) => queries.orderedUnitsOf(customerId, productIds, tx),
+      orderedUnits: (customerIds, productIds, tx) => queries.orderedUnitsByCustomer(customerIds, productIds, tx),
       batching: settings.checkoutBatching,
     }),
     queries,

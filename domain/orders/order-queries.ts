@@ -53,6 +53,27 @@ export class OrderQueries {
     return new Map(rows.map((r) => [r.product_id, Number(r.units)]));
   }
 
+  /** `orderedUnitsOf` for several customers in one query: by customer, then product. */
+  async orderedUnitsByCustomer(
+    customerIds: readonly string[],
+    productIds: readonly string[],
+    em: EntityManager = this.em,
+  ): Promise<Map<string, Map<string, number>>> {
+    const byCustomer = new Map<string, Map<string, number>>();
+    if (customerIds.length === 0 || productIds.length === 0) return byCustomer;
+    const rows = await em.execute<Array<{ customer_id: string; product_id: string; units: string }>>(
+      `select o.customer_id, oi.product_id, sum(oi.quantity) as units from orders o join order_items oi on oi.order_id = o.id
+       where o.customer_id in (?) and o.status <> 'cancelled' and oi.product_id in (?) group by o.customer_id, oi.product_id`,
+      [[...customerIds], [...productIds]],
+    );
+    for (const r of rows) {
+      const units = byCustomer.get(r.customer_id) ?? new Map<string, number>();
+      units.set(r.product_id, Number(r.units));
+      byCustomer.set(r.customer_id, units);
+    }
+    return byCustomer;
+  }
+
   /** Units of one product the customer has in orders that are not cancelled. */
   orderedUnits = async (customerId: string, productId: string): Promise<number> => (await this.orderedUnitsOf(customerId, [productId])).get(productId) ?? 0;
 

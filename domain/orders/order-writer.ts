@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProductForSale } from '../catalog/index.js';
-import type { Sql } from '../shared/sql.js';
+import { Sql } from '../shared/sql.js';
 import type { Order, OrderItem, OrderStatusChange } from './order.entity.js';
 import type { OrderPlan } from './order-plan.js';
 import { merchantViews, toOrderView } from './order-view.js';
@@ -21,18 +20,13 @@ export interface WrittenOrder {
 }
 
 /**
- * Writes new orders, their lines, merchants and first status as ONE statement (data-modifying CTEs,
- * whatever the number of orders): a checkout batch costs one round trip here, and no ORM unit of work.
- * `alongside` gives one more data-modifying statement made from the written orders (the idempotency
- * keys' outcomes), sent in the same round trip. The foreign keys between the rows are checked at the
- * end of the statement, when all of them exist.
+ * New orders, their lines, merchants and first status as CTEs of one statement (whatever the number of
+ * orders), each inserting only when the CTE named `guard` yields a row: a checkout batch sends them with
+ * its guarded stock take, its keys' outcomes and its events in one round trip, and no ORM unit of work.
+ * The orders' views are made here, before the statement (their ids are drawn here). The foreign keys
+ * between the rows are checked at the end of the statement, when all of them exist.
  */
-export async function writeOrders(
-  tx: EntityManager,
-  now: Date,
-  drafts: readonly OrderDraft[],
-  alongside: (written: WrittenOrder[]) => Sql,
-): Promise<WrittenOrder[]> {
+export function orderInserts(now: Date, drafts: readonly OrderDraft[], guard: string): { written: WrittenOrder[]; ctes: Sql } {
   const orders: Order[] = [];
   const items: OrderItem[] = [];
   const merchants: Array<{ merchantId: string; orderId: string }> = [];
@@ -64,18 +58,21 @@ export async function writeOrders(
     changes.push(placed);
     return { order: toOrderView(order, own, [placed]), views: merchantViews(order, own, [placed], d.plan.merchantIds) };
   });
-  const extra = alongside(written);
-  const rows = (n: number, width: number) => Array.from({ length: n }, () => `(${Array(width).fill('?').join(', ')})`).join(', ');
-  await tx.execute(
-    `with o as (
+  const when = `where exists (select 1 from ${guard})`;
+  const rows = (n: number, row: string) => Array.from({ length: n }, () => row).join(', ');
+  const ctes = new Sql(
+    `order_rows as (
        insert into orders (id, customer_id, status, total_cents, currency, delivery_address, locality, driver_id, meal_set_id, created_at, updated_at)
-       values ${rows(orders.length, 11)}),
-     i as (
+       select * from (values ${rows(orders.length, '(?::uuid, ?::uuid, ?, ?::bigint, ?, ?::jsonb, ?, ?::uuid, ?::uuid, ?::timestamptz, ?::timestamptz)')}) as v ${when}),
+     order_item_rows as (
        insert into order_items (id, order_id, product_id, merchant_id, parent_item_id, name, quantity, unit_price_cents, position)
-       values ${rows(items.length, 9)}),
-     m as (insert into order_merchants (merchant_id, order_id, created_at) values ${rows(merchants.length, 3)}),
-     x as (${extra.text})
-     insert into order_status_changes (id, order_id, status, at, by_user_id, by_role) values ${rows(changes.length, 6)}`,
+       select * from (values ${rows(items.length, '(?::uuid, ?::uuid, ?::uuid, ?::uuid, ?::uuid, ?, ?::int, ?::int, ?::int)')}) as v ${when}),
+     order_merchant_rows as (
+       insert into order_merchants (merchant_id, order_id, created_at)
+       select * from (values ${rows(merchants.length, '(?::uuid, ?::uuid, ?::timestamptz)')}) as v ${when}),
+     order_status_rows as (
+       insert into order_status_changes (id, order_id, status, at, by_user_id, by_role)
+       select * from (values ${rows(changes.length, '(?::uuid, ?::uuid, ?, ?::timestamptz, ?::uuid, ?)')}) as v ${when})`,
     [
       ...orders.flatMap((o) => [
         o.id,
@@ -92,11 +89,10 @@ export async function writeOrders(
       ]),
       ...items.flatMap((i) => [i.id, i.orderId, i.productId, i.merchantId, i.parentItemId, i.name, i.quantity, i.unitPriceCents, i.position]),
       ...merchants.flatMap((m) => [m.merchantId, m.orderId, now]),
-      ...extra.params,
       ...changes.flatMap((c) => [c.id, c.orderId, c.status, now, c.byUserId, c.byRole]),
     ],
   );
-  return written;
+  return { written, ctes };
 }
 
 function item(orderId: string, p: ProductForSale, quantity: number, parentItemId: string | null, position: number): OrderItem {

@@ -4,6 +4,13 @@ import type { Clock } from './clock.js';
 import type { DomainEventName, DomainEvents, Emit, EventEnvelope } from './domain-events.js';
 import type { EventBus } from './event-bus.js';
 import type { Outbox } from './outbox.js';
+import { Sql } from './sql.js';
+
+/**
+ * The outbox insert of `events` as a CTE for the caller's statement (null when none is durable), written
+ * only when the CTE named `guard` yields a row; `keep()` once the statement ran with its guard holding.
+ */
+export type ChainEvents = (guard: string, events: (emit: Emit) => void) => { cte: Sql | null; keep: () => void };
 
 /**
  * One transaction and the events it causes. `work` emits events as it goes; durable ones (those with an
@@ -22,25 +29,44 @@ export class UnitOfWork {
   /**
    * `writeEvents` (optional) writes the durable events emitted so far to the outbox at once, so a caller
    * can send them before a statement that takes hot locks and have nothing but the commit follow it.
+   * `chainEvents` (optional) hands the caller the outbox insert of some events as a CTE of one of its own
+   * statements, written only when the CTE named `guard` yields a row: once that statement has run and
+   * its guard held, `keep()` has them published after the commit (events never kept are dropped).
    */
-  async run<T>(work: (tx: EntityManager, emit: Emit, writeEvents: () => Promise<void>) => Promise<T>): Promise<T> {
-    let pending: EventEnvelope[] = [];
+  async run<T>(work: (tx: EntityManager, emit: Emit, writeEvents: () => Promise<void>, chainEvents: ChainEvents) => Promise<T>): Promise<T> {
+    let toPublish: EventEnvelope[] = [];
     let durable = 0;
     const result = await this.em.transactional(async (tx) => {
-      pending = [];
+      toPublish = [];
       durable = 0;
-      let written = 0;
-      const emit: Emit = (name, payload) => void pending.push(this.envelope(name, payload));
+      let toWrite: EventEnvelope[] = [];
+      const emit: Emit = (name, payload) => {
+        const event = this.envelope(name, payload);
+        toPublish.push(event);
+        toWrite.push(event);
+      };
       const writeEvents = async () => {
-        const batch = pending.slice(written);
-        written = pending.length;
+        const batch = toWrite;
+        toWrite = [];
         durable += await this.outbox.write(tx, batch, this.clock.now());
       };
-      const value = await work(tx, emit, writeEvents);
+      const chainEvents: ChainEvents = (guard, events) => {
+        const batch: EventEnvelope[] = [];
+        events((name, payload) => void batch.push(this.envelope(name, payload)));
+        const insert = this.outbox.insertWhen(batch, this.clock.now(), guard);
+        return {
+          cte: insert && new Sql(insert.sql, insert.params),
+          keep: () => {
+            toPublish.push(...batch);
+            durable += batch.filter((e) => this.outbox.isDurable(e.name)).length;
+          },
+        };
+      };
+      const value = await work(tx, emit, writeEvents, chainEvents);
       await writeEvents();
       return value;
     });
-    await this.publish(pending);
+    await this.publish(toPublish);
     if (durable) this.outbox.committed();
     return result;
   }

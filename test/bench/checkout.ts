@@ -7,7 +7,7 @@ import { closedLoop, fmt, summarize } from './stats.js';
 import { startServerProcess } from './server-process.js';
 
 /**
- * `npm run bench -- checkout [--quick] [--only hot|cold] [--seconds 15] [--cold-products 1000] [--warmup-seconds 3] [--lazy-mirror]`
+ * `npm run bench -- checkout [--quick] [--only hot|cold] [--clients 64] [--seconds 15] [--cold-products 1000] [--warmup-seconds 3] [--lazy-mirror]`
  *
  * REST checkouts (POST /api/v1/orders, a fresh Idempotency-Key each, one line of quantity 1) through a
  * real server process, each concurrent client its own customer with its own token, in a closed loop:
@@ -38,6 +38,7 @@ export async function run(args: string[]): Promise<void> {
       'warmup-seconds': { type: 'string' },
       'cold-products': { type: 'string' },
       only: { type: 'string' },
+      clients: { type: 'string' },
       'lazy-mirror': { type: 'boolean', default: false },
     },
   });
@@ -50,7 +51,9 @@ export async function run(args: string[]): Promise<void> {
     { name: 'hot product', concurrency: 16, hot: true },
     { name: 'hot product', concurrency: 64, hot: true },
     { name: `${coldCount} cold products`, concurrency: 64, hot: false },
-  ].filter((s) => !values.only || (values.only === 'hot') === s.hot);
+  ]
+    .filter((s) => !values.only || (values.only === 'hot') === s.hot)
+    .filter((s) => !values.clients || s.concurrency === Number(values.clients));
   const maxConcurrency = Math.max(...scenarios.map((s) => s.concurrency));
 
   const env = benchEnv('checkout', { DATABASE_POOL_MAX: String(poolMax) });
@@ -165,7 +168,7 @@ export async function run(args: string[]): Promise<void> {
       const ratio = r.http.perSecond / r.raw.perSecond;
       const perf =
         r.hot && r.concurrency >= 64
-          ? ` ≥ 1.5× raw with p99 ≤ 100 ms: ${fmt(ratio, 3)}× at p99 ${fmt(r.http.p99)} ms ${ratio >= 1.5 && r.http.p99 <= 100 ? 'MET' : 'MISSED'};`
+          ? ` ≥ 1.5× raw with p99 ≤ 100 ms: ${fmt(ratio, 3)}× at p99 ${fmt(r.http.p99)} ms (raw per-order transaction: ${fmt(r.raw.perSecond)} tx/s at p99 ${fmt(r.raw.p99)} ms) ${ratio >= 1.5 && r.http.p99 <= 100 ? 'MET' : 'MISSED'};`
           : '';
       console.log(`target [${r.label}]${perf} ratio ≥ 0.3: ${fmt(ratio, 3)} ${ratio >= 0.3 ? 'MET' : 'MISSED'}`);
     }

@@ -75,6 +75,57 @@ describe('checkout batches (group commit)', () => {
     expect(answers.filter((a) => !a.ok).map((a) => !a.ok && a.code)).toEqual(Array(60).fill('OUT_OF_STOCK'));
     expect(await stockOf(shop.app, product.id)).toEqual([0]);
     expect(await unitsOrdered(product.id)).toBe(40);
+    // Decided from the locked stock inside the batch, not by rerunning its orders one transaction each.
+    expect(await batchesOf(answers.flatMap((a) => (a.ok ? [a.placed.order.id] : [])))).toBeLessThanOrEqual(2);
+    // The refused ones got their own shortfall, in arrival order: the first refused saw none left.
+    const refusal = answers.find((a) => !a.ok) as { error: AppError };
+    expect(refusal.error.details).toMatchObject({ items: [{ productId: product.id, requested: 1, available: 0 }] });
+  }, 60_000);
+
+  test('When a batch overruns the stock with mixed quantities, then orders are served in arrival order and a smaller later one can still fit', async () => {
+    const product = await createProduct(shop.app, shop.merchant, { stock: 100 });
+    await em().execute(`update products set stock = 5 where id = ?`, [product.id]); // the mirror still says 100
+    const buyers = await customers(4);
+
+    const answers = await Promise.all([
+      submit(buyers[0], line(product.id, 3)),
+      submit(buyers[1], line(product.id, 3)),
+      submit(buyers[2], line(product.id, 2)),
+      submit(buyers[3], line(product.id, 1)),
+    ]);
+
+    expect(answers.map((a) => (a.ok ? 'placed' : a.code))).toEqual(['placed', 'OUT_OF_STOCK', 'placed', 'OUT_OF_STOCK']);
+    expect((answers[1] as { error: AppError }).error.details).toMatchObject({ items: [{ productId: product.id, requested: 3, available: 2 }] });
+    expect(await stockOf(shop.app, product.id)).toEqual([0]);
+    expect(await unitsOrdered(product.id)).toBe(5);
+  }, 60_000);
+
+  test('When one customer sends several orders past a per-customer cap in one batch, then only the ones within the cap are placed', async () => {
+    const product = await createProduct(shop.app, shop.merchant, { stock: 100, maxPerCustomer: 2 });
+    const [capped, other, third] = await customers(3);
+    expect((await submit(capped, line(product.id))).ok).toBe(true); // an earlier order counts
+
+    const answers = await Promise.all([
+      submit(capped, line(product.id)),
+      submit(other, line(product.id)),
+      submit(capped, line(product.id)),
+      submit(other, line(product.id)),
+      submit(capped, line(product.id)),
+      submit(third, line(product.id, 2)),
+    ]);
+
+    expect(answers.map((a) => (a.ok ? 'placed' : a.code))).toEqual(['placed', 'placed', 'VALIDATION', 'placed', 'VALIDATION', 'placed']);
+    expect((answers[2] as { error: AppError }).error.details).toMatchObject({ errors: [{ path: 'items.0.quantity' }] });
+    expect(await batchesOf(answers.flatMap((a) => (a.ok ? [a.placed.order.id] : [])))).toBe(1);
+    expect(await stockOf(shop.app, product.id)).toEqual([100 - 1 - 5]);
+    const perCustomer = await em().execute<Array<{ customer_id: string; n: string }>>(
+      `select o.customer_id, sum(oi.quantity) as n from orders o join order_items oi on oi.order_id = o.id where oi.product_id = ? group by o.customer_id`,
+      [product.id],
+    );
+    expect(Object.fromEntries(perCustomer.map((r) => [r.customer_id, Number(r.n)]))).toEqual({ [capped.id]: 2, [other.id]: 2, [third.id]: 2 });
+    // The refusal is stored with its key: a retry replays it.
+    const retry = await submit(capped, line(product.id), (await keysOf(capped.id)).find((k) => k.outcome === 'refused')!.key);
+    expect(retry).toMatchObject({ ok: false, code: 'VALIDATION', error: { details: { replayed: true } } });
   }, 60_000);
 
   test('When one key is sent several times inside a batch, then one order is made and each repeat gets the same answer', async () => {
@@ -167,6 +218,10 @@ describe('checkout batches (group commit)', () => {
       expect(await unitsOrdered(product.id)).toBe(60);
     }, 150_000);
   });
+
+  async function keysOf(userId: string): Promise<Array<{ key: string; outcome: string }>> {
+    return em().execute<Array<{ key: string; outcome: string }>>(`select key, outcome from idempotency_keys where user_id = ?`, [userId]);
+  }
 
   async function keyOf(userId: string): Promise<string | undefined> {
     const [row] = await em().execute<Array<{ key: string }>>(`select key from idempotency_keys where user_id = ?`, [userId]);
