@@ -14,7 +14,7 @@ import { instanceCpuText, perInstance, serverCpu } from './cluster-stats.js';
 
 /**
  * `npm run bench -- cart-reservations [--quick] [--sockets 1000] [--products 100] [--rate 5000]
- *   [--seconds 20] [--closed-seconds 10] [--raw-seconds 5] [--raw-concurrency N] [--instances 3 --adapter classic|sharded]`
+ *   [--seconds 20] [--closed-seconds 10] [--raw-seconds 5] [--raw-concurrency N] [--instances 3 --adapter classic|sharded] [--tsx]`
  *
  * `--sockets` connected customers, each alternating cart:add / cart:remove of one unit of one of
  * `--products` products (10 M stock each), one event in flight per socket, acked.
