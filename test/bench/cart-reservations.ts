@@ -276,8 +276,10 @@ async function rawEvalsha(redisUrl: string, prefix: string, productIds: string[]
  * closed loop and open loop as against Larder. Prints and returns its saturation rate and CPU per ack.
  */
 async function bareSockets(cfg: ReservationsConfig, productIds: string[], minGapMs: number) {
+  // The same Node flags as the measured server (BENCH_SERVER_NODE_FLAGS, e.g. a CPU profile of each).
+  const flags = process.env.BENCH_SERVER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
   const child = fork(fileURLToPath(new URL('./bare-ack-server.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...flags, '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let sockets: Socket[] = [];
