@@ -132,7 +132,6 @@ export class Reservations {
     const args = sold.flatMap((s) => [s.productId, s.quantity, s.stock, s.stockVersion]);
     await this.scripts.consume(inventoryKeys.holder(holder), inventoryKeys.expiry, inventoryKeys.started, this.prefix, holder, ...args);
   }
-
 }
 
 /** cart-change.lua's answer: `status|available|lineQuantity|fourth[|productId|quantity…]`. */

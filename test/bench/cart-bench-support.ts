@@ -26,7 +26,13 @@ export interface Cluster {
 export function parseCartArgs(args: string[], options: Record<string, { type: 'string' }>) {
   const parsed = parseArgs({
     args,
-    options: { quick: { type: 'boolean', default: false }, tsx: { type: 'boolean', default: false }, instances: { type: 'string' }, adapter: { type: 'string' }, ...options },
+    options: {
+      quick: { type: 'boolean', default: false },
+      tsx: { type: 'boolean', default: false },
+      instances: { type: 'string' },
+      adapter: { type: 'string' },
+      ...options,
+    },
   });
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const adapter = values.adapter ?? 'classic';

@@ -123,7 +123,12 @@ export interface ServerGroup {
 }
 
 /** Starts `count` server processes one after another (the first one migrates), each on its own port. */
-export async function startServerGroup(env: Record<string, string>, count: number, adapter: ServerGroup['adapter'], entry: Entry = 'tsx'): Promise<ServerGroup> {
+export async function startServerGroup(
+  env: Record<string, string>,
+  count: number,
+  adapter: ServerGroup['adapter'],
+  entry: Entry = 'tsx',
+): Promise<ServerGroup> {
   const instances: ServerProcess[] = [];
   const stop = async () => {
     await Promise.all(instances.map((s) => s.stop()));
