@@ -44,12 +44,13 @@ if currency ~= '' and target > 0 then
   end
 end
 
-local stock = redis.call('HGET', KEYS[1], 'stock')
+local inv = redis.call('HMGET', KEYS[1], 'stock', 'reserved')
+local stock = inv[1]
 if not stock then
   if target == 0 and current == 0 then return ok(0, 0, tonumber(redis.call('ZSCORE', expiryKey, holder) or '0')) end
   return answer('MISSING', 0, current, 0)
 end
-local available = tonumber(stock) - tonumber(redis.call('HGET', KEYS[1], 'reserved') or '0')
+local available = tonumber(stock) - tonumber(inv[2] or '0')
 
 if target > MAX_LINE_QUANTITY then return answer('QUANTITY_LIMIT', available, current, 0) end
 if allowed >= 0 and target > allowed and target > current then return answer('CUSTOMER_LIMIT', available, current, allowed) end
