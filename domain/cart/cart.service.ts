@@ -80,29 +80,28 @@ export class CartService {
       const message = `At most ${product.maxPerCustomer} per customer (${r.allowed} left to you)`;
       throw new AppError('VALIDATION', message, { errors: [{ path: 'quantity', message }], maxPerCustomer: product.maxPerCustomer, allowed: r.allowed });
     }
-    return this.answer(r, product.id);
+    return this.answer(r, product.id, product);
   }
 
-  private async answer(r: ChangeResult, productId: string): Promise<Cart> {
+  /** The change's outcome as the cart, or its refusal; `product`: the changed product as the caller already read it. */
+  private async answer(r: ChangeResult, productId: string, product?: ProductForSale): Promise<Cart> {
     if (r.status === 'MISSING') throw new AppError('NOT_FOUND', 'Product not found', { productId });
     if (r.status === 'OUT_OF_STOCK')
       throw new AppError('OUT_OF_STOCK', `Only ${r.available} available`, { productId, available: r.available, inCart: r.lineQuantity });
     if (r.status === 'QUANTITY_LIMIT') throw AppError.validation([{ path: 'quantity', message: `At most ${MAX_LINE_QUANTITY} per line` }]);
     if (r.status === 'LINE_LIMIT') throw AppError.validation([{ path: 'productId', message: `A cart holds at most ${MAX_CART_LINES} lines` }]);
     await this.d.events.publish('stock.changed', { productIds: [productId], available: [r.available] });
-    return this.view(r.lines!, r.expiresAt ?? null);
+    const lines = r.lines!;
+    // The usual cart after a change holds nothing but the changed product (or nothing): no second look-up.
+    if (lines.size === 0) return cartOf(lines, new Map(), null);
+    if (product && lines.size === 1 && lines.has(product.id)) return cartOf(lines, new Map([[product.id, product]]), r.expiresAt ?? null);
+    return this.view(lines, r.expiresAt ?? null);
   }
 
   private async view(lines: Map<string, number>, expiresAt: number | null, fresh = false): Promise<Cart> {
     const ids = [...lines.keys()];
-    const products = fresh ? await this.d.products.find(ids) : await this.d.products.findRecent(ids);
-    const items = [...lines].map(([productId, quantity]) => ({ productId, quantity, priceCents: products.get(productId)?.priceCents ?? 0 }));
-    return {
-      items,
-      totalCents: items.reduce((sum, i) => sum + i.priceCents * i.quantity, 0),
-      currency: products.values().next().value?.currency ?? 'EUR',
-      expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null,
-    };
+    const products = ids.length === 0 ? new Map() : fresh ? await this.d.products.find(ids) : await this.d.products.findRecent(ids);
+    return cartOf(lines, products, expiresAt);
   }
 
   /**
@@ -117,4 +116,21 @@ export class CartService {
     if (product.kind === 'addon') throw AppError.validation([{ path: 'productId', message: 'An add-on is ordered with its dish, not put in a cart alone' }]);
     return product;
   }
+}
+
+/** The cart's answer from its lines and their products' current prices. */
+function cartOf(lines: Map<string, number>, products: Map<string, ProductForSale>, expiresAt: number | null): Cart {
+  const items: Cart['items'] = [];
+  let totalCents = 0;
+  for (const [productId, quantity] of lines) {
+    const priceCents = products.get(productId)?.priceCents ?? 0;
+    items.push({ productId, quantity, priceCents });
+    totalCents += priceCents * quantity;
+  }
+  return {
+    items,
+    totalCents,
+    currency: products.values().next().value?.currency ?? 'EUR',
+    expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null,
+  };
 }

@@ -1,11 +1,26 @@
 import type { Redis } from 'ioredis';
 import { defineScripts, luaLoader } from '../shared/redis-scripts.js';
+import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './reservation-limits.js';
 
 type Reply = Array<string | number>;
 
 /** The inventory module's Lua scripts, loaded once per client (ioredis EVALSHA with EVAL fallback). */
 export interface InventoryScripts {
-  cartChange(inv: string, cart: string, expiry: string, started: string, holdersOf: string, currency: string, ...args: Array<string | number>): Promise<Reply>;
+  /** cart-change.lua: see its header for the arguments; answers one `|`-joined string. */
+  cartChange(
+    inv: string,
+    cart: string,
+    holder: string,
+    productId: string,
+    mode: 'add' | 'set',
+    quantity: number,
+    now: number,
+    ttlMs: number,
+    maxHoldMs: number,
+    allowed: number,
+    currency: string,
+    prefix: string,
+  ): Promise<string>;
   cartClear(cart: string, prefix: string, userId: string): Promise<Reply>;
   releaseExpired(expiry: string, prefix: string, now: number, batch: number): Promise<Array<[string, Reply]>>;
   setStock(inv: string, stock: number, version: number): Promise<number>;
@@ -30,7 +45,7 @@ const lua = luaLoader(import.meta.url);
 export function defineInventoryScripts(redis: Redis): InventoryScripts {
   const releaseCart = lua('release-cart');
   return defineScripts<InventoryScripts>(redis, {
-    cartChange: { numberOfKeys: 6, lua: lua('cart-change') },
+    cartChange: { numberOfKeys: 2, lua: `local MAX_LINES, MAX_LINE_QUANTITY = ${MAX_CART_LINES}, ${MAX_LINE_QUANTITY}\n${lua('cart-change')}` },
     cartClear: { numberOfKeys: 1, lua: releaseCart + lua('cart-clear') },
     releaseExpired: { numberOfKeys: 1, lua: releaseCart + lua('release-expired') },
     setStock: { numberOfKeys: 1, lua: lua('set-stock') },

@@ -1,6 +1,6 @@
 /**
  * Redis keys owned by the inventory module (the client adds the deployment prefix). Lua scripts that
- * reach keys by name (release-cart.lua, consume.lua) build the same strings: keep both in step.
+ * reach keys by name (release-cart.lua, consume.lua, cart-change.lua) build the same strings: keep both in step.
  */
 export const inventoryKeys = {
   /** hash {stock, reserved, v}: the stock mirror, live reservations and the mirrored stock_version. */

@@ -4,7 +4,6 @@ import type { Clock } from '../shared/clock.js';
 import { keyPrefixOf } from '../shared/redis-scripts.js';
 import type { InventoryScripts } from './inventory-scripts.js';
 import { inventoryKeys } from './redis-keys.js';
-import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './reservation-limits.js';
 import type { CommittedStock, StockMirror } from './stock-mirror.js';
 
 export type ChangeStatus = 'OK' | 'MISSING' | 'OUT_OF_STOCK' | 'LINE_LIMIT' | 'QUANTITY_LIMIT' | 'CUSTOMER_LIMIT' | 'CURRENCY';
@@ -48,41 +47,47 @@ export interface SoldLine extends CommittedStock {
  * script, so stock is never reserved twice and a failure never leaves a half-applied change.
  */
 export class Reservations {
+  /** The client's key prefix, for the scripts that reach keys by name. */
+  private readonly prefix: string;
+
   constructor(
     private readonly redis: Redis,
     private readonly scripts: InventoryScripts,
     private readonly mirror: StockMirror,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.prefix = keyPrefixOf(redis);
+  }
 
   /**
    * Sets (or adds to) one line; loads the stock mirror from PostgreSQL the first time a product is
    * seen (through `em`, the caller's transaction if it has one).
    */
   async change(holder: string, productId: string, mode: 'add' | 'set', quantity: number, options: ChangeOptions): Promise<ChangeResult> {
-    const keys = [
-      inventoryKeys.stock(productId),
-      inventoryKeys.holder(holder),
-      inventoryKeys.expiry,
-      inventoryKeys.started,
-      inventoryKeys.holdersOf(productId),
-      inventoryKeys.currency,
-    ] as const;
-    const limits = [MAX_CART_LINES, MAX_LINE_QUANTITY, options.maxHoldMs ?? 0, options.allowed ?? -1, options.currency ?? ''];
-    const run = () => this.scripts.cartChange(...keys, holder, productId, mode, quantity, this.clock.now().getTime(), options.ttlMs, ...limits);
+    const stockKey = inventoryKeys.stock(productId);
+    const cartKey = inventoryKeys.holder(holder);
+    const now = this.clock.now().getTime();
+    const run = () =>
+      this.scripts.cartChange(
+        stockKey,
+        cartKey,
+        holder,
+        productId,
+        mode,
+        quantity,
+        now,
+        options.ttlMs,
+        options.maxHoldMs ?? 0,
+        options.allowed ?? -1,
+        options.currency ?? '',
+        this.prefix,
+      );
     let reply = await run();
-    if (reply[0] === 'MISSING') {
+    if (reply.startsWith('MISSING|')) {
       await this.mirror.syncFromDatabase([productId], options.em);
       reply = await run();
     }
-    const result: ChangeResult = { status: reply[0] as ChangeStatus, available: Number(reply[1]), lineQuantity: Number(reply[2]) };
-    if (result.status === 'CUSTOMER_LIMIT') result.allowed = Number(reply[3]);
-    if (result.status === 'CURRENCY') result.heldCurrency = String(reply[3]);
-    if (result.status === 'OK') {
-      result.lines = linesOf(reply[4] as unknown as string[]);
-      result.expiresAt = Number(reply[3]) || null;
-    }
-    return result;
+    return changeResult(reply);
   }
 
   /** When the holder's reservations expire (epoch ms), or null when it holds nothing. */
@@ -127,10 +132,21 @@ export class Reservations {
     const args = sold.flatMap((s) => [s.productId, s.quantity, s.stock, s.stockVersion]);
     await this.scripts.consume(inventoryKeys.holder(holder), inventoryKeys.expiry, inventoryKeys.started, this.prefix, holder, ...args);
   }
+}
 
-  private get prefix(): string {
-    return keyPrefixOf(this.redis);
-  }
+/** cart-change.lua's answer: `status|available|lineQuantity|fourth[|productId|quantity…]`. */
+function changeResult(reply: string): ChangeResult {
+  const f = reply.split('|');
+  const status = f[0] as ChangeStatus;
+  const result: ChangeResult = { status, available: Number(f[1]), lineQuantity: Number(f[2]) };
+  if (status === 'OK') {
+    const lines = new Map<string, number>();
+    for (let i = 4; i < f.length; i += 2) lines.set(f[i], Number(f[i + 1]));
+    result.lines = lines;
+    result.expiresAt = Number(f[3]) || null;
+  } else if (status === 'CUSTOMER_LIMIT') result.allowed = Number(f[3]);
+  else if (status === 'CURRENCY') result.heldCurrency = f[3];
+  return result;
 }
 
 /** A cart hash as the scripts return it (flat productId, quantity, …). */

@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io';
 import type { Actor } from '../../domain/shared/actor.js';
 import { AppError } from '../../domain/shared/app-error.js';
-import { parseInput } from '../../domain/shared/validate.js';
+import { toFieldErrors } from '../../domain/shared/validate.js';
 import type { AppContext } from '../platform/app-context.js';
 import { clientError } from '../platform/error-mapping.js';
 import { withLazyUnitOfWork } from '../platform/lazy-unit-of-work.js';
@@ -14,6 +14,19 @@ export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inter
 
 /** How one registered event is served: its arguments as the transport delivered them (any: clients can send anything). */
 type Served = (socket: AppSocket, args: unknown[]) => void;
+type AckFn = (response: Ack<unknown>) => void;
+
+/** What the dispatch keeps per socket: its own event budget. */
+interface SocketState {
+  socket: AppSocket;
+  bucket: TokenBucket;
+}
+
+const noAck: AckFn = () => {};
+
+function userRefusal(retryAfter: number): AppError | undefined {
+  return retryAfter > 0 ? new AppError('RATE_LIMITED', 'Too many events on this account', { retryAfter }) : undefined;
+}
 
 const SOCKET_BURST = 100;
 const SOCKET_EVENTS_PER_SECOND = 50;
@@ -25,7 +38,7 @@ const SOCKET_EVENTS_PER_SECOND = 50;
  */
 export class SocketEvents {
   private readonly served = new Map<string, Served>();
-  private readonly buckets = new WeakMap<AppSocket, TokenBucket>();
+  private readonly sockets = new WeakMap<AppSocket, SocketState>();
 
   /**
    * @param userEvents the per-user event limit (across the user's sockets and instances), on top of
@@ -47,29 +60,50 @@ export class SocketEvents {
     const schema = clientEvents[event].input;
     const okCount = metrics.socketEvents.labels(event, 'ok');
     const duration = metrics.socketDuration.labels(event);
+    const reply = (ack: AckFn, started: number, response: Ack<unknown>) => {
+      if (response.ok) okCount.inc();
+      else metrics.socketEvents.inc({ event, outcome: response.error.code });
+      duration.observe((performance.now() - started) / 1000);
+      ack(response);
+    };
+    const fail = (ack: AckFn, started: number, err: unknown) => {
+      const { error: e, expose, expected } = clientError(err);
+      if (!expected) log.error({ err, event }, 'socket handler failed');
+      reply(ack, started, { ok: false, error: { code: e.code, message: expose ? e.message : 'Internal server error', ...(expose ? e.details : {}) } });
+    };
+    // Validates and runs the service; the promise settles into the ack (nothing escapes to the transport).
+    const serve = (state: SocketState, payload: unknown, ack: AckFn, started: number) => {
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) return fail(ack, started, AppError.validation(toFieldErrors(parsed.error)));
+      const { socket } = state;
+      const caller: Actor = { id: socket.data.userId, role: socket.data.role }; // the role as auth:renew left it
+      let result: Promise<AckData<E>>;
+      try {
+        result = withLazyUnitOfWork(orm.em, () => run(parsed.data as EventArgs<E>, caller, socket));
+      } catch (err) {
+        return fail(ack, started, err);
+      }
+      result.then(
+        (data) => reply(ack, started, { ok: true, data: data ?? null }),
+        (err: unknown) => fail(ack, started, err),
+      );
+    };
+    const admit = (state: SocketState, payload: unknown, ack: AckFn, started: number) => {
+      const refused = this.spendEventBudget(state);
+      if (refused === undefined) return serve(state, payload, ack, started);
+      if (refused instanceof AppError) return fail(ack, started, refused);
+      refused.then(
+        (err) => (err ? fail(ack, started, err) : serve(state, payload, ack, started)),
+        (err: unknown) => fail(ack, started, err),
+      );
+    };
     this.served.set(event, (socket, args) => {
-      const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (response: Ack<unknown>) => void) : () => {};
-      const payload = args[0] ?? {};
+      const last = args.length - 1;
+      const hasAck = typeof args[last] === 'function';
+      const ack = hasAck ? (args[last] as AckFn) : noAck;
+      const payload = (hasAck && last === 0 ? undefined : args[0]) ?? {};
       const started = performance.now();
-      const reply = (response: Ack<unknown>) => {
-        if (response.ok) okCount.inc();
-        else metrics.socketEvents.inc({ event, outcome: response.error.code });
-        duration.observe((performance.now() - started) / 1000);
-        ack(response);
-      };
-      void logContext.run({ socketId: socket.id, userId: socket.data.userId, event }, async () => {
-        try {
-          await this.spendEventBudget(socket);
-          const input = parseInput(schema, payload) as EventArgs<E>;
-          const caller: Actor = { id: socket.data.userId, role: socket.data.role };
-          const data = await withLazyUnitOfWork(orm.em, () => run(input, caller, socket));
-          reply({ ok: true, data: data ?? null });
-        } catch (err) {
-          const { error: e, expose, expected } = clientError(err);
-          if (!expected) log.error({ err, event }, 'socket handler failed');
-          reply({ ok: false, error: { code: e.code, message: expose ? e.message : 'Internal server error', ...(expose ? e.details : {}) } });
-        }
-      });
+      logContext.run({ socketId: socket.id, userId: socket.data.userId, event }, admit, this.stateOf(socket), payload, ack, started);
     });
   }
 
@@ -86,17 +120,25 @@ export class SocketEvents {
     };
   })();
 
-  /** Refuses an event over the socket's own budget or its user's (awaited only when the user's slice is refilled from Redis). */
-  private async spendEventBudget(socket: AppSocket): Promise<void> {
-    let bucket = this.buckets.get(socket);
-    if (!bucket) {
-      bucket = new TokenBucket(SOCKET_BURST, SOCKET_EVENTS_PER_SECOND);
-      this.buckets.set(socket, bucket);
+  /** A socket's own event budget, made at its first event. */
+  private stateOf(socket: AppSocket): SocketState {
+    let state = this.sockets.get(socket);
+    if (!state) {
+      state = { socket, bucket: new TokenBucket(SOCKET_BURST, SOCKET_EVENTS_PER_SECOND) };
+      this.sockets.set(socket, state);
     }
-    const own = bucket.take();
-    if (own > 0) throw new AppError('RATE_LIMITED', 'Too many events on this connection', { retryAfter: own });
-    const taken = this.userEvents(socket.data.userId);
-    const user = typeof taken === 'number' ? taken : await taken;
-    if (user > 0) throw new AppError('RATE_LIMITED', 'Too many events on this account', { retryAfter: user });
+    return state;
+  }
+
+  /**
+   * Refuses an event over the socket's own budget or its user's: undefined when allowed, the refusal,
+   * or a promise of either when the user's slice must be refilled from Redis first.
+   */
+  private spendEventBudget(state: SocketState): AppError | undefined | Promise<AppError | undefined> {
+    const own = state.bucket.take();
+    if (own > 0) return new AppError('RATE_LIMITED', 'Too many events on this connection', { retryAfter: own });
+    const taken = this.userEvents(state.socket.data.userId);
+    if (typeof taken === 'number') return userRefusal(taken);
+    return taken.then(userRefusal);
   }
 }

@@ -27,7 +27,8 @@ export class StockPushCoalescer {
     if (this.stopped || this.trailing.has(productId)) return; // a due push will read the latest value
     const wait = (this.lastPush.get(productId) ?? 0) + MIN_INTERVAL_MS - Date.now();
     if (wait <= 0) {
-      this.track(this.push(productId, available));
+      if (available === undefined) this.track(this.push(productId));
+      else this.pushKnown(productId, available);
       return;
     }
     const timer = setTimeout(() => {
@@ -51,15 +52,29 @@ export class StockPushCoalescer {
     void push.finally(() => this.inFlight.delete(push));
   }
 
-  private async push(productId: string, known?: number): Promise<void> {
-    this.lastPush.set(productId, Date.now());
-    if (this.lastPush.size > 100_000) this.lastPush.clear();
+  /** A push of the value the change computed: emitted right away, no read and no promise. */
+  private pushKnown(productId: string, available: number): void {
+    this.pushed(productId);
     try {
-      const available = known ?? (await this.readAvailable([productId])).get(productId) ?? 0;
+      this.emitter.emit(rooms.product(productId), 'stock:changed', { productId, available });
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, productId }, 'stock push failed');
+    }
+  }
+
+  private async push(productId: string): Promise<void> {
+    this.pushed(productId);
+    try {
+      const available = (await this.readAvailable([productId])).get(productId) ?? 0;
       if (this.stopped) return;
       this.emitter.emit(rooms.product(productId), 'stock:changed', { productId, available });
     } catch (err) {
       this.log.warn({ err: (err as Error).message, productId }, 'stock push failed');
     }
+  }
+
+  private pushed(productId: string): void {
+    this.lastPush.set(productId, Date.now());
+    if (this.lastPush.size > 100_000) this.lastPush.clear();
   }
 }

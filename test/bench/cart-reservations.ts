@@ -1,11 +1,12 @@
-import { execFile } from 'node:child_process';
+import { execFile, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import type { Socket } from 'socket.io-client';
 import { defineInventoryScripts } from '../../domain/inventory/inventory-scripts.js';
-import { MAX_CART_LINES, MAX_LINE_QUANTITY } from '../../domain/inventory/index.js';
 import { inventoryKeys } from '../../domain/inventory/redis-keys.js';
-import { closeAll, connect, connectMany, cpuMeters, localRedisPid, pause, signTokens, type BenchEnv } from './bench-support.js';
+import { closeAll, connect, connectMany, cpuMeters, localRedisPid, pause, selfCpuMeter, signTokens, type BenchEnv } from './bench-support.js';
 import { maxOf, parseCartArgs, withCartServer, type Ack, type NumberOption, type Seeded } from './cart-bench-support.js';
 import { closedLoop, fmt, percentile, summarize } from './stats.js';
 import { serverPids, type ServerGroup } from './server-process.js';
@@ -13,7 +14,7 @@ import { instanceCpuText, perInstance, serverCpu } from './cluster-stats.js';
 
 /**
  * `npm run bench -- cart-reservations [--quick] [--sockets 1000] [--products 100] [--rate 5000]
- *   [--seconds 20] [--closed-seconds 10] [--raw-seconds 5] [--raw-concurrency N] [--instances 3 --adapter classic|sharded]`
+ *   [--seconds 20] [--closed-seconds 10] [--raw-seconds 5] [--raw-concurrency N] [--instances 3 --adapter classic|sharded] [--tsx]`
  *
  * `--sockets` connected customers, each alternating cart:add / cart:remove of one unit of one of
  * `--products` products (10 M stock each), one event in flight per socket, acked.
@@ -26,6 +27,10 @@ import { instanceCpuText, perInstance, serverCpu } from './cluster-stats.js';
  * from Node over one ioredis connection with as many calls in flight as there are sockets, before
  * and after the socket runs; ratio = closed-loop changes/s ÷ raw script calls/s. Also
  * `redis-benchmark -q -t set -n 200000 -P 1` for reference when it is installed.
+ * Socket baseline in the same run: a bare Socket.IO server (bare-ack-server.ts: same engine options, no
+ * adapter, no auth, no Redis) that acks cart:add/cart:remove at once with a cart of the same shape; the
+ * same number of sockets, the same client code, closed loop and open loop as above: the machine's limit
+ * for socket events with ack when server, Redis and load generator share its cores.
  *
  * With `--instances N`, socket i connects to instance i mod N (one database, one Redis); each
  * instance's stock pushes go through the Redis adapter, so the bench prints each instance's CPU per
@@ -239,32 +244,78 @@ async function rawEvalsha(redisUrl: string, prefix: string, productIds: string[]
     const reply = await scripts.cartChange(
       inventoryKeys.stock(productId),
       inventoryKeys.holder(holder),
-      inventoryKeys.expiry,
-      inventoryKeys.started,
-      inventoryKeys.holdersOf(productId),
-      inventoryKeys.currency,
       holder,
       productId,
       add ? 'add' : 'set',
       add ? 1 : 0,
       Date.now(),
       900_000,
-      MAX_CART_LINES,
-      MAX_LINE_QUANTITY,
       3_600_000, // the server's CART_MAX_HOLD_SECONDS default
       -1, // no per-customer cap
       'EUR', // the cart's one currency, checked as the server's calls check it
+      prefix,
     );
-    if (reply[0] !== 'OK') throw new Error(String(reply[0]));
+    if (!reply.startsWith('OK|')) throw new Error(reply.split('|')[0]);
   };
   try {
     await closedLoop(concurrency, 500, call); // loads the script (EVAL fallback once), warms the JIT
+    const cpu = selfCpuMeter();
     const r = await closedLoop(concurrency, durationMs, call);
+    const nodeCpu = cpu();
     // Leave every raw holder's line released, so the products' reserved counts return to what the sockets hold.
     await Promise.all(calls.map((c, w) => (c % 2 === 1 ? call(w) : undefined)));
-    return { ...summarize(r.latencies, r.elapsedMs), errors: r.errors };
+    const stats = summarize(r.latencies, r.elapsedMs);
+    return { ...stats, errors: r.errors, nodeUsPerCall: (nodeCpu / 100 / stats.perSecond) * 1e6 };
   } finally {
     redis.disconnect();
+  }
+}
+
+/**
+ * The same sockets' work against a bare Socket.IO server that acks at once (bare-ack-server.ts): warm-up,
+ * closed loop and open loop as against Larder. Prints and returns its saturation rate and CPU per ack.
+ */
+async function bareSockets(cfg: ReservationsConfig, productIds: string[], minGapMs: number) {
+  // The same Node flags as the measured server (BENCH_SERVER_NODE_FLAGS, e.g. a CPU profile of each).
+  const flags = process.env.BENCH_SERVER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = fork(fileURLToPath(new URL('./bare-ack-server.ts', import.meta.url)), [], {
+    execArgv: [...flags, '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let sockets: Socket[] = [];
+  try {
+    const [ready] = (await once(child, 'message')) as [{ type: string; port: number }];
+    if (ready.type !== 'listening') throw new Error('bare server did not start');
+    const url = `http://127.0.0.1:${ready.port}`;
+    sockets = await connectMany(cfg.sockets, () => connect(url, {}));
+    const clients: CartClient[] = sockets.map((socket, i) => ({ socket, productId: productIds[i % productIds.length], next: 'add', instance: 0 }));
+    await closedCart(clients, quickMs(cfg, 2_000), minGapMs);
+    await pause(500);
+    let cpu = cpuMeters({ server: child.pid });
+    const closed = await closedCart(clients, cfg.closedSeconds * 1000, minGapMs);
+    const closedCpu = cpu();
+    const closedStats = summarize(closed.latencies, closed.elapsedMs);
+    await pause(500);
+    cpu = cpuMeters({ server: child.pid });
+    const open = await openCart(clients, cfg.rate, cfg.seconds * 1000);
+    const openCpu = cpu();
+    const openStats = summarize(open.fromDue, open.elapsedMs);
+    const serverUs = (closedCpu.server / 100 / closedStats.perSecond) * 1e6;
+    console.log(
+      `bare Socket.IO acks (same ${cfg.sockets} sockets' work, server acks at once), closed loop: ${fmt(closedStats.perSecond)} acks/s, ` +
+        `ack p50 ${fmt(closedStats.p50)} ms, p99 ${fmt(closedStats.p99)} ms, ${errorText(closed.errors)}; CPU (% of one core): server ${fmt(closedCpu.server)}, ` +
+        `load generator ${fmt(closedCpu.generator)}; server CPU per ack ${fmt(serverUs, 1)} µs, load generator CPU per ack ${fmt((closedCpu.generator / 100 / closedStats.perSecond) * 1e6, 1)} µs`,
+    );
+    console.log(
+      `bare Socket.IO acks, open loop at ${cfg.rate}/s: achieved ${fmt(openStats.perSecond)}/s, ack p50 ${fmt(openStats.p50)} ms, p99 ${fmt(openStats.p99)} ms, ` +
+        `max ${fmt(maxOf(open.fromDue))} ms from due time; ${openStats.count}/${open.total} ok, ${errorText(open.errors)}, ${open.backlog} dropped; ` +
+        `CPU (% of one core): server ${fmt(openCpu.server)}, load generator ${fmt(openCpu.generator)}`,
+    );
+    return { perSecond: closedStats.perSecond, serverUs, openP99: openStats.p99 };
+  } finally {
+    closeAll(sockets);
+    await pause(500);
+    child.kill('SIGTERM');
   }
 }
 
@@ -333,13 +384,15 @@ export async function measureReservations(servers: ServerGroup, env: BenchEnv, s
 
     const rawAfter = await rawEvalsha(env.redisUrl, env.redisPrefix, seeded.products, cfg.rawConcurrency, cfg.rawSeconds * 1000);
     const rawPerSecond = (rawBefore.perSecond + rawAfter.perSecond) / 2;
+    const bare = await bareSockets(cfg, seeded.products, minGapMs);
     t = performance.now();
     const rb = await redisBenchmark(env.redisUrl);
     const rbSeconds = (performance.now() - t) / 1000;
 
     console.log(
       `raw cart-change EVALSHA (Node, 1 ioredis connection, ${cfg.rawConcurrency} in flight): ${fmt(rawPerSecond)} calls/s ` +
-        `(before ${fmt(rawBefore.perSecond)}, after ${fmt(rawAfter.perSecond)}; p50 ${fmt(rawBefore.p50, 2)} ms, p99 ${fmt(rawBefore.p99, 2)} ms)`,
+        `(before ${fmt(rawBefore.perSecond)}, after ${fmt(rawAfter.perSecond)}; p50 ${fmt(rawBefore.p50, 2)} ms, p99 ${fmt(rawBefore.p99, 2)} ms; ` +
+        `Node CPU per call ${fmt(rawBefore.nodeUsPerCall, 1)} / ${fmt(rawAfter.nodeUsPerCall, 1)} µs)`,
     );
     console.log(`redis-benchmark -q -t set -n 200000 -P 1 (50 connections): ${rb} [${fmt(rbSeconds, 1)} s]`);
     console.log(
@@ -361,6 +414,11 @@ export async function measureReservations(servers: ServerGroup, env: BenchEnv, s
     );
     const ratio = closedStats.perSecond / rawPerSecond;
     console.log(`ratio socket changes/s (closed loop) ÷ raw script calls/s: ${fmt(ratio, 3)}`);
+    const serverUs = (serverCpu(closedCpu) / 100 / closedStats.perSecond) * 1e6;
+    console.log(
+      `ratio socket changes/s (closed loop) ÷ bare Socket.IO acks/s: ${fmt(closedStats.perSecond / bare.perSecond, 3)}; ` +
+        `server CPU per change ÷ bare server CPU per ack: ${fmt(serverUs / bare.serverUs, 2)} (${fmt(serverUs, 0)} µs ÷ ${fmt(bare.serverUs, 1)} µs)`,
+    );
     const met = openStats.perSecond >= 5_000 * 0.99 && openStats.p99 <= 20 && open.errors.size === 0 && open.backlog === 0 && check.mismatches.length === 0;
     console.log(
       `reservations target ≥ 5,000/s with p99 ≤ 20 ms: ${fmt(openStats.perSecond)}/s at p99 ${fmt(openStats.p99)} ms ` +

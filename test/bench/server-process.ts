@@ -123,13 +123,18 @@ export interface ServerGroup {
 }
 
 /** Starts `count` server processes one after another (the first one migrates), each on its own port. */
-export async function startServerGroup(env: Record<string, string>, count: number, adapter: ServerGroup['adapter']): Promise<ServerGroup> {
+export async function startServerGroup(
+  env: Record<string, string>,
+  count: number,
+  adapter: ServerGroup['adapter'],
+  entry: Entry = 'tsx',
+): Promise<ServerGroup> {
   const instances: ServerProcess[] = [];
   const stop = async () => {
     await Promise.all(instances.map((s) => s.stop()));
   };
   try {
-    for (let i = 0; i < count; i++) instances.push(await startServerProcess({ ...env, SOCKET_ADAPTER: adapter }));
+    for (let i = 0; i < count; i++) instances.push(await startServerProcess({ ...env, SOCKET_ADAPTER: adapter }, entry));
   } catch (err) {
     await stop();
     throw err;
