@@ -42,7 +42,7 @@ export class ProductListing {
       [expanded, share] = await Promise.all([this.expansions.of(q.q!), this.shares.get()]);
     }
     const connection = await this.replicas.connection(caller?.id);
-    const rows = await nativeRows<Row>(connection, listingSql(q, caller, profile, expanded, share));
+    const rows = await nativeRows<Row>(connection, listingSql(q, caller, profile, expanded, share), true);
     const more = rows.length > q.limit;
     const items = more ? rows.slice(0, q.limit) : rows;
     const last = items[items.length - 1];
