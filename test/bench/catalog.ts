@@ -13,11 +13,12 @@
 import pg from 'pg';
 import { expansionsSql, isRankedSearch, ListProductsQuery, listingSql, WORD_SHARES_SQL, type WordShare, wordShareOf } from '../../domain/catalog/index.js';
 import { PRODUCT_COLUMNS } from '../../domain/catalog/product-row.js';
-import { toPg } from '../../domain/shared/native-query.js';
+import { statementName, toPg } from '../../domain/shared/native-query.js';
 import { deleteRedisKeys } from '../support/redis-cleanup.js';
 import { benchEnv, cpuMeter, loadAverage } from './bench-support.js';
 import { startServerProcess } from './server-process.js';
 import { closedLoop, fmt, summarize } from './stats.js';
+import type { Sql } from '../../domain/shared/sql.js';
 
 const CLIENTS = 8;
 
@@ -78,23 +79,37 @@ async function searchTerms(pool: pg.Pool): Promise<string[]> {
   return terms;
 }
 
+/** As the server runs it: bound parameters, a named prepared statement per distinct text. */
+function prepared(query: Sql): { name: string; text: string; values: unknown[] } {
+  const { text, values } = toPg(query);
+  return { name: statementName(text), text, values };
+}
+
 /** The listing's SQL for a search, with the word expansions fetched first exactly as the service does. */
-async function searchSql(pool: pg.Pool, q: string): Promise<{ text: string; values: unknown[] }> {
+async function searchSql(pool: pg.Pool, q: string): Promise<{ name: string; text: string; values: unknown[] }> {
   const query = ListProductsQuery.parse({ q });
   let expanded: string[][] = [];
   if (isRankedSearch(query)) {
-    const words = toPg(expansionsSql(q));
-    expanded = Object.values((await pool.query(words.text, words.values)).rows[0] ?? {});
+    expanded = Object.values((await pool.query(prepared(expansionsSql(q)))).rows[0] ?? {});
   }
-  return toPg(listingSql(query, undefined, null, expanded, shares));
+  return prepared(listingSql(query, undefined, null, expanded, shares));
 }
 
 /** The word statistics the server reads too (read once, as the server does every few minutes). */
 let shares: WordShare;
 
+/** The plan the server's prepared statement settles on: the generic one. */
 async function explain(pool: pg.Pool, label: string, q: string): Promise<void> {
   const { text, values } = await searchSql(pool, q);
-  const { rows } = await pool.query(`explain (analyze, buffers, costs off) ${text}`, values);
+  const client = await pool.connect();
+  let rows: Array<Record<string, string>>;
+  try {
+    await client.query('set plan_cache_mode = force_generic_plan');
+    ({ rows } = await client.query(`explain (analyze, buffers, costs off) ${text}`, values));
+  } finally {
+    await client.query('reset plan_cache_mode');
+    client.release();
+  }
   console.log(`\n-- EXPLAIN ANALYZE: ${label} (q=${JSON.stringify(q)})\n${rows.map((r) => r['QUERY PLAN']).join('\n')}`);
 }
 
@@ -170,29 +185,19 @@ export async function run(args: string[]): Promise<void> {
     const raw = report(
       '  raw SQL (pg)',
       await closedLoop(CLIENTS, seconds * 1000, async (w, i) => {
-        const { text, values } = await searchSql(pool, terms[(w * 7919 + i) % terms.length]);
-        return pool.query(text, values);
+        return pool.query(await searchSql(pool, terms[(w * 7919 + i) % terms.length]));
       }),
     );
     // The server remembers word expansions (a hot query skips that round trip): its listing query alone.
-    const prepared = await Promise.all(terms.map((t) => searchSql(pool, t)));
-    const rawListing = report(
-      '  raw, expansions known',
-      await closedLoop(CLIENTS, seconds * 1000, (w, i) => {
-        const { text, values } = prepared[(w * 7919 + i) % prepared.length];
-        return pool.query(text, values);
-      }),
-    );
+    const known = await Promise.all(terms.map((t) => searchSql(pool, t)));
+    const rawListing = report('  raw, expansions known', await closedLoop(CLIENTS, seconds * 1000, (w, i) => pool.query(known[(w * 7919 + i) % known.length])));
     console.log(`  ratio HTTP/raw: p50 ${fmt(http.p50 / raw.p50, 2)}x, p95 ${fmt(http.p95 / raw.p95, 2)}x (targets: p95 ≤ 30 ms, ≤ 2x)`);
     console.log(`  ratio HTTP/raw with expansions known: p50 ${fmt(http.p50 / rawListing.p50, 2)}x, p95 ${fmt(http.p95 / rawListing.p95, 2)}x`);
 
     console.log('\n  one client, warm, median of 5 (HTTP / raw SQL):');
     for (const q of PHRASES.slice(0, 3)) {
       const h = await medianOf5(() => get(`${api}/products?q=${encodeURIComponent(q)}`));
-      const r = await medianOf5(async () => {
-        const { text, values } = await searchSql(pool, q);
-        await pool.query(text, values);
-      });
+      const r = await medianOf5(async () => pool.query(await searchSql(pool, q)));
       console.log(`    ${JSON.stringify(q).padEnd(16)} ${fmt(h)} ms / ${fmt(r)} ms`);
     }
 
@@ -222,18 +227,12 @@ export async function run(args: string[]): Promise<void> {
     }
     await eachOnce(pages.length, (i) => get(pages[i]));
     const listHttp = await httpPhase('  HTTP', server.pid, () => closedLoop(CLIENTS, seconds * 1000, (w, i) => get(pages[(w * 13 + i) % pages.length])));
-    const pageSql = pages.map((url) => toPg(listingSql(ListProductsQuery.parse(Object.fromEntries(new URL(url).searchParams)), undefined, null)));
-    const listRaw = report(
-      '  raw SQL (pg)',
-      await closedLoop(CLIENTS, seconds * 1000, (w, i) => {
-        const { text, values } = pageSql[(w * 13 + i) % pageSql.length];
-        return pool.query(text, values);
-      }),
-    );
+    const pageSql = pages.map((url) => prepared(listingSql(ListProductsQuery.parse(Object.fromEntries(new URL(url).searchParams)), undefined, null)));
+    const listRaw = report('  raw SQL (pg)', await closedLoop(CLIENTS, seconds * 1000, (w, i) => pool.query(pageSql[(w * 13 + i) % pageSql.length])));
     console.log(`  (${pages.length} pages: first and second pages of 4 sorts, unfiltered and by category)`);
     console.log(`  ratio HTTP/raw: p50 ${fmt(listHttp.p50 / listRaw.p50, 2)}x, p95 ${fmt(listHttp.p95 / listRaw.p95, 2)}x (target: p95 ≤ 15 ms)`);
     console.log(
-      `  one client, warm, median of 5 (${pages[2].slice(api.length)}): ${fmt(await medianOf5(() => get(pages[2])))} ms / ${fmt(await medianOf5(() => pool.query(pageSql[2].text, pageSql[2].values)))} ms`,
+      `  one client, warm, median of 5 (${pages[2].slice(api.length)}): ${fmt(await medianOf5(() => get(pages[2])))} ms / ${fmt(await medianOf5(() => pool.query(pageSql[2])))} ms`,
     );
 
     await explain(pool, 'ranked trigram search', terms.find((t) => t.length >= 5 && !t.includes(' ')) ?? 'chocolate');
