@@ -15,7 +15,7 @@ import { expansionsSql, isRankedSearch, ListProductsQuery, listingSql, WORD_SHAR
 import { PRODUCT_COLUMNS } from '../../domain/catalog/product-row.js';
 import { statementName, toPg } from '../../domain/shared/native-query.js';
 import { deleteRedisKeys } from '../support/redis-cleanup.js';
-import { benchEnv, cpuMeter, loadAverage } from './bench-support.js';
+import { benchEnv, cpuMeter, cpuTicks, loadAverage } from './bench-support.js';
 import { startServerProcess } from './server-process.js';
 import { closedLoop, fmt, summarize } from './stats.js';
 import type { Sql } from '../../domain/shared/sql.js';
@@ -133,19 +133,55 @@ async function medianOf5(op: () => Promise<unknown>): Promise<number> {
   return times.sort((a, b) => a - b)[2];
 }
 
-function report(label: string, r: { latencies: number[]; errors: number; elapsedMs: number }, cpuPercent?: number) {
+function report(label: string, r: { latencies: number[]; errors: number; elapsedMs: number }, cpuPercent?: number, note = '') {
   const s = summarize(r.latencies, r.elapsedMs);
   // Server CPU per request: the load-independent part of the HTTP overhead on a shared machine.
   const cpu = cpuPercent === undefined ? '' : ` server CPU ${fmt(((cpuPercent / 100) * r.elapsedMs) / Math.max(1, s.count), 2)} ms/req`;
-  console.log(`${label.padEnd(22)} n=${s.count} ${fmt(s.perSecond, 0)}/s p50=${fmt(s.p50)}ms p95=${fmt(s.p95)}ms p99=${fmt(s.p99)}ms errors=${r.errors}${cpu}`);
+  console.log(
+    `${label.padEnd(22)} n=${s.count} ${fmt(s.perSecond, 0)}/s p50=${fmt(s.p50)}ms p95=${fmt(s.p95)}ms p99=${fmt(s.p99)}ms errors=${r.errors}${cpu}${note}`,
+  );
   return s;
 }
 
-/** An HTTP phase with the server process's CPU measured over it. */
-async function httpPhase(label: string, pid: number, run: () => Promise<{ latencies: number[]; errors: number; elapsedMs: number }>) {
-  const cpu = cpuMeter(pid);
+type PhaseResult = { latencies: number[]; errors: number; elapsedMs: number };
+
+/**
+ * PostgreSQL CPU per request over a phase: the CPU time of every backend connected to the bench's
+ * database (the server's pool or the raw baseline's), from /proc, so only where PostgreSQL runs on
+ * this machine. Load-independent, unlike latency on a shared 2-core box. NaN where unreadable.
+ */
+async function dbCpuPhase(pool: pg.Pool, run: () => Promise<PhaseResult>): Promise<{ r: PhaseResult; dbMs: number }> {
+  const backends = async () =>
+    (await pool.query<{ pid: number }>(`select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'`)).rows.map(
+      (row) => row.pid,
+    );
+  const ticks = (pid: number) => {
+    try {
+      return cpuTicks(pid);
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const before = new Map((await backends()).map((pid) => [pid, ticks(pid)]));
   const r = await run();
-  return report(label, r, cpu());
+  let total = 0;
+  for (const pid of await backends()) total += ticks(pid) - (before.get(pid) ?? 0);
+  return { r, dbMs: (total * 10) / Math.max(1, r.latencies.length) };
+}
+
+const dbNote = (dbMs: number) => (Number.isFinite(dbMs) ? `, PostgreSQL CPU ${fmt(dbMs, 2)} ms/req` : '');
+
+/** An HTTP phase with the server process's and PostgreSQL's CPU measured over it. */
+async function httpPhase(label: string, pid: number, pool: pg.Pool, run: () => Promise<PhaseResult>) {
+  const cpu = cpuMeter(pid);
+  const { r, dbMs } = await dbCpuPhase(pool, run);
+  return report(label, r, cpu(), dbNote(dbMs));
+}
+
+/** A raw baseline phase with PostgreSQL's CPU measured over it. */
+async function rawPhase(label: string, pool: pg.Pool, run: () => Promise<PhaseResult>) {
+  const { r, dbMs } = await dbCpuPhase(pool, run);
+  return report(label, r, undefined, dbNote(dbMs));
 }
 
 async function get(url: string): Promise<void> {
@@ -181,16 +217,17 @@ export async function run(args: string[]): Promise<void> {
     await closedLoop(CLIENTS, 2_000, (w, i) => get(searchUrl(w * 1000 + i)));
 
     console.log('\nsearch');
-    const http = await httpPhase('  HTTP', server.pid, () => closedLoop(CLIENTS, seconds * 1000, (w, i) => get(searchUrl(w * 7919 + i))));
-    const raw = report(
-      '  raw SQL (pg)',
-      await closedLoop(CLIENTS, seconds * 1000, async (w, i) => {
+    const http = await httpPhase('  HTTP', server.pid, pool, () => closedLoop(CLIENTS, seconds * 1000, (w, i) => get(searchUrl(w * 7919 + i))));
+    const raw = await rawPhase('  raw SQL (pg)', pool, () =>
+      closedLoop(CLIENTS, seconds * 1000, async (w, i) => {
         return pool.query(await searchSql(pool, terms[(w * 7919 + i) % terms.length]));
       }),
     );
     // The server remembers word expansions (a hot query skips that round trip): its listing query alone.
     const known = await Promise.all(terms.map((t) => searchSql(pool, t)));
-    const rawListing = report('  raw, expansions known', await closedLoop(CLIENTS, seconds * 1000, (w, i) => pool.query(known[(w * 7919 + i) % known.length])));
+    const rawListing = await rawPhase('  raw, expansions known', pool, () =>
+      closedLoop(CLIENTS, seconds * 1000, (w, i) => pool.query(known[(w * 7919 + i) % known.length])),
+    );
     console.log(`  ratio HTTP/raw: p50 ${fmt(http.p50 / raw.p50, 2)}x, p95 ${fmt(http.p95 / raw.p95, 2)}x (targets: p95 ≤ 30 ms, ≤ 2x)`);
     console.log(`  ratio HTTP/raw with expansions known: p50 ${fmt(http.p50 / rawListing.p50, 2)}x, p95 ${fmt(http.p95 / rawListing.p95, 2)}x`);
 
@@ -206,10 +243,10 @@ export async function run(args: string[]): Promise<void> {
     const barcodeSql = `select ${PRODUCT_COLUMNS.text} from products p where lpad(p.barcode, 14, '0') = lpad($1, 14, '0') order by p.active desc limit 1`;
     // Each code once first: the phase measures warm reads (cache-aside), as a running shop serves them.
     await eachOnce(codes.length, (i) => get(`${api}/products/barcode/${codes[i].barcode}`));
-    const barcodeHttp = await httpPhase('  HTTP', server.pid, () =>
+    const barcodeHttp = await httpPhase('  HTTP', server.pid, pool, () =>
       closedLoop(CLIENTS, seconds * 1000, (w, i) => get(`${api}/products/barcode/${code(w, i)}`)),
     );
-    const barcodeRaw = report('  raw SQL (pg)', await closedLoop(CLIENTS, seconds * 1000, (w, i) => pool.query(barcodeSql, [code(w, i)])));
+    const barcodeRaw = await rawPhase('  raw SQL (pg)', pool, () => closedLoop(CLIENTS, seconds * 1000, (w, i) => pool.query(barcodeSql, [code(w, i)])));
     console.log(`  ratio HTTP/raw: p50 ${fmt(barcodeHttp.p50 / barcodeRaw.p50, 2)}x, p95 ${fmt(barcodeHttp.p95 / barcodeRaw.p95, 2)}x (target: p95 ≤ 5 ms)`);
     const oneCode = codes[0].barcode;
     console.log(
@@ -226,9 +263,11 @@ export async function run(args: string[]): Promise<void> {
       }
     }
     await eachOnce(pages.length, (i) => get(pages[i]));
-    const listHttp = await httpPhase('  HTTP', server.pid, () => closedLoop(CLIENTS, seconds * 1000, (w, i) => get(pages[(w * 13 + i) % pages.length])));
+    const listHttp = await httpPhase('  HTTP', server.pid, pool, () => closedLoop(CLIENTS, seconds * 1000, (w, i) => get(pages[(w * 13 + i) % pages.length])));
     const pageSql = pages.map((url) => prepared(listingSql(ListProductsQuery.parse(Object.fromEntries(new URL(url).searchParams)), undefined, null)));
-    const listRaw = report('  raw SQL (pg)', await closedLoop(CLIENTS, seconds * 1000, (w, i) => pool.query(pageSql[(w * 13 + i) % pageSql.length])));
+    const listRaw = await rawPhase('  raw SQL (pg)', pool, () =>
+      closedLoop(CLIENTS, seconds * 1000, (w, i) => pool.query(pageSql[(w * 13 + i) % pageSql.length])),
+    );
     console.log(`  (${pages.length} pages: first and second pages of 4 sorts, unfiltered and by category)`);
     console.log(`  ratio HTTP/raw: p50 ${fmt(listHttp.p50 / listRaw.p50, 2)}x, p95 ${fmt(listHttp.p95 / listRaw.p95, 2)}x (target: p95 ≤ 15 ms)`);
     console.log(

@@ -4,8 +4,13 @@ import { NO_SHARES, type WordShare } from './word-frequencies.js';
 
 /** Below this many characters a query has no full trigram, so the prefix index answers it. */
 export const TRIGRAM_MIN_LENGTH = 3;
-/** Candidates per strategy; the ranking only ever sorts this many rows (see below). */
-const CANDIDATES = { prefix: 50, words: 200 } as const;
+/**
+ * Candidates per strategy; the ranking only ever sorts this many rows (see below). The postings come
+ * shortest name first, the order the ranking mostly keeps, so fewer of them serve: each is a product
+ * row read by primary key (about 5 µs, most of a search's cost), and 3 pages' worth rank like 200.
+ * The GIN's rows come in no useful order, so it keeps the wider net.
+ */
+const CANDIDATES = { prefix: 50, postings: 60, words: 200 } as const;
 /** How many dictionary words one query word may expand to, and how close a typo must be. */
 const EXPANSIONS = 10;
 const MIN_SIMILARITY = 0.45;
@@ -107,7 +112,7 @@ const POSTINGS_PER_WORD = 200;
  * Fewer hits than this from a postings budget used up: ask the GIN as well. Above it the hits are the
  * shortest matching names, the ones the ranking puts first anyway.
  */
-const FALLBACK_BELOW = 50;
+const FALLBACK_BELOW = 30;
 /**
  * A multi-word query whose rarest word is in at most this share of names goes to the GIN alone: its
  * intersection is small and cheap (about 0.5 µs per product in it), while the postings of a rare driver
@@ -129,12 +134,14 @@ export function drivingWord(expanded: string[][], share: WordShare): number {
  *   postings  the driving query word's expansions (drivingWord), each through product_search_postings
  *             in name-length order (the order the similarity ranking mostly follows), at most
  *             POSTINGS_PER_WORD each; every other query word and the filter are checked on the product
- *             row found by primary key; it stops at CANDIDATES.words hits, usually after about as many
+ *             row found by primary key; it stops at CANDIDATES.postings hits, usually after about as many
  *             postings (no bitmap of every product holding a common word is ever built);
- *   words     only when the postings ran out of budget with too few hits (the other words or the
- *             filter rarely hold on the driver's products): the GIN products_name_words over every
+ *   words     for a multi-word query whose rarest word is rare (RARE_DRIVER_SHARE), instead of the
+ *             postings; otherwise only when the postings ran out of budget with too few hits (the
+ *             other words or the filter rarely hold on the driver's products): the GIN over every
  *             word whose expansions hold at most COMMON_SHARE of names (driverWords), the common ones
- *             checked on its rows. A one-time filter: it costs nothing when the postings sufficed.
+ *             checked on its rows; as the fallback, behind a one-time filter that costs nothing when
+ *             the postings sufficed.
  * Ordering all matches by similarity would rank every product holding a common word (thousands on
  * 1M rows); the caps keep the cost flat however many weak matches there are.
  *
@@ -168,7 +175,7 @@ export function searchCandidates(q: string, expanded: string[][], filter: Sql, s
           cross join lateral (select s.product_id from product_search_postings s where s.word = d.word and s.name_len >= ${hidden(sql`${shortestName(expanded)}::int`)}
             order by s.name_len, s.product_id limit ${perWord}) s
       ), hits as (
-        select ${columns} from probe join products p on p.id = probe.product_id where ${checks} and ${filter} limit ${words}
+        select ${columns} from probe join products p on p.id = probe.product_id where ${checks} and ${filter} limit ${raw(String(CANDIDATES.postings))}
       )
       ${prefix}
       union all
