@@ -8,6 +8,9 @@
  *           server), ratio, server CPU per request; one client's median for three common phrases;
  *   barcode p95 (Redis cache-aside warm after the first hit) vs the SQL look-up; list page p95 (first
  *   and next pages), HTTP vs the same listing SQL through `pg`.
+ * The raw SQL runs as the server runs it (named prepared statements). Every phase also prints
+ * PostgreSQL's CPU per request (the bench database's backends, from /proc): on a shared 2-core box
+ * the load-independent measure of a query shape, where latencies swing with the neighbours' load.
  * Prints EXPLAIN (ANALYZE, BUFFERS) of a ranked search and a short-prefix search.
  */
 import pg from 'pg';
