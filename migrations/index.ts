@@ -19,6 +19,7 @@ import { Migration20261203001000_imports } from './Migration20261203001000_impor
 import { Migration20261203001100_webhooks } from './Migration20261203001100_webhooks.js';
 import { Migration20261203001500_order_items_product } from './Migration20261203001500_order_items_product.js';
 import { Migration20261203007000_catalog_listing_indexes } from './Migration20261203007000_catalog_listing_indexes.js';
+import { Migration20261203012000_search_postings } from './Migration20261203012000_search_postings.js';
 
 /** Every migration in order; listed explicitly so tsx, jest and the built JS load the same set. */
 export const migrationsList = [
@@ -43,4 +44,5 @@ export const migrationsList = [
   { name: 'Migration20261203001100_webhooks', class: Migration20261203001100_webhooks },
   { name: 'Migration20261203001500_order_items_product', class: Migration20261203001500_order_items_product },
   { name: 'Migration20261203007000_catalog_listing_indexes', class: Migration20261203007000_catalog_listing_indexes },
+  { name: 'Migration20261203012000_search_postings', class: Migration20261203012000_search_postings },
 ];

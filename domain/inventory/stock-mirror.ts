@@ -1,7 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
+import { defineScripts, luaLoader } from '../shared/redis-scripts.js';
 import type { InventoryScripts } from './inventory-scripts.js';
 import { inventoryKeys } from './redis-keys.js';
+
+interface StockOfScript {
+  /** stock, reserved per key (null where not mirrored); the key count goes first. */
+  inventoryStockOf(count: number, ...keys: string[]): Promise<Array<string | null>>;
+}
+
+const lua = luaLoader(import.meta.url);
 
 interface StockRow {
   id: string;
@@ -23,25 +31,29 @@ const committed = (r: StockRow): CommittedStock => ({ productId: r.id, stock: r.
  * lazily from PostgreSQL for products it has not seen, and kept current by versioned writes.
  */
 export class StockMirror {
+  private readonly reads: StockOfScript;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly scripts: InventoryScripts,
     private readonly em: EntityManager,
-  ) {}
+  ) {
+    this.reads = defineScripts<StockOfScript>(redis, { inventoryStockOf: { lua: lua('stock-of') } });
+  }
 
   /** Available units per product id (0 for unknown products). */
   async available(productIds: string[]): Promise<Map<string, number>> {
     const ids = [...new Set(productIds)];
     const result = new Map<string, number>();
     if (ids.length === 0) return result;
-    // Plain commands, not an explicit pipeline: the client auto-pipelines them, together with whatever
-    // other requests send in the same tick, into one write.
-    const replies = await Promise.all(ids.map((id) => this.redis.hmget(inventoryKeys.stock(id), 'stock', 'reserved')));
+    // One command for the whole page (a listing's 20 HMGETs were 20 commands to build, send, parse
+    // and settle, even when auto-pipelined into one write).
+    const reply = await this.reads.inventoryStockOf(ids.length, ...ids.map((id) => inventoryKeys.stock(id)));
     const missing: string[] = [];
     ids.forEach((id, i) => {
-      const [stock, reserved] = replies[i];
-      if (stock === null) missing.push(id);
-      else result.set(id, Number(stock) - Number(reserved ?? 0));
+      const stock = reply[2 * i];
+      if (stock === null || stock === undefined) missing.push(id);
+      else result.set(id, Number(stock) - Number(reply[2 * i + 1] ?? 0));
     });
     if (missing.length) for (const [id, available] of await this.syncFromDatabase(missing)) result.set(id, available);
     for (const id of ids) if (!result.has(id)) result.set(id, 0);

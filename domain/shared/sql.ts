@@ -49,3 +49,11 @@ export function textArray(values: readonly string[]): Sql {
 export function likeEscape(text: string): string {
   return text.replace(/[!%_]/g, (c) => `!${c}`);
 }
+
+/**
+ * A text[] as ONE bound parameter (`?::text[]`), so the statement's text does not depend on how many
+ * values there are (a prepared statement then serves every call). PostgreSQL array literal quoting.
+ */
+export function textArrayParam(values: readonly string[]): Sql {
+  return new Sql('?::text[]', [`{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`]);
+}

@@ -24,7 +24,7 @@ describe('driverWords', () => {
 
   test('When a word is not driving, then the candidates still require it, in a form the index cannot serve', () => {
     const text = searchCandidates('pain de', [['pain'], ['de']], raw('true'), share).text;
-    expect(text).toContain('p.name_words && array[?]::text[] and coalesce(p.name_words && array[?]::text[], false)');
+    expect(text).toContain('p.name_words && (select ?::text[]) and coalesce(p.name_words && (select ?::text[]), false)');
   });
 });
 

@@ -42,7 +42,9 @@ export class ProductListing {
       [expanded, share] = await Promise.all([this.expansions.of(q.q!), this.shares.get()]);
     }
     const connection = await this.replicas.connection(caller?.id);
-    const rows = await nativeRows<Row>(connection, listingSql(q, caller, profile, expanded, share));
+    // Prepared unless a health profile shapes the filter: its rules' arrays make a text per profile, and
+    // each prepared text holds a plan in every pooled connection.
+    const rows = await nativeRows<Row>(connection, listingSql(q, caller, profile, expanded, share), profile === null);
     const more = rows.length > q.limit;
     const items = more ? rows.slice(0, q.limit) : rows;
     const last = items[items.length - 1];

@@ -30,7 +30,7 @@ export class WordExpansions {
     }
     const missing = [...new Set(words.filter((w) => !known.has(w)))];
     if (missing.length) {
-      const [row] = await nativeRows<Record<string, string[]>>(this.em.getConnection('read'), wordExpansionsSql(missing));
+      const [row] = await nativeRows<Record<string, string[]>>(this.em.getConnection('read'), wordExpansionsSql(missing), true);
       const found = Object.values(row ?? {});
       missing.forEach((w, i) => {
         const expansion = found[i]?.includes(w) ? found[i] : [...(found[i] ?? []), w];
