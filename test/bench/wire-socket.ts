@@ -107,7 +107,10 @@ export class WireSocket {
         return;
       }
       const head = data.toString('latin1', 0, end);
-      if (!head.startsWith('HTTP/1.1 101') || !head.includes(ACCEPT)) return this.refused(`HTTP_${head.slice(9, 12)}`);
+      if (!head.startsWith('HTTP/1.1 101') || !head.includes(ACCEPT)) {
+        this.refused(`HTTP_${head.slice(9, 12)}`);
+        return;
+      }
       this.upgraded = true;
       data = data.subarray(end + 4);
     }
@@ -127,9 +130,13 @@ export class WireSocket {
       }
       if (data.length - at < header + length) break;
       const opcode = first & 0x0f;
-      if ((first & 0x80) === 0) return this.refused('FRAGMENTED_FRAME'); // the server never fragments its small text frames
+      if ((first & 0x80) === 0 || opcode === 8) {
+        // a close frame, or a fragment (the server never fragments its small text frames)
+        this.refused(opcode === 8 ? 'CLOSED' : 'FRAGMENTED_FRAME');
+        this.tcp.destroy();
+        return;
+      }
       if (opcode === 1) this.onPacket(data.toString('utf8', at + header, at + header + length));
-      else if (opcode === 8) return void this.tcp.destroy();
       at += header + length;
     }
     if (at < data.length) this.buffered = data.subarray(at);
@@ -137,8 +144,8 @@ export class WireSocket {
 
   private onPacket(packet: string): void {
     const engine = packet.charCodeAt(0);
-    if (engine === 0x32 /* 2 ping */) return this.send('3');
-    if (engine === 0x30 /* 0 open */) return this.send(`40${JSON.stringify(this.auth)}`);
+    if (engine === 0x32 /* 2 ping */) this.send('3');
+    else if (engine === 0x30 /* 0 open */) this.send(`40${JSON.stringify(this.auth)}`);
     if (engine !== 0x34 /* 4 message */) return;
     const type = packet.charCodeAt(1);
     if (type === 0x30 /* 0 CONNECT */) {
