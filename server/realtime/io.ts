@@ -14,6 +14,7 @@ import { rooms } from './rooms.js';
 import { registerSocketHandlers } from './handlers/index.js';
 import { scheduleExpiry } from './session-expiry.js';
 import { NewSocketChecks, startAccountSweep } from './account-sweep.js';
+import { coalesceHandshakeWrites } from './handshake-writes.js';
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -43,6 +44,7 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
     pingInterval: 25_000,
     pingTimeout: 20_000,
   });
+  coalesceHandshakeWrites(io);
 
   io.use(async (socket, next) => {
     try {
