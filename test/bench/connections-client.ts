@@ -13,6 +13,7 @@
  *   watcher's last value.
  * - `close`: disconnects every socket.
  */
+import { createServer } from 'node:net';
 import { WireSocket } from './wire-socket.js';
 
 type Message =
@@ -29,9 +30,29 @@ let watchedProduct = '';
 
 const epochMs = () => performance.timeOrigin + performance.now();
 
+/**
+ * Source addresses for connections to a loopback server: 127.0.0.2–17 where they can be bound (Linux
+ * routes all of 127/8 to lo). From one source address to one server, connect() runs out of cheap
+ * ephemeral ports: past ~14,000 sockets (half of 32768–60999, the even ports it tries first) each
+ * connect costs the client ~2 ms of kernel time scanning for a free port, and the storm measured that.
+ * The server sees the same handshakes; nothing of it limits or keys on the client's address.
+ */
+async function sourceAddresses(hostname: string): Promise<Array<string | undefined>> {
+  if (hostname !== '127.0.0.1') return [undefined];
+  const bindable = await new Promise<boolean>((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(0, '127.0.0.2', () => probe.close(() => resolve(true)));
+  });
+  return bindable ? Array.from({ length: 16 }, (_, i) => `127.0.0.${i + 2}`) : [undefined];
+}
+
+let opened = 0;
+
 async function connectAll(url: string, auths: Array<Record<string, string>>, perSecond: number) {
   const { hostname, port } = new URL(url);
-  const open = (auth: Record<string, string>) => WireSocket.open(hostname, Number(port), auth, 60_000);
+  const sources = await sourceAddresses(hostname);
+  const open = (auth: Record<string, string>) => WireSocket.open(hostname, Number(port), auth, 60_000, sources[opened++ % sources.length]);
   const refused: Record<string, number> = {};
   const latencies: number[] = [];
   let connected = 0;

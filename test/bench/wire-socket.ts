@@ -33,9 +33,12 @@ export class WireSocket {
   private settle: ((r: Opened) => void) | null;
   private readonly timer: NodeJS.Timeout;
 
-  /** Opens one Socket.IO connection with handshake `auth`: the socket once CONNECTed, or the refusal's `data.code`. */
-  static open(host: string, port: number, auth: Record<string, string>, timeoutMs: number): Promise<Opened> {
-    return new Promise((resolve) => new WireSocket(host, port, auth, timeoutMs, resolve));
+  /**
+   * Opens one Socket.IO connection with handshake `auth`: the socket once CONNECTed, or the refusal's
+   * `data.code`. `localAddress`: the source address (e.g. 127.0.0.N, see connections-client.ts).
+   */
+  static open(host: string, port: number, auth: Record<string, string>, timeoutMs: number, localAddress?: string): Promise<Opened> {
+    return new Promise((resolve) => new WireSocket(host, port, auth, timeoutMs, resolve, localAddress));
   }
 
   private readonly tcp: TcpSocket;
@@ -46,10 +49,11 @@ export class WireSocket {
     private readonly auth: Record<string, string>,
     timeoutMs: number,
     settle: (r: Opened) => void,
+    localAddress: string | undefined,
   ) {
     this.settle = settle;
     this.timer = setTimeout(() => this.refused('TIMEOUT'), timeoutMs);
-    this.tcp = tcpConnect({ host, port, noDelay: true });
+    this.tcp = tcpConnect({ host, port, noDelay: true, localAddress });
     this.tcp.on('connect', () =>
       this.tcp.write(
         `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: ${host}:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
