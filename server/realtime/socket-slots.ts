@@ -4,9 +4,13 @@ import { defineScripts, luaLoader } from '../../domain/shared/redis-scripts.js';
 
 const LEASE_MS = 60_000;
 const RENEW_EVERY_MS = 20_000;
+/** Sockets renewed per script call: 20,000 sockets were one pipeline of 40,000 commands that held the event loop. */
+const RENEW_CHUNK = 1_000;
 
 interface SlotScripts {
   takeSocketSlot(key: string, markKey: string, socketId: string, now: number, leaseMs: number, cap: number, issuedAt: number): Promise<[number, string | null]>;
+  /** numberOfKeys, the keys, then lease end, lease ms and one socket id per key. */
+  renewSocketSlots(...args: Array<string | number>): Promise<number>;
 }
 
 const lua = luaLoader(import.meta.url);
@@ -29,7 +33,10 @@ export class SocketSlots {
     private readonly cap: number,
     private readonly log: Logger,
   ) {
-    this.scripts = defineScripts<SlotScripts>(redis, { takeSocketSlot: { numberOfKeys: 2, lua: lua('socket-slot') } });
+    this.scripts = defineScripts<SlotScripts>(redis, {
+      takeSocketSlot: { numberOfKeys: 2, lua: lua('socket-slot') },
+      renewSocketSlots: { lua: lua('socket-slots-renew') },
+    });
     this.timer = setInterval(() => void this.renew(), RENEW_EVERY_MS);
     this.timer.unref();
   }
@@ -57,11 +64,24 @@ export class SocketSlots {
     clearInterval(this.timer);
   }
 
-  private async renew(): Promise<void> {
+  /** Extends every slot this instance holds to a full lease, a thousand sockets per script call. */
+  async renew(): Promise<void> {
     if (this.held.size === 0) return;
     const until = Date.now() + LEASE_MS;
-    const pipeline = this.redis.pipeline();
-    for (const [socketId, userId] of this.held) pipeline.zadd(slotKey(userId), 'XX', until, socketId).pexpire(slotKey(userId), LEASE_MS);
-    await pipeline.exec().catch((err) => this.log.warn({ err: (err as Error).message }, 'socket slot leases not renewed'));
+    const held = [...this.held];
+    try {
+      for (let i = 0; i < held.length; i += RENEW_CHUNK) {
+        const chunk = held.slice(i, i + RENEW_CHUNK);
+        await this.scripts.renewSocketSlots(
+          chunk.length,
+          ...chunk.map(([, userId]) => slotKey(userId)),
+          until,
+          LEASE_MS,
+          ...chunk.map(([socketId]) => socketId),
+        );
+      }
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'socket slot leases not renewed');
+    }
   }
 }
