@@ -30,7 +30,8 @@ describe('socket slot leases (real Redis)', () => {
     // Every lease about to lapse, as 50 s after the handshakes.
     const soon = Date.now() + 1_000;
     const shortened = redis.pipeline();
-    for (const [i, userId] of users.entries()) shortened.zadd(`rt:sockets:${userId}`, soon, `a${i}`, soon, `b${i}`).pexpire(`rt:sockets:${userId}`, 1_000);
+    for (const [i, userId] of users.entries())
+      shortened.zadd(`rt:sockets:${userId}`, String(soon), `a${i}`, String(soon), `b${i}`).pexpire(`rt:sockets:${userId}`, 1_000);
     await shortened.exec();
     slots.release('b0');
     await redis.zscore(`rt:sockets:${users[0]}`, 'b0'); // the release's ZREM went first on this connection
