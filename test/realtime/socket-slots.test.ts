@@ -39,7 +39,7 @@ describe('socket slot leases (real Redis)', () => {
     const before = Date.now();
     await slots.renew();
 
-    const scores = await Promise.all(users.map((userId) => redis.zrange(`rt:sockets:${userId}`, 0, -1, 'WITHSCORES')));
+    const scores = await Promise.all(users.map((userId) => redis.zrange(`rt:sockets:${userId}`, '0', '-1', 'WITHSCORES')));
     expect(scores[0]).toHaveLength(2); // a0 only: b0 was released
     expect(scores[0][0]).toBe('a0');
     const leaseEnds = scores.flatMap((pairs) => pairs.filter((_, k) => k % 2 === 1).map(Number));
