@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../shared/app-error.js';
 import type { AccessClaims, AccessTokens } from './access-token.js';
-import type { Revocations } from './revocations.js';
+import { refusedBy, type Revocations } from './revocations.js';
+
+const revokedSession = () => new AppError('UNAUTHENTICATED', 'This session was revoked');
 
 /** How long this process trusts that an account exists and is enabled before asking PostgreSQL again. */
 const ACTIVE_CACHE_MS = 30_000;
@@ -36,7 +38,21 @@ export class ActorResolver {
 
   /** UNAUTHENTICATED when the token was signed before its account's sessions were revoked (one Redis read). */
   async assertNotRevoked(claims: AccessClaims): Promise<void> {
-    if (await this.revocations.isRevoked(claims.userId, claims.issuedAt)) throw new AppError('UNAUTHENTICATED', 'This session was revoked');
+    if (await this.revocations.isRevoked(claims.userId, claims.issuedAt)) throw revokedSession();
+  }
+
+  /**
+   * The revocation check for a caller that reads the mark in its own Redis script, alongside its own
+   * keys (the socket handshake, with the user's socket slots): the key to read, and what to do with
+   * its value (null when absent), which throws as `assertNotRevoked` would.
+   */
+  revocationCheck(claims: AccessClaims): { markKey: string; assert(mark: string | null): void } {
+    return {
+      markKey: this.revocations.markKey(claims.userId),
+      assert: (mark) => {
+        if (refusedBy(mark, claims.issuedAt)) throw revokedSession();
+      },
+    };
   }
 
   /** Forgets what this process knew of the account (it was disabled here). */

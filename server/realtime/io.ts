@@ -14,6 +14,7 @@ import { rooms } from './rooms.js';
 import { registerSocketHandlers } from './handlers/index.js';
 import { scheduleExpiry } from './session-expiry.js';
 import { NewSocketChecks, startAccountSweep } from './account-sweep.js';
+import { coalesceHandshakeWrites } from './handshake-writes.js';
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -43,6 +44,7 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
     pingInterval: 25_000,
     pingTimeout: 20_000,
   });
+  coalesceHandshakeWrites(io);
 
   io.use(async (socket, next) => {
     try {
@@ -50,14 +52,16 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
       // The socket lives on its claims; its bearer token need not stay in memory as long (~0.5 KB a socket).
       delete socket.handshake.auth.token;
       socket.data = { userId: claims.userId, role: claims.role, expiresAt: claims.expiresAt };
-      // Both in one pipelined round trip; the account itself is checked right after the connection.
-      const [current, slot] = await Promise.allSettled([actors.assertNotRevoked(claims), slots.take(claims.userId, socket.id)]);
-      if (current.status === 'rejected') {
+      // One round trip: the slot script also reads the revocation mark; the account is checked right after the connection.
+      const revocation = actors.revocationCheck(claims);
+      const slot = await slots.take(claims.userId, socket.id, revocation.markKey, claims.issuedAt);
+      try {
+        revocation.assert(slot.mark);
+      } catch (err) {
         slots.release(socket.id);
-        throw current.reason;
+        throw err;
       }
-      if (slot.status === 'rejected') throw slot.reason;
-      if (!slot.value) {
+      if (!slot.taken) {
         log.warn({ userId: claims.userId, cap: config.socketsPerUser }, 'socket refused: too many connections for one user');
         throw new AppError('TOO_MANY_CONNECTIONS', `At most ${config.socketsPerUser} connections per user; close one first`);
       }

@@ -1,6 +1,8 @@
 /**
  * One load-generator process of the connections bench (connections.ts forks several: one process holds
- * at most its file limit of sockets, and one event loop cannot open 2,000 handshakes/s alone).
+ * at most its file limit of sockets). Its sockets are WireSockets (the Socket.IO protocol over websocket
+ * on a bare TCP socket, ~0.17 ms of CPU per handshake against ~0.5 ms for socket.io-client), so the
+ * load generator leaves the server the CPU a connect storm needs on a 2-core box.
  *
  * IPC, parent → child, each answered by one message of the same `type`:
  * - `connect` {url, auths, perSecond}: opens one socket per handshake `auth`, at `perSecond` (open loop:
@@ -11,7 +13,8 @@
  *   watcher's last value.
  * - `close`: disconnects every socket.
  */
-import { io, type Socket } from 'socket.io-client';
+import { createServer } from 'node:net';
+import { WireSocket } from './wire-socket.js';
 
 type Message =
   | { type: 'connect'; url: string; auths: Array<Record<string, string>>; perSecond: number }
@@ -19,7 +22,7 @@ type Message =
   | { type: 'deliveries' }
   | { type: 'close' };
 
-const sockets: Socket[] = [];
+const sockets: WireSocket[] = [];
 const watchers: Array<{ last: number }> = [];
 const values: number[] = [];
 const at: number[] = [];
@@ -27,24 +30,35 @@ let watchedProduct = '';
 
 const epochMs = () => performance.timeOrigin + performance.now();
 
-function open(url: string, auth: Record<string, string>): Promise<{ socket?: Socket; code?: string }> {
-  const socket = io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 60_000 });
-  return new Promise((resolve) => {
-    socket.once('connect', () => resolve({ socket }));
-    socket.once('connect_error', (err: Error & { data?: { code?: string } }) => {
-      socket.close();
-      resolve({ code: err.data?.code ?? err.message });
-    });
+/**
+ * Source addresses for connections to a loopback server: 127.0.0.2–17 where they can be bound (Linux
+ * routes all of 127/8 to lo). From one source address to one server, connect() runs out of cheap
+ * ephemeral ports: past ~14,000 sockets (half of 32768–60999, the even ports it tries first) each
+ * connect costs the client ~2 ms of kernel time scanning for a free port, and the storm measured that.
+ * The server sees the same handshakes; nothing of it limits or keys on the client's address.
+ */
+async function sourceAddresses(hostname: string): Promise<Array<string | undefined>> {
+  if (hostname !== '127.0.0.1') return [undefined];
+  const bindable = await new Promise<boolean>((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(0, '127.0.0.2', () => probe.close(() => resolve(true)));
   });
+  return bindable ? Array.from({ length: 16 }, (_, i) => `127.0.0.${i + 2}`) : [undefined];
 }
 
+let opened = 0;
+
 async function connectAll(url: string, auths: Array<Record<string, string>>, perSecond: number) {
+  const { hostname, port } = new URL(url);
+  const sources = await sourceAddresses(hostname);
+  const open = (auth: Record<string, string>) => WireSocket.open(hostname, Number(port), auth, 60_000, sources[opened++ % sources.length]);
   const refused: Record<string, number> = {};
   const latencies: number[] = [];
   let connected = 0;
   const started = performance.now();
   const one = async (k: number, due: number) => {
-    const r = await open(url, auths[k]);
+    const r = await open(auths[k]);
     latencies.push(performance.now() - due);
     if (r.socket) {
       sockets.push(r.socket);
@@ -84,16 +98,9 @@ async function watch(productId: string, count: number) {
     });
   }
   for (let i = 0; i < chosen.length; i += 250) {
-    const acks = await Promise.all(
-      chosen.slice(i, i + 250).map((s) =>
-        s
-          .timeout(60_000)
-          .emitWithAck('products:watch', { productIds: [productId] })
-          .catch(() => ({ ok: false })),
-      ),
-    );
-    for (const ack of acks as Array<{ ok: boolean; data?: { available: Record<string, number> } }>) {
-      if (ack.ok) available = ack.data!.available[productId];
+    const acks = await Promise.all(chosen.slice(i, i + 250).map((s) => s.emitWithAck('products:watch', { productIds: [productId] }, 60_000)));
+    for (const ack of acks as Array<{ ok: boolean; data?: { available: Record<string, number> } } | undefined>) {
+      if (ack?.ok) available = ack.data!.available[productId];
       else errors++;
     }
   }
