@@ -8,7 +8,7 @@ import { holders } from './redis-keys.js';
 import { MAX_LINE_QUANTITY } from './reservation-limits.js';
 import type { Reservations } from './reservations.js';
 import type { StockMirror } from './stock-mirror.js';
-import { returnStock, type StockAfter, type StockMove } from './stock-ledger.js';
+import { LOCK_STOCK_ROWS, returnStock, stockAfter, type StockAfter, type StockMove } from './stock-ledger.js';
 
 /**
  * A checkout's transaction is bounded (the orders module applies these): no statement and no idle gap
@@ -113,7 +113,7 @@ export class CheckoutStock {
   takeWhenAllFit(moves: readonly StockMove[]): StockTake {
     return {
       ctes: new Sql(
-        `stock_locked as materialized (select id, stock from products where id in (?) order by id for no key update),
+        `stock_locked as materialized (${LOCK_STOCK_ROWS}),
          stock_need (id, n) as (values ${moves.map(() => '(?::uuid, ?::int)').join(', ')}),
          stock_fits as materialized (
            select 1 from stock_need left join stock_locked l on l.id = stock_need.id having bool_and(coalesce(l.stock >= stock_need.n, false))),
@@ -130,20 +130,16 @@ export class CheckoutStock {
   /** What `takeWhenAllFit`'s statement answered: the stock after the take, or the locked stock when some move did not fit. */
   takeOutcome(rows: readonly TakeRow[], moves: readonly StockMove[]): { taken: StockAfter[] } | { locked: Map<string, number> } {
     if (rows.length === moves.length && rows.every((r) => r.stock !== null)) {
-      const qty = new Map(moves.map((m) => [m.productId, m.quantity]));
-      return {
-        taken: rows.map((r) => ({ productId: r.id, quantity: qty.get(r.id) ?? 0, stock: r.stock!, stockVersion: Number(r.stock_version) })),
-      };
+      return { taken: stockAfter(rows as ReadonlyArray<TakeRow & { stock: number; stock_version: string }>, moves) };
     }
     return { locked: new Map(rows.map((r) => [r.id, r.locked])) };
   }
 
   /** Locks the products' rows (ascending id order, until the transaction ends) and reads their stock; a missing product has none. */
   async lock(tx: EntityManager, productIds: readonly string[]): Promise<Map<string, number>> {
-    const rows = await tx.execute<Array<{ id: string; stock: number }>>(`select id, stock from products where id in (?) order by id for no key update`, [
-      [...productIds],
-    ]);
-    return new Map(productIds.map((id) => [id, rows.find((r) => r.id === id)?.stock ?? 0]));
+    const rows = await tx.execute<Array<{ id: string; stock: number }>>(LOCK_STOCK_ROWS, [[...productIds]]);
+    const stock = new Map(rows.map((r) => [r.id, r.stock]));
+    return new Map(productIds.map((id) => [id, stock.get(id) ?? 0]));
   }
 
   /**

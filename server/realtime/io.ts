@@ -55,12 +55,7 @@ export async function createRealtime(httpServer: HttpServer, context: AppContext
       // One round trip: the slot script also reads the revocation mark; the account is checked right after the connection.
       const revocation = actors.revocationCheck(claims);
       const slot = await slots.take(claims.userId, socket.id, revocation.markKey, claims.issuedAt);
-      try {
-        revocation.assert(slot.mark);
-      } catch (err) {
-        slots.release(socket.id);
-        throw err;
-      }
+      revocation.assert(slot.mark); // a revoked token took no slot: nothing to give back
       if (!slot.taken) {
         log.warn({ userId: claims.userId, cap: config.socketsPerUser }, 'socket refused: too many connections for one user');
         throw new AppError('TOO_MANY_CONNECTIONS', `At most ${config.socketsPerUser} connections per user; close one first`);

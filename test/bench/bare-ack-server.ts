@@ -6,16 +6,9 @@
  *
  * IPC: child → {type:'listening', port} once ready.
  */
-import { createServer } from 'node:http';
-import { Server } from 'socket.io';
+import { serveBareSocketIo } from './bare-socket-io.js';
 
-const httpServer = createServer();
-const io = new Server(httpServer, {
-  perMessageDeflate: false,
-  serveClient: false,
-  pingInterval: 25_000,
-  pingTimeout: 20_000,
-});
+const io = serveBareSocketIo();
 
 const cart = (productId: unknown, quantity: number) => ({
   ok: true,
@@ -30,18 +23,4 @@ const cart = (productId: unknown, quantity: number) => ({
 io.on('connection', (socket) => {
   socket.on('cart:add', (input: { productId?: unknown }, ack: (r: unknown) => void) => ack(cart(input?.productId, 1)));
   socket.on('cart:remove', (input: { productId?: unknown }, ack: (r: unknown) => void) => ack(cart(input?.productId, 0)));
-});
-
-process.on('disconnect', () => {
-  io.close();
-  process.exit(0);
-});
-process.on('SIGTERM', () => {
-  io.close();
-  process.exit(0);
-});
-
-httpServer.listen(0, '127.0.0.1', () => {
-  const { port } = httpServer.address() as { port: number };
-  process.send?.({ type: 'listening', port });
 });

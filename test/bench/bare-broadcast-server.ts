@@ -5,8 +5,7 @@
  *
  * IPC: parent → {type:'emit', room, event, payload}; child → {type:'listening', port} once ready.
  */
-import { createServer } from 'node:http';
-import { Server } from 'socket.io';
+import { serveBareSocketIo } from './bare-socket-io.js';
 
 interface EmitMessage {
   type: 'emit';
@@ -15,13 +14,7 @@ interface EmitMessage {
   payload: unknown;
 }
 
-const httpServer = createServer();
-const io = new Server(httpServer, {
-  perMessageDeflate: false,
-  serveClient: false,
-  pingInterval: 25_000,
-  pingTimeout: 20_000,
-});
+const io = serveBareSocketIo();
 
 io.on('connection', (socket) => {
   const room = socket.handshake.auth?.room;
@@ -30,17 +23,4 @@ io.on('connection', (socket) => {
 
 process.on('message', (message: EmitMessage) => {
   if (message.type === 'emit') io.to(message.room).emit(message.event, message.payload);
-});
-process.on('disconnect', () => {
-  io.close();
-  process.exit(0);
-});
-process.on('SIGTERM', () => {
-  io.close();
-  process.exit(0);
-});
-
-httpServer.listen(0, '127.0.0.1', () => {
-  const { port } = httpServer.address() as { port: number };
-  process.send?.({ type: 'listening', port });
 });
